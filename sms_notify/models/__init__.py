@@ -1,0 +1,3 @@
+from . import sms_notify_gateway
+from . import sms_sms
+from . import res_config_settings

@@ -1,0 +1,231 @@
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from ..tools import gsm, sandbox
+from ..tools.gateway import OutgoingSms
+from ..tools.iap import IAP_ACCEPTED_STATES
+
+_logger = logging.getLogger(__name__)
+
+RETENTION_PARAM = "sms_notify.retention_days"
+DEFAULT_RETENTION_DAYS = 365
+
+
+class SmsSms(models.Model):
+    _inherit = "sms.sms"
+
+    gateway_id = fields.Many2one(
+        "sms.notify.gateway",
+        string="Gateway",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The gateway that sent the message. Empty for messages sent through Odoo IAP "
+        "without a configured gateway.",
+    )
+    external_id = fields.Char(
+        string="Gateway Reference",
+        readonly=True,
+        index="btree_not_null",
+        help="The identifier the gateway gave the message.",
+    )
+    encoding = fields.Selection(
+        [("gsm7", "GSM-7"), ("ucs2", "Unicode (UCS-2)")],
+        compute="_compute_segmenting",
+        store=True,
+        help="GSM-7 fits 160 characters in one SMS; any other character switches the whole "
+        "message to Unicode, 70 characters per SMS.",
+    )
+    segments = fields.Integer(
+        string="SMS Parts",
+        compute="_compute_segmenting",
+        store=True,
+        readonly=False,
+        help="How many SMS the operator bills for this message.",
+    )
+    failure_type = fields.Selection(
+        # kept SMS also carry the delivery-report failures Odoo only stores on notifications
+        selection_add=[
+            ("sms_expired", "Expired"),
+            ("sms_invalid_destination", "Invalid Destination"),
+            ("sms_not_allowed", "Not Allowed"),
+            ("sms_not_delivered", "Not Delivered"),
+            ("sms_rejected", "Rejected"),
+        ]
+    )
+    cost = fields.Float(readonly=True, digits=(16, 4), help="Price the gateway reported.")
+    sent_datetime = fields.Datetime(
+        string="Handed Over", readonly=True, help="When the gateway accepted the message."
+    )
+    status_datetime = fields.Datetime(
+        string="Status Date", readonly=True, help="When the last delivery report arrived."
+    )
+    gateway_error = fields.Char(
+        readonly=True, help="What the gateway said when it refused the message."
+    )
+
+    @api.depends("body")
+    def _compute_segmenting(self):
+        for sms in self:
+            analysis = gsm.analyze(sms.body or "")
+            sms.encoding = analysis.encoding
+            sms.segments = analysis.segments
+
+    # ------------------------------------------------------------------
+    # Sending: the one seam every gateway goes through
+    # ------------------------------------------------------------------
+
+    def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
+        gateway = self.env["sms.notify.gateway"].sudo()._get_for_company(self.env.company)
+        if not gateway:
+            return super()._send(
+                unlink_failed=unlink_failed,
+                unlink_sent=unlink_sent,
+                raise_exception=raise_exception,
+            )
+        messages = [OutgoingSms(uuid=sms.uuid, number=sms.number, body=sms.body) for sms in self]
+        try:
+            results = gateway._get_client().send(messages)
+        except Exception as error:
+            _logger.info("Gateway %s failed a batch of %s SMS: %s", gateway.name, len(self), error)
+            if raise_exception:
+                raise
+            self._sms_notify_fail(gateway, getattr(error, "failure_type", "sms_server"), error)
+            return
+        self._sms_notify_store_results(gateway, results)
+
+    def _sms_notify_store_results(self, gateway, results):
+        """Store each gateway answer on its SMS and push the state to notifications/traces.
+
+        Messages are kept (never marked for deletion): the history shows them until the
+        retention period ends."""
+        now = fields.Datetime.now()
+        by_uuid = {result.uuid: result for result in results}
+        for sms in self.sudo().with_context(sms_skip_msg_notification=True):
+            result = by_uuid.get(sms.uuid)
+            if result is None:
+                sms._sms_notify_fail(gateway, "unknown", "The gateway gave no answer for it.")
+                continue
+            values = {
+                "gateway_id": gateway.id,
+                "state": result.state,
+                "failure_type": result.failure_type or False,
+                "external_id": result.external_id or False,
+                "cost": result.cost,
+                "gateway_error": result.error_message or False,
+                "sent_datetime": now if result.state != "error" else False,
+                "status_datetime": now,
+            }
+            if result.segments:
+                values["segments"] = result.segments
+            sms.write(values)
+            sms.sms_tracker_id._action_update_from_sms_state(
+                result.state,
+                failure_type=result.failure_type or False,
+                failure_reason=result.error_message or False,
+            )
+        self.mail_message_id._notify_message_notification_update()
+        if gateway.gateway_type == "sandbox":
+            self._sms_notify_schedule_sandbox_reports(gateway)
+
+    def _sms_notify_fail(self, gateway, failure_type, error):
+        self.write(
+            {
+                "gateway_id": gateway.id,
+                "state": "error",
+                "failure_type": failure_type,
+                "gateway_error": str(error),
+                "status_datetime": fields.Datetime.now(),
+            }
+        )
+        self.sms_tracker_id._action_update_from_sms_state(
+            "error", failure_type=failure_type, failure_reason=str(error)
+        )
+        self.mail_message_id._notify_message_notification_update()
+
+    # ------------------------------------------------------------------
+    # Delivery reports
+    # ------------------------------------------------------------------
+
+    def _sms_notify_apply_delivery(self, state, failure_type=False, reason=False):
+        """Record a delivery report: the SMS, its notification or trace, and the chatter icon."""
+        if not self:
+            return
+        self.write(
+            {
+                "state": state,
+                "failure_type": failure_type,
+                "status_datetime": fields.Datetime.now(),
+            }
+        )
+        self.sms_tracker_id._action_update_from_sms_state(
+            state, failure_type=failure_type, failure_reason=reason
+        )
+        self.mail_message_id._notify_message_notification_update()
+
+    def _sms_notify_apply_iap_status(self, iap_status):
+        state = IAP_ACCEPTED_STATES.get(iap_status)
+        if state:
+            self._sms_notify_apply_delivery(state)
+            return
+        failure_type = f"sms_{iap_status}"
+        if failure_type not in self.DELIVERY_ERRORS:
+            failure_type = "unknown"
+        self._sms_notify_apply_delivery("error", failure_type, reason=iap_status)
+
+    def _sms_notify_schedule_sandbox_reports(self, gateway):
+        cron = self.env.ref("sms_notify.ir_cron_sandbox_delivery_reports", raise_if_not_found=False)
+        if cron:
+            delay = timedelta(seconds=gateway.sandbox_delivery_delay)
+            cron.sudo()._trigger(at=fields.Datetime.now() + delay)
+
+    @api.model
+    def _cron_sandbox_delivery_reports(self):
+        """Play the operator for the sandbox: report each waiting message once its delay passed."""
+        now = fields.Datetime.now()
+        waiting = self.search(
+            [("state", "=", "pending"), ("gateway_id.gateway_type", "=", "sandbox")]
+        )
+        outcomes = defaultdict(lambda: self.browse())
+        next_report = False
+        for sms in waiting:
+            report_at = sms.sent_datetime + timedelta(seconds=sms.gateway_id.sandbox_delivery_delay)
+            if report_at <= now:
+                outcomes[sandbox.delivery_outcome(sms.number)] |= sms
+            else:
+                next_report = min(next_report or report_at, report_at)
+        for (state, failure_type), reported in outcomes.items():
+            reported._sms_notify_apply_delivery(state, failure_type)
+        if next_report:
+            cron = self.env.ref("sms_notify.ir_cron_sandbox_delivery_reports")
+            cron.sudo()._trigger(at=next_report)
+
+    # ------------------------------------------------------------------
+    # History retention
+    # ------------------------------------------------------------------
+
+    @api.autovacuum
+    def _gc_device(self):
+        """Keep sent SMS as history instead of deleting them at once.
+
+        Odoo deletes every sent SMS at the next clean-up; here a message in a final state is
+        deleted only once it is older than the retention period (0 keeps it forever).
+        """
+        days = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(RETENTION_PARAM, DEFAULT_RETENTION_DAYS)
+        )
+        if days <= 0:
+            return
+        cutoff = fields.Datetime.now() - timedelta(days=days)
+        self.env.cr.execute(
+            """DELETE FROM sms_sms
+                WHERE state IN ('pending', 'sent', 'error', 'canceled')
+                  AND create_date < %s""",
+            [cutoff],
+        )
+        _logger.info("Deleted %d SMS older than %d days", self.env.cr.rowcount, days)
