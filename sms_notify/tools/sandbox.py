@@ -25,12 +25,20 @@ class SandboxClient(GatewayClient):
     """Hands every message to nobody and answers as an SMS centre that accepted it."""
 
     def send(self, messages):
-        return [
-            SendResult(
+        return [self._accept(message) for message in messages]
+
+    @staticmethod
+    def _accept(message):
+        if not any(ch.isdigit() for ch in message.number or ""):
+            return SendResult(
                 uuid=message.uuid,
-                state="pending",
-                external_id=f"sandbox-{message.uuid}",
-                segments=analyze(message.body or "").segments,
+                state="error",
+                failure_type="sms_number_missing",
+                error_message="The message has no phone number.",
             )
-            for message in messages
-        ]
+        return SendResult(
+            uuid=message.uuid,
+            state="pending",
+            external_id=f"sandbox-{message.uuid}",
+            segments=analyze(message.body or "").segments,
+        )
