@@ -19,7 +19,6 @@ class SmsSms(models.Model):
 
     gateway_id = fields.Many2one(
         "sms.notify.gateway",
-        string="Gateway",
         readonly=True,
         index="btree_not_null",
         ondelete="restrict",
