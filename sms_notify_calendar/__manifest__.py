@@ -1,0 +1,21 @@
+{
+    "name": "SMS Notify - Appointments",
+    "version": "18.0.1.0.0",
+    "category": "Marketing/SMS",
+    "summary": "Confirm, remind and cancel appointments by SMS",
+    "author": "sms_notify contributors",
+    "website": "https://github.com/sms-notify/sms_notify",
+    "maintainers": ["sms-notify"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "depends": ["sms_notify", "calendar_sms"],
+    "external_dependencies": {"python": []},
+    "data": [
+        "security/ir.model.access.csv",
+    ],
+    "demo": [
+        "demo/calendar_event_demo.xml",
+    ],
+    "auto_install": True,
+    "installable": True,
+}

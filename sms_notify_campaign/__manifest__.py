@@ -1,0 +1,18 @@
+{
+    "name": "SMS Notify - Campaigns",
+    "version": "18.0.1.0.0",
+    "category": "Marketing/SMS",
+    "summary": "SMS campaigns with cost preview, consent and recipient editing",
+    "author": "sms_notify contributors",
+    "website": "https://github.com/sms-notify/sms_notify",
+    "maintainers": ["sms-notify"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "depends": ["sms_notify", "mass_mailing_sms"],
+    "external_dependencies": {"python": []},
+    "data": [
+        "security/ir.model.access.csv",
+    ],
+    "auto_install": False,
+    "installable": True,
+}

@@ -1,0 +1,18 @@
+{
+    "name": "SMS Notify - GSM Modem",
+    "version": "18.0.1.0.0",
+    "category": "Marketing/SMS",
+    "summary": "Send and receive SMS through a GSM modem or an Android phone",
+    "author": "sms_notify contributors",
+    "website": "https://github.com/sms-notify/sms_notify",
+    "maintainers": ["sms-notify"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "depends": ["sms_notify"],
+    "external_dependencies": {"python": ["pyserial"]},
+    "data": [
+        "security/ir.model.access.csv",
+    ],
+    "auto_install": False,
+    "installable": True,
+}

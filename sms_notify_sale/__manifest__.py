@@ -1,0 +1,21 @@
+{
+    "name": "SMS Notify - Sales",
+    "version": "18.0.1.0.0",
+    "category": "Marketing/SMS",
+    "summary": "Notify customers by SMS about their sale orders",
+    "author": "sms_notify contributors",
+    "website": "https://github.com/sms-notify/sms_notify",
+    "maintainers": ["sms-notify"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "depends": ["sms_notify", "sale_management"],
+    "external_dependencies": {"python": []},
+    "data": [
+        "security/ir.model.access.csv",
+    ],
+    "demo": [
+        "demo/sale_order_demo.xml",
+    ],
+    "auto_install": True,
+    "installable": True,
+}
