@@ -1,0 +1,134 @@
+"""Exact SMS segmenting after 3GPP TS 23.038 (alphabets) and TS 23.040 (concatenation).
+
+A message is sent in the GSM-7 default alphabet when every character is in its basic table or
+in its extension table; one character outside both makes the whole message UCS-2 (sent as
+UTF-16 by every current handset and gateway).  Operators bill per segment, so the count must
+match what the network does, not an estimate:
+
+* GSM-7: 160 septets in a single SMS; once concatenated, the user-data header leaves 153.
+  Extension characters travel as ESC + code, i.e. 2 septets, and the pair is never split.
+* UCS-2: 70 UTF-16 code units in a single SMS, 67 once concatenated.  Characters beyond the
+  Basic Multilingual Plane (most emoji) take a surrogate pair, which is never split either.
+
+The same algorithm lives in ``static/src/gsm.js`` for the counter shown while typing; the two
+are kept identical by ``tests/test_gsm_js_parity.py``.
+"""
+
+from dataclasses import dataclass
+
+GSM7 = "gsm7"
+UCS2 = "ucs2"
+
+#: Characters of the GSM-7 default alphabet's basic table: one septet each.  Line feed and
+#: carriage return are basic characters; code 0x09 is the capital C with cedilla.
+GSM7_BASIC_CHARS = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅå"
+    "Δ_ΦΓΛΩΠΨΣΘΞÆæßÉ"
+    " !\"#¤%&'()*+,-./"
+    "0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNO"
+    "PQRSTUVWXYZÄÖÑÜ§"
+    "¿abcdefghijklmno"
+    "pqrstuvwxyzäöñüà"
+)
+
+#: Characters of the default alphabet's extension table: reached through the escape code, so
+#: each costs two septets while the message stays GSM-7.
+GSM7_EXTENSION_CHARS = frozenset("\f^{}\\[~]|€")
+
+#: Units per message when it fits in a single SMS, and per segment once concatenated (the
+#: concatenation header takes 6 bytes of the 140-byte user data).
+SINGLE_SEGMENT_LIMITS = {GSM7: 160, UCS2: 70}
+CONCATENATED_SEGMENT_LIMITS = {GSM7: 153, UCS2: 67}
+
+
+@dataclass(frozen=True)
+class SmsAnalysis:
+    """How a text travels as SMS.
+
+    ``units`` counts septets for GSM-7 and UTF-16 code units for UCS-2, which is what the
+    per-segment limits are expressed in.  ``parts`` holds the text of each segment in order.
+    """
+
+    encoding: str
+    segments: int
+    units: int
+    parts: tuple
+
+    @property
+    def is_gsm7(self):
+        return self.encoding == GSM7
+
+    @property
+    def single_segment_limit(self):
+        """Units that fit when the text is sent as one SMS."""
+        return SINGLE_SEGMENT_LIMITS[self.encoding]
+
+    @property
+    def concatenated_segment_limit(self):
+        """Units that fit in each segment of a concatenated message."""
+        return CONCATENATED_SEGMENT_LIMITS[self.encoding]
+
+    @property
+    def segment_limit(self):
+        """Units per segment for this text: the single-SMS limit until it has to be split."""
+        if self.segments > 1:
+            return self.concatenated_segment_limit
+        return self.single_segment_limit
+
+    @property
+    def chars_left(self):
+        """Units still free in the last segment before one more SMS is needed.
+
+        Counted against what the last part really holds, so a 2-septet character that was
+        pushed to the next segment is not counted as free room in the previous one.
+        """
+        used = char_units(self.parts[-1], self.encoding) if self.parts else 0
+        return self.segment_limit - used
+
+
+def char_units(text, encoding):
+    """Units ``text`` takes in ``encoding`` (septets or UTF-16 code units)."""
+    return sum(_char_units(char, encoding) for char in text)
+
+
+def _char_units(char, encoding):
+    if encoding == GSM7:
+        return 2 if char in GSM7_EXTENSION_CHARS else 1
+    # Astral characters become a surrogate pair; a lone surrogate stays a single unit.
+    return 2 if ord(char) > 0xFFFF else 1
+
+
+def detect_encoding(text):
+    """GSM-7 when every character has a code in the default alphabet, UCS-2 otherwise."""
+    for char in text:
+        if char not in GSM7_BASIC_CHARS and char not in GSM7_EXTENSION_CHARS:
+            return UCS2
+    return GSM7
+
+
+def analyze(text):
+    """Return the :class:`SmsAnalysis` of ``text`` (``False``/``None`` count as empty).
+
+    Segments are filled greedily, character by character: a character whose units do not fit
+    in the remaining room starts the next segment whole, exactly as gateways split.
+    """
+    text = text or ""
+    encoding = detect_encoding(text)
+    units = char_units(text, encoding)
+    if not text:
+        return SmsAnalysis(encoding=encoding, segments=0, units=0, parts=())
+    if units <= SINGLE_SEGMENT_LIMITS[encoding]:
+        return SmsAnalysis(encoding=encoding, segments=1, units=units, parts=(text,))
+
+    limit = CONCATENATED_SEGMENT_LIMITS[encoding]
+    parts = []
+    start = used = 0
+    for index, char in enumerate(text):
+        size = _char_units(char, encoding)
+        if used + size > limit:
+            parts.append(text[start:index])
+            start, used = index, 0
+        used += size
+    parts.append(text[start:])
+    return SmsAnalysis(encoding=encoding, segments=len(parts), units=units, parts=tuple(parts))
