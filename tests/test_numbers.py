@@ -1,0 +1,205 @@
+"""Numbers reach the SMS centre in E.164, and only when an SMS can reach them.
+
+The expectations below depend on phonenumbers' metadata, which changes between releases: see
+``test_phonenumbers_is_the_version_these_expectations_were_checked_with``.
+"""
+
+import dataclasses
+import re
+from pathlib import Path
+
+import phonenumbers
+import pytest
+
+from sms_notify.tools.numbers import FORMAT, MISSING, normalize
+
+REQUIREMENTS = Path(__file__).resolve().parent.parent / "requirements.txt"
+
+
+def assert_accepted(result, e164, region):
+    assert (result.e164, result.region) == (e164, region)
+    assert (result.failure_type, result.reason) == (None, None)
+    assert result.ok
+
+
+def assert_refused(result, failure_type=FORMAT):
+    assert result.e164 is None
+    assert not result.ok
+    assert result.failure_type == failure_type
+    assert result.reason
+
+
+def test_phonenumbers_is_the_version_these_expectations_were_checked_with():
+    pinned = re.search(r"^phonenumbers==(\S+)", REQUIREMENTS.read_text(), re.MULTILINE)
+    assert phonenumbers.__version__ == pinned.group(1)
+
+
+@pytest.mark.parametrize("number", ["8 916 123-45-67", "8 (916) 123 45 67", "89161234567"])
+def test_russian_trunk_prefix_8_becomes_plus_7(number):
+    assert_accepted(normalize(number, "RU"), "+79161234567", "RU")
+
+
+def test_810_is_read_as_russias_international_prefix():
+    assert_accepted(normalize("810 48 601 234 567", "RU"), "+48601234567", "PL")
+
+
+@pytest.mark.parametrize("number, country", [("+7 701 123 45 67", None), ("8 701 123-45-67", "RU")])
+def test_plus_7_7xx_mobiles_belong_to_kazakhstan(number, country):
+    assert_accepted(normalize(number, country), "+77011234567", "KZ")
+
+
+def test_moscow_landline_is_refused_as_a_landline():
+    result = normalize("+7 495 123-45-67", "RU")
+    assert_refused(result)
+    assert result.reason == (
+        "'+7 495 123-45-67' is a landline number: SMS cannot reach it. "
+        "Enter the customer's mobile number."
+    )
+    assert result.region == "RU"
+
+
+def test_polish_local_mobile_is_read_in_the_customers_country():
+    assert_accepted(normalize("601 234 567", "PL"), "+48601234567", "PL")
+
+
+@pytest.mark.parametrize(
+    "number, country",
+    [
+        ("+48 601 234 567", None),
+        ("+48 601-234-567", "RU"),
+        ("0048 601 234 567", "PL"),
+        # Russia's international prefix is 810, yet people there type 00 too
+        ("0048 601 234 567", "RU"),
+        ("0048.601.234.567", None),
+    ],
+)
+def test_polish_mobile_with_plus_48_or_0048_ignores_the_default_country(number, country):
+    assert_accepted(normalize(number, country), "+48601234567", "PL")
+
+
+def test_polish_trunk_zero_abolished_in_2005_is_dropped():
+    assert_accepted(normalize("0 601 234 567", "PL"), "+48601234567", "PL")
+
+
+def test_uk_mobile_with_trunk_zero_is_read_in_the_uk():
+    assert_accepted(normalize("07400 123456", "GB"), "+447400123456", "GB")
+
+
+def test_uk_drama_range_07700_900xxx_is_not_a_valid_number():
+    # Ofcom keeps this range for fiction: phonenumbers' metadata excludes it, so an SMS
+    # addressed to it is refused rather than sent to nobody.
+    result = normalize("07700 900123", "GB")
+    assert_refused(result)
+    assert "not a valid phone number in GB" in result.reason
+
+
+def test_us_fixed_line_or_mobile_number_is_accepted():
+    # US mobile and fixed numbers share their ranges: phonenumbers cannot tell them apart
+    assert_accepted(normalize("(201) 555-0123", "US"), "+12015550123", "US")
+
+
+def test_local_number_without_any_country_asks_for_international_format_or_country():
+    result = normalize("601 234 567")
+    assert_refused(result)
+    assert "international format" in result.reason
+    assert "set the customer's country" in result.reason
+
+
+@pytest.mark.parametrize("number", ["", "   ", None, False])
+def test_empty_number_is_missing_not_malformed(number):
+    result = normalize(number, "PL")
+    assert_refused(result, MISSING)
+    assert "Enter the customer's mobile number" in result.reason
+
+
+@pytest.mark.parametrize("number", ["abc", "n/a", "call after 5pm"])
+def test_text_without_a_number_is_a_format_error(number):
+    result = normalize(number, "PL")
+    assert_refused(result)
+    assert result.reason.startswith(f"'{number}' is not a phone number.")
+
+
+def test_customer_country_wins_over_company_country():
+    assert_accepted(normalize("601 234 567", "PL", "RU"), "+48601234567", "PL")
+    assert_refused(normalize("8 916 123-45-67", "PL", "RU"))
+
+
+@pytest.mark.parametrize("country", [None, False, "", "AQ"])
+def test_company_country_reads_numbers_of_customers_without_a_usable_country(country):
+    # False is what an empty Odoo field gives; AQ has no numbering plan of its own
+    assert_accepted(normalize("8 916 123-45-67", country, "RU"), "+79161234567", "RU")
+
+
+def test_country_codes_are_case_insensitive():
+    assert_accepted(normalize("601 234 567", "pl"), "+48601234567", "PL")
+
+
+@pytest.mark.parametrize(
+    "number, country, words",
+    [
+        ("8 800 123-45-67", "RU", "is a toll-free number"),
+        ("+44 901 234 5678", None, "is a premium-rate number"),
+        ("+33 884 01 23 45", None, "is a shared-cost number"),
+        ("+44 56 1234 5678", None, "is an internet (VoIP) number"),
+        ("+44 76 4012 3456", None, "is not a mobile number"),  # a pager
+    ],
+)
+def test_numbers_sms_cannot_reach_are_refused_with_their_kind(number, country, words):
+    result = normalize(number, country)
+    assert_refused(result)
+    assert f"'{number}' {words}" in result.reason
+    assert result.reason.endswith("Enter the customer's mobile number.")
+
+
+def test_number_of_no_country_has_no_region():
+    result = normalize("+800 1234 5678")
+    assert_refused(result)
+    assert result.region is None
+
+
+def test_invalid_number_in_customer_country_blames_the_digits():
+    result = normalize("601 234 56", "PL", "RU")
+    assert_refused(result)
+    assert "is not a valid phone number in PL, the customer's country" in result.reason
+
+
+def test_invalid_number_in_company_country_suggests_setting_the_customer_country():
+    result = normalize("601 234 56", None, "PL")
+    assert_refused(result)
+    assert "in PL, your company's country. Set the customer's country" in result.reason
+
+
+def test_invalid_international_number_names_its_country_code():
+    result = normalize("+48 601 234 56", "RU")
+    assert_refused(result)
+    assert "not a valid phone number for country code +48" in result.reason
+
+
+@pytest.mark.parametrize("number", ["+999 123 4567", "00999 123 4567"])
+def test_unknown_country_code_is_named_as_such(number):
+    result = normalize(number, "RU")
+    assert_refused(result)
+    assert "unknown country code" in result.reason
+
+
+def test_reason_goes_through_the_translate_callable_like_odoo_env_translation():
+    calls = []
+
+    def translate(source, **params):  # what env._ does: look up the source, then format it
+        calls.append((source, params))
+        return "[fr] " + source % params
+
+    result = normalize("+7 495 123-45-67", translate=translate)
+    assert calls == [
+        (
+            "'%(number)s' is a landline number: SMS cannot reach it. "
+            "Enter the customer's mobile number.",
+            {"number": "+7 495 123-45-67"},
+        )
+    ]
+    assert result.reason.startswith("[fr] '+7 495 123-45-67' is a landline")
+
+
+def test_result_cannot_be_altered_after_the_fact():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        normalize("601 234 567", "PL").e164 = "+48000000000"
