@@ -2,7 +2,7 @@
     "name": "SMS Notify",
     "version": "18.0.1.0.0",
     "category": "Marketing/SMS",
-    "summary": "Notify customers by SMS through your own gateways, with history and exact segment counts",
+    "summary": "Notify customers by SMS through your own gateways, with full history",
     "author": "sms_notify contributors",
     "website": "https://github.com/sms-notify/sms_notify",
     "maintainers": ["sms-notify"],

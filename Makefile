@@ -1,0 +1,59 @@
+# Developer commands of the sms_notify suite. `make help` lists them.
+#
+# Variables (make VAR=value, or the environment):
+#   PYTHON    interpreter that imports Odoo 18.0 (default: python3)
+#   ODOO_SRC  Odoo 18.0 source tree (holding odoo-bin and odoo/release.py) when PYTHON cannot
+#             import odoo by itself
+#   DB_HOST, DB_PORT, DB_USER   PostgreSQL server (default: PGHOST/PGPORT/PGUSER, then the local
+#             socket on 5432 as the current user); when none answers, a project-local cluster
+#             is started in .pgdata/ on 127.0.0.1:$(LOCAL_PG_PORT)
+#   DB        database of `make demo` (default: sms_notify_demo)
+#   PORT      HTTP port of `make demo` (default: 8069)
+
+PYTHON ?= python3
+DB ?= sms_notify_demo
+PORT ?= 8069
+LOCAL_PG_PORT ?= 54329
+export PYTHON ODOO_SRC DB_HOST DB_PORT DB_USER DB PORT LOCAL_PG_PORT
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test test-core lint pure db-start db-stop clean
+
+help:
+	@echo "make demo       install requirements, create database $(DB) with all addons and demo"
+	@echo "                data, serve Odoo on http://localhost:$(PORT) (login admin / admin)"
+	@echo "make test       lint, pure tests, Odoo tests of all addons, install/uninstall checks"
+	@echo "make test-core  lint and pure tests only (no Odoo, no PostgreSQL needed)"
+	@echo "make lint       ruff, ruff format --check, pylint-odoo mandatory checks"
+	@echo "make pure       pure pytest suite of every addon's tools/ with coverage"
+	@echo "make db-start   make sure a PostgreSQL server is available (see DB_* variables)"
+	@echo "make db-stop    stop the project-local PostgreSQL cluster in .pgdata/"
+	@echo "make clean      remove logs and caches"
+
+demo:
+	@$(PYTHON) scripts/demo.py
+
+test:
+	@$(PYTHON) scripts/run_tests.py
+
+test-core:
+	@$(PYTHON) scripts/run_tests.py --core
+
+lint:
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+	$(PYTHON) -m pylint --rcfile=.pylintrc-mandatory $$($(PYTHON) scripts/devenv.py addons)
+
+pure:
+	$(PYTHON) -m coverage run -m pytest tests
+	$(PYTHON) -m coverage report
+
+db-start:
+	@$(PYTHON) scripts/devenv.py db-start
+
+db-stop:
+	@$(PYTHON) scripts/devenv.py db-stop
+
+clean:
+	rm -rf .logs .coverage .pytest_cache .ruff_cache htmlcov
+	find . -name __pycache__ -type d -not -path './.pgdata/*' -prune -exec rm -rf {} +
