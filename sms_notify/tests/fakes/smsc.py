@@ -1,0 +1,157 @@
+"""A fake SMSC.ru: ``sys/send.php``, ``sys/status.php`` and ``sys/balance.php`` with ``fmt=3``.
+
+Accepts ``login`` + ``psw`` or ``apikey``, by GET or POST.  Errors come back with HTTP 200 and
+``{"error": ..., "error_code": N}`` (plus ``"id"`` for errors 3, 6, 7 and 8) as SMSC does:
+2 for bad credentials, 3 for insufficient funds, 6 for a forbidden text or sender, 7 for a bad
+number, 8 for an undeliverable number and 9 for an identical request within a minute.
+Messages are kept per ``(id, phone)`` for status queries; :meth:`FakeSmsc.set_status` moves
+them on and :meth:`FakeSmsc.status_callback` builds what SMSC would post to the client's
+status handler.
+"""
+
+import itertools
+import re
+import time
+from datetime import datetime
+
+from ...tools.gsm import analyze
+from .base import FakeGateway, json_response, text_response
+
+SEND_ERRORS = {
+    "no_funds": (3, "not enough money on the client balance"),
+    "forbidden": (6, "message is denied"),
+    "bad_number": (7, "invalid phone number"),
+    "undeliverable": (8, "can't deliver message"),
+}
+VALID_PATTERN = re.compile(r"^(\d{1,2}|\d{2}:\d{2})$")
+
+
+class FakeSmsc(FakeGateway):
+    def __init__(self, login="shop", password="secret", api_key=None, balance=100.0, price=1.4):
+        super().__init__()
+        self.login = login
+        self.password = password
+        self.api_key = api_key
+        self.balance = balance
+        self.price = price
+        self.currency = "RUB"
+        self.messages = {}
+        self._recent = {}
+        self._ids = itertools.count(1000)
+
+    # authentication
+
+    def is_authorized(self, request):
+        params = request.params
+        if self.api_key and params.get("apikey") == self.api_key:
+            return True
+        return params.get("login") == self.login and params.get("psw") == self.password
+
+    def auth_failure(self, request):
+        return json_response({"error": "authorise error", "error_code": 2})
+
+    # routes
+
+    def handle(self, request):
+        params = request.params
+        if params.get("fmt") != "3":
+            return text_response("ERROR = 1 (this fake answers fmt=3 only)")
+        if request.path == "/sys/send.php":
+            return self._send(params)
+        if request.path == "/sys/status.php":
+            return self._status(params)
+        if request.path == "/sys/balance.php":
+            answer = {"balance": f"{self.balance:.2f}"}
+            if params.get("cur") == "1":
+                answer["currency"] = self.currency
+            return json_response(answer)
+        return text_response("not found", status=404)
+
+    def _send(self, params):
+        phones = [phone for phone in re.split(r"[,;]", params.get("phones") or "") if phone]
+        text = params.get("mes") or ""
+        sender = params.get("sender") or ""
+        if not phones or not text:
+            return json_response({"error": "parameters error", "error_code": 1})
+        valid = params.get("valid")
+        if valid is not None and not VALID_PATTERN.match(valid):
+            return json_response({"error": "parameters error", "error_code": 1})
+        sms_id = int(params.get("id") or next(self._ids))
+        key = (tuple(phones), text, sender)
+        now = time.time()
+        if now - self._recent.get(key, 0) < 60:
+            return json_response({"error": "duplicate request, wait a minute", "error_code": 9})
+        problems = [self.number_error(phone) for phone in phones]
+        if sender in self.forbidden_senders or self.text_forbidden(text):
+            problems.append("forbidden")
+        for problem in ("bad_number", "undeliverable", "forbidden", "no_funds"):
+            if problem in problems:
+                code, description = SEND_ERRORS[problem]
+                return json_response({"error": description, "error_code": code, "id": sms_id})
+        parts = analyze(text).segments
+        count = parts * len(phones)
+        cost = round(count * self.price, 2)
+        if cost > self.balance:
+            code, description = SEND_ERRORS["no_funds"]
+            return json_response({"error": description, "error_code": code, "id": sms_id})
+        self._recent[key] = now
+        self.balance = round(self.balance - cost, 2)
+        for phone in phones:
+            self.messages[(sms_id, phone)] = {
+                "status": -1,
+                "err": 0,
+                "last_timestamp": int(now),
+                "text": text,
+                "sender": sender,
+                "valid": valid,
+                "cost": round(parts * self.price, 2),
+                "parts": parts,
+            }
+        answer = {"id": sms_id, "cnt": count}
+        if params.get("cost") in ("2", "3"):
+            answer["cost"] = f"{cost:.2f}"
+        if params.get("cost") == "3":
+            answer["balance"] = f"{self.balance:.2f}"
+        return json_response(answer)
+
+    def _status(self, params):
+        ids = [part for part in (params.get("id") or "").split(",") if part]
+        phones = [part for part in (params.get("phone") or "").split(",") if part]
+        if not ids or len(ids) != len(phones):
+            return json_response({"error": "parameters error", "error_code": 1})
+        rows = []
+        for sms_id, phone in zip(ids, phones, strict=True):
+            message = self.messages.get((int(sms_id), phone)) if sms_id.isdigit() else None
+            row = {"status": -3, "last_timestamp": 0, "err": 0}
+            if message:
+                row = {
+                    "status": message["status"],
+                    "last_date": datetime.fromtimestamp(message["last_timestamp"]).strftime(
+                        "%d.%m.%Y %H:%M:%S"
+                    ),
+                    "last_timestamp": message["last_timestamp"],
+                    "err": message["err"],
+                }
+            rows.append({"id": sms_id, "phone": phone, **row})
+        if "," in (params.get("id") or ""):
+            return json_response(rows)
+        return json_response({key: value for key, value in rows[0].items() if key != "id"})
+
+    # test helpers
+
+    def set_status(self, sms_id, phone, status, err=0, timestamp=None):
+        with self.lock:
+            message = self.messages[(int(sms_id), phone)]
+            message.update(status=status, err=err, last_timestamp=int(timestamp or time.time()))
+
+    def status_callback(self, sms_id, phone, status, err=0, timestamp=None):
+        """The form SMSC posts to the client's status handler for a status change."""
+        timestamp = int(timestamp or time.time())
+        return {
+            "id": str(sms_id),
+            "phone": phone,
+            "status": str(status),
+            "err": str(err),
+            "ts": str(timestamp),
+            "time": datetime.fromtimestamp(timestamp).strftime("%d.%m.%Y %H:%M:%S"),
+        }
