@@ -1,3 +1,5 @@
+import secrets
+
 from werkzeug.urls import url_join
 
 from odoo import api, fields, models
@@ -5,8 +7,12 @@ from odoo.exceptions import UserError
 
 from odoo.addons.sms.tools.sms_api import SmsApi
 
-from ..tools import iap, sandbox  # noqa: F401  (importing registers the gateway types)
-from ..tools.gateway import get_client_class
+# importing a client module registers its gateway type
+from ..tools import iap, sandbox, serwersms, smsapi, smsc, twilio  # noqa: F401
+from ..tools.gateway import GatewayError, get_client_class
+
+#: gateway types whose client talks HTTP to an SMS centre with credentials of its own
+HTTP_GATEWAY_TYPES = ("smsc", "smsapi", "serwersms", "twilio")
 
 
 class SmsNotifyGateway(models.Model):
@@ -16,7 +22,14 @@ class SmsNotifyGateway(models.Model):
 
     name = fields.Char(required=True)
     gateway_type = fields.Selection(
-        [("sandbox", "Sandbox (sends nothing)"), ("iap", "Odoo IAP")],
+        [
+            ("sandbox", "Sandbox (sends nothing)"),
+            ("iap", "Odoo IAP"),
+            ("smsc", "SMSC.ru / SMSC.kz / SMSC.ua"),
+            ("smsapi", "SMSAPI.pl"),
+            ("serwersms", "SerwerSMS.pl"),
+            ("twilio", "Twilio"),
+        ],
         string="Type",
         required=True,
         default="sandbox",
@@ -39,6 +52,41 @@ class SmsNotifyGateway(models.Model):
         help="Seconds after sending at which the sandbox reports the message as delivered "
         "(or as not delivered for numbers ending in 0000).",
     )
+    base_url = fields.Char(
+        string="API Address",
+        help="Leave empty for the vendor's main site. For SMSC, https://smsc.kz or "
+        "https://smsc.ua reach the Kazakh or Ukrainian site.",
+    )
+    login = fields.Char(groups="base.group_system", help="SMSC or SerwerSMS login.")
+    password = fields.Char(
+        string="Password / Auth Token",
+        groups="base.group_system",
+        help="SMSC or SerwerSMS password, or the Twilio auth token.",
+    )
+    api_key = fields.Char(
+        string="API Key / Token",
+        groups="base.group_system",
+        help="SMSC API key, or the SMSAPI / SerwerSMS bearer token.",
+    )
+    account_sid = fields.Char(string="Account SID", help="Twilio account SID.")
+    sender = fields.Char(
+        string="Sender Name",
+        help="Name or number shown to the recipient, as registered with the vendor.",
+    )
+    timeout = fields.Integer(
+        default=10, help="Seconds to wait for the gateway before giving up on a call."
+    )
+    webhook_secret = fields.Char(
+        groups="base.group_system",
+        copy=False,
+        default=lambda self: secrets.token_urlsafe(24),
+        help="Part of the delivery-report address: only the gateway knows it.",
+    )
+    last_error = fields.Text(readonly=True, copy=False)
+    last_error_date = fields.Datetime(readonly=True, copy=False)
+    balance = fields.Float(readonly=True, copy=False, digits=(16, 2))
+    balance_currency = fields.Char(readonly=True, copy=False)
+    balance_date = fields.Datetime(string="Balance Checked", readonly=True, copy=False)
     sms_ids = fields.One2many("sms.sms", "gateway_id", string="Messages")
     sms_count = fields.Integer(compute="_compute_sms_count", string="Messages Sent")
 
@@ -48,6 +96,7 @@ class SmsNotifyGateway(models.Model):
             "CHECK(sandbox_delivery_delay >= 0)",
             "The simulated delivery delay cannot be negative.",
         ),
+        ("timeout_positive", "CHECK(timeout > 0)", "The timeout must be at least one second."),
     ]
 
     @api.depends("sms_ids")
@@ -92,7 +141,69 @@ class SmsNotifyGateway(models.Model):
                     messages, delivery_reports_url=reports_url
                 )
             }
+        if self.gateway_type in HTTP_GATEWAY_TYPES:
+            gateway = self.sudo()
+            config = {
+                "base_url": gateway.base_url,
+                "login": gateway.login,
+                "password": gateway.password,
+                "api_key": gateway.api_key,
+                "token": gateway.api_key,
+                "account_sid": gateway.account_sid,
+                "auth_token": gateway.password,
+                "sender": gateway.sender,
+                "timeout": gateway.timeout,
+                "webhook_secret": gateway.webhook_secret,
+                "webhook_url": gateway._get_webhook_url(),
+            }
+            return {key: value for key, value in config.items() if value}
         return {}
+
+    def _get_webhook_url(self):
+        self.ensure_one()
+        return url_join(
+            self.get_base_url(), f"/sms_notify/report/{self.id}/{self.sudo().webhook_secret}"
+        )
+
+    def _record_error(self, error):
+        self.sudo().write({"last_error": str(error), "last_error_date": fields.Datetime.now()})
+
+    def action_test_connection(self):
+        """Ask the gateway who we are; show its answer and the balance it reports."""
+        self.ensure_one()
+        client = self._get_client()
+        try:
+            answer = client.test_connection()
+            balance = client.last_balance or client.fetch_balance()
+        except NotImplementedError:
+            raise UserError(
+                self.env._("%(type)s gateways have no connection test.", type=self.gateway_type)
+            ) from None
+        except GatewayError as error:
+            self._record_error(error)
+            raise UserError(
+                self.env._(
+                    "The gateway refused the connection: %(error)s\nCheck the address and the "
+                    "credentials, then try again.",
+                    error=error,
+                )
+            ) from error
+        values = {"last_error": False, "last_error_date": False}
+        if balance:
+            values.update(
+                balance=balance[0], balance_currency=balance[1], balance_date=fields.Datetime.now()
+            )
+        self.sudo().write(values)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Connection works"),
+                "message": answer,
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_view_sms(self):
         self.ensure_one()

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ..tools import gsm, sandbox
-from ..tools.gateway import OutgoingSms
+from ..tools import gsm, numbers, sandbox
+from ..tools.gateway import GatewayError, OutgoingSms
 from ..tools.iap import IAP_ACCEPTED_STATES
 
 _logger = logging.getLogger(__name__)
@@ -85,16 +85,70 @@ class SmsSms(models.Model):
                 unlink_sent=unlink_sent,
                 raise_exception=raise_exception,
             )
-        messages = [OutgoingSms(uuid=sms.uuid, number=sms.number, body=sms.body) for sms in self]
+        sendable = self._sms_notify_normalize_numbers(gateway)
+        if not sendable:
+            return
+        messages = [
+            OutgoingSms(uuid=sms.uuid, number=sms.number, body=sms.body, sender=gateway.sender)
+            for sms in sendable
+        ]
         try:
             results = gateway._get_client().send(messages)
+        except GatewayError as error:
+            _logger.info("Gateway %s failed a batch of %s SMS: %s", gateway.name, len(self), error)
+            gateway._record_error(error)
+            if raise_exception:
+                raise
+            sendable._sms_notify_handle_gateway_error(gateway, error)
+            return
         except Exception as error:
             _logger.info("Gateway %s failed a batch of %s SMS: %s", gateway.name, len(self), error)
             if raise_exception:
                 raise
-            self._sms_notify_fail(gateway, getattr(error, "failure_type", "sms_server"), error)
+            sendable._sms_notify_fail(gateway, "sms_server", error)
             return
-        self._sms_notify_store_results(gateway, results)
+        sendable._sms_notify_store_results(gateway, results)
+
+    def _sms_notify_normalize_numbers(self, gateway):
+        """Write each number in E.164 and fail the ones no SMS can reach, before any gateway
+        call: return the messages worth sending."""
+        company_country = self.env.company.country_id.code
+        sendable = self.browse()
+        for sms in self.sudo():
+            normalized = numbers.normalize(
+                sms.number,
+                country_code=sms.partner_id.country_id.code,
+                company_country_code=company_country,
+                translate=self.env._,
+            )
+            if normalized.ok:
+                if sms.number != normalized.e164:
+                    sms.number = normalized.e164
+                sendable |= sms
+            else:
+                sms._sms_notify_fail(gateway, normalized.failure_type, normalized.reason)
+        return sendable
+
+    def _sms_notify_handle_gateway_error(self, gateway, error):
+        """Keep what the gateway answered before it failed; decide the fate of the rest.
+
+        A message that may have reached the gateway is never failed (the user would send it
+        again): it stays *Processing* until its status is known.  After a transient error
+        (outage, timeout before sending, rate limit) the message goes back to the queue."""
+        answered = {result.uuid for result in error.results}
+        if answered:
+            self.filtered(lambda sms: sms.uuid in answered)._sms_notify_store_results(
+                gateway, error.results
+            )
+        rest = self.filtered(lambda sms: sms.uuid not in answered)
+        if error.maybe_sent:
+            rest.sudo().write(
+                {"state": "process", "gateway_id": gateway.id, "gateway_error": str(error)}
+            )
+        elif error.transient:
+            rest.sudo().write({"gateway_id": gateway.id, "gateway_error": str(error)})
+        else:
+            rest._sms_notify_fail(gateway, error.failure_type, error)
 
     def _sms_notify_store_results(self, gateway, results):
         """Store each gateway answer on its SMS and push the state to notifications/traces.
@@ -131,7 +185,7 @@ class SmsSms(models.Model):
             self._sms_notify_schedule_sandbox_reports(gateway)
 
     def _sms_notify_fail(self, gateway, failure_type, error):
-        self.write(
+        self.sudo().write(
             {
                 "gateway_id": gateway.id,
                 "state": "error",
