@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 
 from werkzeug.urls import url_join
 
@@ -13,6 +14,8 @@ from ..tools.gateway import GatewayError, get_client_class
 
 #: gateway types whose client talks HTTP to an SMS centre with credentials of its own
 HTTP_GATEWAY_TYPES = ("smsc", "smsapi", "serwersms", "twilio")
+#: how long a gateway is skipped after a transient failure
+DOWN_SECONDS = 120
 
 
 class SmsNotifyGateway(models.Model):
@@ -82,6 +85,12 @@ class SmsNotifyGateway(models.Model):
         default=lambda self: secrets.token_urlsafe(24),
         help="Part of the delivery-report address: only the gateway knows it.",
     )
+    down_until = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="After an outage the gateway is skipped until then and the next gateway by "
+        "sequence sends instead.",
+    )
     last_error = fields.Text(readonly=True, copy=False)
     last_error_date = fields.Datetime(readonly=True, copy=False)
     balance = fields.Float(readonly=True, copy=False, digits=(16, 2))
@@ -111,9 +120,21 @@ class SmsNotifyGateway(models.Model):
 
     @api.model
     def _get_for_company(self, company):
-        """The gateway that sends the company's messages, or an empty recordset when none is
-        configured (Odoo then sends through IAP as it always did)."""
-        return self.search([("company_id", "=", company.id)], limit=1)
+        """The gateway that sends the company's messages: the first by sequence that is not
+        down, else the first at all; an empty recordset when none is configured (Odoo then
+        sends through IAP as it always did)."""
+        gateways = self.search([("company_id", "=", company.id)])
+        now = fields.Datetime.now()
+        up = gateways.filtered(lambda gateway: not gateway.down_until or gateway.down_until <= now)
+        return (up or gateways)[:1]
+
+    def _mark_down(self, error):
+        wait = max(error.retry_after or 0, DOWN_SECONDS)
+        self.sudo().down_until = fields.Datetime.now() + timedelta(seconds=wait)
+
+    def _record_success(self):
+        if self.down_until or self.last_error:
+            self.sudo().write({"down_until": False, "last_error": False, "last_error_date": False})
 
     def _get_client(self):
         self.ensure_one()

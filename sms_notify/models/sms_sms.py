@@ -1,4 +1,5 @@
 import logging
+import threading
 from collections import defaultdict
 from datetime import timedelta
 
@@ -11,6 +12,12 @@ from ..tools.iap import IAP_ACCEPTED_STATES
 _logger = logging.getLogger(__name__)
 
 RETENTION_PARAM = "sms_notify.retention_days"
+#: a message Processing for longer than this lost its worker
+STALE_CLAIM_MINUTES = 10
+#: tries before a message fails for good after transient gateway errors
+MAX_SEND_ATTEMPTS = 6
+#: first wait after a transient error; it doubles with each try (30 s ... 8 min)
+RETRY_BASE_SECONDS = 30
 DEFAULT_RETENTION_DAYS = 365
 
 
@@ -65,6 +72,21 @@ class SmsSms(models.Model):
     gateway_error = fields.Char(
         readonly=True, help="What the gateway said when it refused the message."
     )
+    send_attempts = fields.Integer(
+        readonly=True, copy=False, help="How many times handing the message over failed."
+    )
+    next_try_datetime = fields.Datetime(
+        string="Next Try",
+        readonly=True,
+        copy=False,
+        help="After a gateway outage, the message waits until then before the next try.",
+    )
+    claimed_datetime = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="When a queue worker took the message to hand it over. A message still Processing "
+        "long after that lost its worker and is reconciled with the gateway.",
+    )
 
     @api.depends("body")
     def _compute_segmenting(self):
@@ -77,8 +99,120 @@ class SmsSms(models.Model):
     # Sending: the one seam every gateway goes through
     # ------------------------------------------------------------------
 
+    # ------------------------------------------------------------------
+    # Queue: every message a gateway sends goes through it
+    # ------------------------------------------------------------------
+
+    def send(self, unlink_failed=False, unlink_sent=True, auto_commit=False, raise_exception=False):
+        """With a gateway, sending means queueing and waking the queue at once.
+
+        Only the queue worker talks to gateways: it commits each message as being handed over
+        before calling the gateway, which a user's transaction cannot do, and so nothing is
+        lost or sent twice when a worker dies mid-call."""
+        if self.env.context.get("sms_notify_queue_worker") or not self._sms_notify_gateway():
+            return super().send(
+                unlink_failed=unlink_failed,
+                unlink_sent=unlink_sent,
+                auto_commit=auto_commit,
+                raise_exception=raise_exception,
+            )
+        self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
+        return None
+
+    def _sms_notify_gateway(self):
+        return self.env["sms.notify.gateway"].sudo()._get_for_company(self.env.company)
+
+    @api.model
+    def _process_queue(self, ids=None):
+        if not self._sms_notify_gateway():
+            return super()._process_queue(ids=ids)
+        self._sms_notify_reconcile_stale()
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        batch_size = int(
+            self.env["ir.config_parameter"].sudo().get_param("sms.session.batch.size", 500)
+        )
+        while batch := self._sms_notify_claim(batch_size, ids=ids, auto_commit=auto_commit):
+            batch.with_context(sms_notify_queue_worker=True)._send()
+            if auto_commit:
+                self.env.cr.commit()
+        return None
+
+    def _sms_notify_claim(self, limit, ids=None, auto_commit=True):
+        """Take up to ``limit`` due messages for this worker and commit them as Processing.
+
+        ``SKIP LOCKED`` lets several workers (or servers) share the queue: rows another worker
+        is claiming are skipped, never sent twice."""
+        query = """
+            SELECT id FROM sms_sms
+             WHERE state = 'outgoing'
+               AND to_delete IS NOT TRUE
+               AND (next_try_datetime IS NULL OR next_try_datetime <= %(now)s)
+               {ids}
+          ORDER BY id
+             LIMIT %(limit)s
+               FOR UPDATE SKIP LOCKED
+        """.format(ids="AND id = ANY(%(ids)s)" if ids else "")
+        self.env.flush_all()  # the previous batch's answers must be in the table we query
+        self.env.cr.execute(query, {"now": fields.Datetime.now(), "limit": limit, "ids": ids})
+        batch = self.browse([row[0] for row in self.env.cr.fetchall()])
+        if batch:
+            batch.write({"state": "process", "claimed_datetime": fields.Datetime.now()})
+            batch.flush_recordset()
+            if auto_commit:
+                self.env.cr.commit()
+        return batch
+
+    def _sms_notify_reconcile_stale(self):
+        """Settle messages whose worker died between claiming them and storing the answer.
+
+        The gateway says which ones it received (its idempotency key or a status lookup):
+        those are kept as sent, the others go back to the queue. Where the gateway cannot
+        tell, the message is failed with a warning instead of being sent a second time."""
+        stale_after = timedelta(minutes=STALE_CLAIM_MINUTES)
+        stale = self.search(
+            [
+                ("state", "=", "process"),
+                ("gateway_id", "!=", False),
+                ("claimed_datetime", "<", fields.Datetime.now() - stale_after),
+            ]
+        )
+        for gateway, messages in stale.grouped("gateway_id").items():
+            client = gateway._get_client()
+            outgoing = [OutgoingSms(uuid=m.uuid, number=m.number, body=m.body) for m in messages]
+            try:
+                reports = client.find_sent(outgoing)
+            except NotImplementedError:
+                if gateway.gateway_type == "sandbox":
+                    messages.write({"state": "outgoing", "claimed_datetime": False})
+                else:
+                    messages._sms_notify_fail(
+                        gateway,
+                        "unknown",
+                        self.env._(
+                            "Sending was interrupted and %(gateway)s cannot tell whether it "
+                            "received the message. Check with the recipient before resending.",
+                            gateway=gateway.name,
+                        ),
+                    )
+                continue
+            except GatewayError as error:
+                gateway._record_error(error)
+                continue  # try again at the next queue run
+            received = {report.reference: report for report in reports}
+            for sms in messages:
+                report = received.get(sms.uuid)
+                if report:
+                    # the gateway holds it: at least Sent, whatever step it has reached
+                    state = "pending" if report.state in ("outgoing", "process") else report.state
+                    sms.write(
+                        {"external_id": report.external_id, "sent_datetime": sms.claimed_datetime}
+                    )
+                    sms._sms_notify_apply_delivery(state, report.failure_type or False)
+                else:
+                    sms.write({"state": "outgoing", "claimed_datetime": False})
+
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
-        gateway = self.env["sms.notify.gateway"].sudo()._get_for_company(self.env.company)
+        gateway = self._sms_notify_gateway()
         if not gateway:
             return super()._send(
                 unlink_failed=unlink_failed,
@@ -107,6 +241,7 @@ class SmsSms(models.Model):
                 raise
             sendable._sms_notify_fail(gateway, "sms_server", error)
             return
+        gateway._record_success()
         sendable._sms_notify_store_results(gateway, results)
 
     def _sms_notify_normalize_numbers(self, gateway):
@@ -140,15 +275,40 @@ class SmsSms(models.Model):
             self.filtered(lambda sms: sms.uuid in answered)._sms_notify_store_results(
                 gateway, error.results
             )
-        rest = self.filtered(lambda sms: sms.uuid not in answered)
+        rest = self.filtered(lambda sms: sms.uuid not in answered).sudo()
         if error.maybe_sent:
-            rest.sudo().write(
-                {"state": "process", "gateway_id": gateway.id, "gateway_error": str(error)}
-            )
+            rest.write({"state": "process", "gateway_id": gateway.id, "gateway_error": str(error)})
         elif error.transient:
-            rest.sudo().write({"gateway_id": gateway.id, "gateway_error": str(error)})
+            rest._sms_notify_retry_later(gateway, error)
         else:
             rest._sms_notify_fail(gateway, error.failure_type, error)
+
+    def _sms_notify_retry_later(self, gateway, error):
+        """Back to the queue with an exponential wait; the gateway is marked down for as long,
+        so the next gateway by priority takes over meanwhile. After too many tries the message
+        fails with the gateway's last error."""
+        now = fields.Datetime.now()
+        gateway._mark_down(error)
+        for sms in self:
+            attempts = sms.send_attempts + 1
+            if attempts >= MAX_SEND_ATTEMPTS:
+                sms.send_attempts = attempts
+                sms._sms_notify_fail(gateway, error.failure_type or "sms_server", error)
+                continue
+            wait = max(error.retry_after or 0, RETRY_BASE_SECONDS * 2 ** (attempts - 1))
+            sms.write(
+                {
+                    "state": "outgoing",
+                    "gateway_id": gateway.id,
+                    "gateway_error": str(error),
+                    "send_attempts": attempts,
+                    "next_try_datetime": now + timedelta(seconds=wait),
+                    "claimed_datetime": False,
+                }
+            )
+        if self:
+            cron = self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()
+            cron._trigger(at=min(self.mapped("next_try_datetime") or [now]))
 
     def _sms_notify_store_results(self, gateway, results):
         """Store each gateway answer on its SMS and push the state to notifications/traces.

@@ -3,3 +3,4 @@ from . import test_iap_gateway
 from . import test_retention
 from . import test_ui
 from . import test_http_gateway
+from . import test_queue

@@ -3,8 +3,11 @@ import socket
 import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest.mock import patch
 
 from odoo.tests import TransactionCase
+
+from odoo.addons.sms.tools.sms_api import SmsApi
 
 
 class SmsNotifyCommon(TransactionCase):
@@ -31,11 +34,16 @@ class SmsNotifyCommon(TransactionCase):
             {"name": f"Test {gateway_type}", "gateway_type": gateway_type, **values}
         )
 
-    def _post_sms(self, record, body, numbers=None):
-        """Post an SMS on ``record``'s chatter, as a user pressing "Send SMS" would."""
+    def _post_sms(self, record, body, numbers=None, run_queue=True):
+        """Post an SMS on ``record``'s chatter, as a user pressing "Send SMS" would, then run
+        the queue as the cron worker woken by the post does."""
         if numbers:
-            return record._message_sms(body, sms_numbers=numbers)
-        return record._message_sms(body, partner_ids=record.ids)
+            message = record._message_sms(body, sms_numbers=numbers)
+        else:
+            message = record._message_sms(body, partner_ids=record.ids)
+        if run_queue:
+            self.env["sms.sms"]._process_queue()
+        return message
 
     def _sms_of(self, message):
         return self.env["sms.sms"].search([("mail_message_id", "=", message.id)])
@@ -80,16 +88,22 @@ def json_rpc_server(answer):
 def _iap_calls_allowed(env, url):
     """Point Odoo's IAP SMS client at ``url`` (always on 127.0.0.1).
 
-    Odoo refuses every IAP call while tests run; the guard is lifted for the duration of the
-    block only."""
+    Odoo refuses every IAP call while tests run; the guard is lifted around the HTTP call
+    itself only, so everything else still knows it runs in a test (and never commits)."""
     env["ir.config_parameter"].sudo().set_param("sms.endpoint", url)
-    current = threading.current_thread()
-    testing = getattr(current, "testing", False)
-    current.testing = False
-    try:
+    contact_iap = SmsApi._contact_iap
+
+    def contact_iap_unguarded(api, *args, **kwargs):
+        current = threading.current_thread()
+        testing = getattr(current, "testing", False)
+        current.testing = False
+        try:
+            return contact_iap(api, *args, **kwargs)
+        finally:
+            current.testing = testing
+
+    with patch.object(SmsApi, "_contact_iap", contact_iap_unguarded):
         yield
-    finally:
-        current.testing = testing
 
 
 @contextmanager

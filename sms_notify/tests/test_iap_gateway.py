@@ -64,6 +64,7 @@ class TestIapGateway(SmsNotifyCommon, HttpCase):
         partners = self.customer | second
         with iap_endpoint(self.env, answer_first_only):
             message = self.customer._message_sms("Hello both", partner_ids=partners.ids)
+            self.env["sms.sms"]._process_queue()
         sms = self._sms_of(message)
         self.assertEqual(sorted(sms.mapped("state")), ["error", "pending"])
         self.assertEqual(sms.filtered(lambda s: s.state == "error").failure_type, "unknown")

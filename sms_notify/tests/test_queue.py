@@ -1,0 +1,113 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import SmsNotifyCommon
+from .fakes.smsc import FakeSmsc
+
+
+@tagged("post_install", "-at_install")
+class TestQueue(SmsNotifyCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.queue_cron = cls.env.ref("sms.ir_cron_sms_scheduler_action")
+        cls.smsc = cls._create_gateway("smsc", login="shop", password="secret", sequence=1)
+        cls.backup = cls._create_gateway("sandbox", sequence=2)
+
+    def setUp(self):
+        super().setUp()
+        self.fake = self.enterContext(FakeSmsc(login="shop", password="secret"))
+        self.smsc.base_url = self.fake.url
+
+    def test_posting_queues_and_wakes_the_queue_at_once(self):
+        start = fields.Datetime.now()
+        with freeze_time(start):
+            message = self._post_sms(self.customer, "Hello", run_queue=False)
+        sms = self._sms_of(message)
+        self.assertEqual(sms.state, "outgoing", "the user's transaction never calls a gateway")
+        self.assertFalse(self.fake.requests)
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", self.queue_cron.id)])
+        self.assertTrue(any(call_at <= start for call_at in triggers.mapped("call_at")))
+        self.env["sms.sms"]._process_queue()
+        self.assertEqual(sms.state, "pending")
+        self.assertEqual(len(self.fake.requests_to("/sys/send.php")), 1)
+
+    def test_outage_retries_later_through_the_next_gateway(self):
+        start = fields.Datetime.now()
+        self.fake.fail("rate_limit")
+        with freeze_time(start):
+            message = self._post_sms(self.customer, "Hello")
+        sms = self._sms_of(message)
+        self.assertRecordValues(
+            sms, [{"state": "outgoing", "send_attempts": 1, "gateway_id": self.smsc.id}]
+        )
+        self.assertGreaterEqual(sms.next_try_datetime, start + timedelta(seconds=30))
+        self.assertTrue(self.smsc.down_until, "the failing gateway is skipped for a while")
+        with freeze_time(start + timedelta(seconds=10)):
+            self.env["sms.sms"]._process_queue()
+        self.assertEqual(sms.state, "outgoing", "not retried before its wait is over")
+        with freeze_time(start + timedelta(seconds=61)):
+            self.env["sms.sms"]._process_queue()
+        self.assertRecordValues(sms, [{"state": "pending", "gateway_id": self.backup.id}])
+        self.assertEqual(len(self.fake.requests_to("/sys/send.php")), 1, "one try at SMSC")
+
+    def test_too_many_outages_fail_the_message_with_the_gateway_error(self):
+        self.backup.action_archive()
+        self.fake.fail("rate_limit", times=None)
+        now = fields.Datetime.now()
+        message = self._post_sms(self.customer, "Hello")
+        sms = self._sms_of(message)
+        for minute in range(1, 60, 5):
+            with freeze_time(now + timedelta(minutes=minute)):
+                self.env["sms.sms"]._process_queue()
+        self.assertRecordValues(sms, [{"state": "error", "failure_type": "sms_server"}])
+        self.assertEqual(sms.send_attempts, 6)
+        self.assertTrue(sms.gateway_error)
+
+    def test_crash_between_call_and_commit_is_reconciled_not_resent(self):
+        """A worker died after SMSC took the message but before the answer was stored: the
+        next queue run finds it at SMSC and keeps it as sent; a message the dead worker had
+        not handed over yet is sent once."""
+        handed_over = self._sms_of(self._post_sms(self.customer, "Handed over"))
+        self.assertEqual(len(self.fake.requests_to("/sys/send.php")), 1)
+        never_sent = self.env["sms.sms"].create(
+            {"number": "+79123456780", "body": "Not handed over", "partner_id": self.customer.id}
+        )
+        claimed_long_ago = fields.Datetime.now() - timedelta(minutes=30)
+        # what the database holds after the crash: both committed as Processing
+        (handed_over | never_sent).write(
+            {
+                "state": "process",
+                "gateway_id": self.smsc.id,
+                "external_id": False,
+                "claimed_datetime": claimed_long_ago,
+            }
+        )
+        self.env["sms.sms"]._process_queue()
+        self.assertEqual(handed_over.state, "pending")
+        self.assertTrue(handed_over.external_id)
+        self.assertEqual(never_sent.state, "pending")
+        sends = self.fake.requests_to("/sys/send.php")
+        self.assertEqual(
+            sorted(request.params["mes"] for request in sends),
+            ["Handed over", "Not handed over"],
+            "each message reached SMSC exactly once",
+        )
+
+    def test_recent_processing_message_is_left_to_its_worker(self):
+        sms = self.env["sms.sms"].create(
+            {
+                "number": "+79123456789",
+                "body": "In flight",
+                "state": "process",
+                "gateway_id": self.smsc.id,
+                "claimed_datetime": fields.Datetime.now(),
+            }
+        )
+        self.env["sms.sms"]._process_queue()
+        self.assertEqual(sms.state, "process")
+        self.assertFalse(self.fake.requests)
