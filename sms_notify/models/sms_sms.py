@@ -134,7 +134,8 @@ class SmsSms(models.Model):
         while batch := self._sms_notify_claim(batch_size, ids=ids, auto_commit=auto_commit):
             batch.with_context(sms_notify_queue_worker=True)._send()
             if auto_commit:
-                self.env.cr.commit()
+                # the answers are kept even if a later batch kills the worker
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return None
 
     def _sms_notify_claim(self, limit, ids=None, auto_commit=True):
@@ -159,7 +160,9 @@ class SmsSms(models.Model):
             batch.write({"state": "process", "claimed_datetime": fields.Datetime.now()})
             batch.flush_recordset()
             if auto_commit:
-                self.env.cr.commit()
+                # Processing must be on disk before any gateway call: the crash recovery
+                # relies on it, and other workers skip these rows from now on
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return batch
 
     def _sms_notify_reconcile_stale(self):
