@@ -12,6 +12,8 @@ from ..tools.iap import IAP_ACCEPTED_STATES
 _logger = logging.getLogger(__name__)
 
 RETENTION_PARAM = "sms_notify.retention_days"
+#: states a delivery report never changes any more
+FINAL_STATES = ("sent", "error", "canceled")
 #: a message Processing for longer than this lost its worker
 STALE_CLAIM_MINUTES = 10
 #: tries before a message fails for good after transient gateway errors
@@ -381,6 +383,45 @@ class SmsSms(models.Model):
             state, failure_type=failure_type, failure_reason=reason
         )
         self.mail_message_id._notify_message_notification_update()
+
+    @api.model
+    def _sms_notify_apply_reports(self, gateway, reports):
+        """Apply delivery reports of ``gateway`` to its messages, found by the gateway's own
+        identifiers. A report for an unknown message, or one that would move a message back
+        from a final state, changes nothing: reports may come twice or out of order."""
+        by_external_id = {report.external_id: report for report in reports if report.external_id}
+        messages = self.search(
+            [("gateway_id", "=", gateway.id), ("external_id", "in", list(by_external_id))]
+        )
+        for sms in messages:
+            report = by_external_id[sms.external_id]
+            if sms.state in FINAL_STATES or sms.state == report.state:
+                continue
+            sms._sms_notify_apply_delivery(
+                report.state, report.failure_type or False, reason=report.error_message or False
+            )
+            if report.done_at:
+                sms.status_datetime = report.done_at
+        return messages
+
+    @api.model
+    def _cron_poll_delivery_status(self, limit=1000):
+        """Ask gateways that can be polled about the messages still waiting for a report."""
+        waiting = self.search(
+            [("state", "=", "pending"), ("gateway_id", "!=", False), ("external_id", "!=", False)],
+            order="sent_datetime",
+            limit=limit,
+        )
+        for gateway, messages in waiting.grouped("gateway_id").items():
+            client = gateway._get_client()
+            if not client.supports_status_query:
+                continue
+            try:
+                reports = client.fetch_status(messages.mapped("external_id"))
+            except GatewayError as error:
+                gateway._record_error(error)
+                continue
+            self._sms_notify_apply_reports(gateway, reports)
 
     def _sms_notify_apply_iap_status(self, iap_status):
         state = IAP_ACCEPTED_STATES.get(iap_status)

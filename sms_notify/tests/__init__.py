@@ -4,3 +4,4 @@ from . import test_retention
 from . import test_ui
 from . import test_http_gateway
 from . import test_queue
+from . import test_delivery_reports
