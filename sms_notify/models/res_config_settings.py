@@ -1,6 +1,11 @@
 from odoo import fields, models
 
-from .sms_sms import DEFAULT_RETENTION_DAYS, RETENTION_PARAM
+from .sms_sms import (
+    DEFAULT_MAX_SEGMENTS,
+    DEFAULT_RETENTION_DAYS,
+    MAX_SEGMENTS_PARAM,
+    RETENTION_PARAM,
+)
 
 
 class ResConfigSettings(models.TransientModel):
@@ -12,4 +17,11 @@ class ResConfigSettings(models.TransientModel):
         default=DEFAULT_RETENTION_DAYS,
         help="Sent, failed and cancelled SMS older than this are deleted by the daily clean-up. "
         "0 keeps them forever.",
+    )
+    sms_notify_max_segments = fields.Integer(
+        string="Longest SMS (parts)",
+        config_parameter=MAX_SEGMENTS_PARAM,
+        default=DEFAULT_MAX_SEGMENTS,
+        help="A text needing more SMS than this is refused when composed and never reaches a "
+        "gateway. 0 removes the limit.",
     )

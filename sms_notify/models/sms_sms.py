@@ -12,6 +12,8 @@ from ..tools.iap import IAP_ACCEPTED_STATES
 _logger = logging.getLogger(__name__)
 
 RETENTION_PARAM = "sms_notify.retention_days"
+MAX_SEGMENTS_PARAM = "sms_notify.max_segments"
+DEFAULT_MAX_SEGMENTS = 4
 #: states a delivery report never changes any more
 FINAL_STATES = ("sent", "error", "canceled")
 #: a message Processing for longer than this lost its worker
@@ -73,6 +75,11 @@ class SmsSms(models.Model):
     )
     gateway_error = fields.Char(
         readonly=True, help="What the gateway said when it refused the message."
+    )
+    valid_until = fields.Datetime(
+        copy=False,
+        help="A message not handed over to the gateway by then is cancelled as expired instead "
+        "of arriving late; gateways that support it also stop trying to deliver it then.",
     )
     send_attempts = fields.Integer(
         readonly=True, copy=False, help="How many times handing the message over failed."
@@ -224,11 +231,18 @@ class SmsSms(models.Model):
                 unlink_sent=unlink_sent,
                 raise_exception=raise_exception,
             )
-        sendable = self._sms_notify_normalize_numbers(gateway)
+        sendable = self._sms_notify_cancel_expired()._sms_notify_refuse_too_long(gateway)
+        sendable = sendable._sms_notify_normalize_numbers(gateway)
         if not sendable:
             return
         messages = [
-            OutgoingSms(uuid=sms.uuid, number=sms.number, body=sms.body, sender=gateway.sender)
+            OutgoingSms(
+                uuid=sms.uuid,
+                number=sms.number,
+                body=sms.body,
+                sender=gateway.sender,
+                valid_until=sms.valid_until or None,
+            )
             for sms in sendable
         ]
         try:
@@ -248,6 +262,52 @@ class SmsSms(models.Model):
             return
         gateway._record_success()
         sendable._sms_notify_store_results(gateway, results)
+
+    def _sms_notify_cancel_expired(self):
+        """Cancel the messages whose validity ended before they could be handed over; return
+        the others."""
+        now = fields.Datetime.now()
+        expired = self.filtered(lambda sms: sms.valid_until and sms.valid_until <= now)
+        if expired:
+            expired.sudo().write(
+                {
+                    "state": "canceled",
+                    "failure_type": "sms_expired",
+                    "gateway_error": self.env._("Not sent: its validity ended before sending."),
+                    "status_datetime": now,
+                }
+            )
+            expired.sms_tracker_id._action_update_from_sms_state(
+                "canceled", failure_type="sms_expired"
+            )
+            expired.mail_message_id._notify_message_notification_update()
+        return self - expired
+
+    def _sms_notify_refuse_too_long(self, gateway):
+        """Fail the messages over the segment limit before any gateway call; return the
+        others. The composer refuses them already; this catches every other way in."""
+        limit = self._sms_notify_max_segments()
+        too_long = self.filtered(lambda sms: limit and sms.segments > limit)
+        for sms in too_long:
+            sms._sms_notify_fail(
+                gateway,
+                "unknown",
+                self.env._(
+                    "The message needs %(segments)s SMS, more than the limit of %(limit)s: "
+                    "shorten it, or raise the limit in the settings.",
+                    segments=sms.segments,
+                    limit=limit,
+                ),
+            )
+        return self - too_long
+
+    @api.model
+    def _sms_notify_max_segments(self):
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(MAX_SEGMENTS_PARAM, DEFAULT_MAX_SEGMENTS)
+        )
 
     def _sms_notify_normalize_numbers(self, gateway):
         """Write each number in E.164 and fail the ones no SMS can reach, before any gateway

@@ -5,3 +5,4 @@ from . import test_ui
 from . import test_http_gateway
 from . import test_queue
 from . import test_delivery_reports
+from . import test_limits
