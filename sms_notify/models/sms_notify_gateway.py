@@ -91,6 +91,12 @@ class SmsNotifyGateway(models.Model):
         help="After an outage the gateway is skipped until then and the next gateway by "
         "sequence sends instead.",
     )
+    webhook_url = fields.Char(
+        string="Delivery Report Address",
+        compute="_compute_webhook_url",
+        groups="base.group_system",
+        help="Give this address to the vendor where it asks for a status callback URL.",
+    )
     last_error = fields.Text(readonly=True, copy=False)
     last_error_date = fields.Datetime(readonly=True, copy=False)
     balance = fields.Float(readonly=True, copy=False, digits=(16, 2))
@@ -107,6 +113,11 @@ class SmsNotifyGateway(models.Model):
         ),
         ("timeout_positive", "CHECK(timeout > 0)", "The timeout must be at least one second."),
     ]
+
+    @api.depends("webhook_secret")
+    def _compute_webhook_url(self):
+        for gateway in self:
+            gateway.webhook_url = gateway.id and gateway._get_webhook_url()
 
     @api.depends("sms_ids")
     def _compute_sms_count(self):
