@@ -1,7 +1,6 @@
 """SMSAPI client against a local server speaking SMSAPI's HTTP API."""
 
 import calendar
-import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -114,36 +113,6 @@ def test_refused_sender_is_not_allowed(fake):
     fake.forbidden_senders.add("FREE")
     [result] = client(fake).send([sms(sender="FREE")])
     assert result.failure_type == "sms_not_allowed" and "Invalid sender" in result.error_message
-
-
-def test_server_error_is_transient(fake):
-    fake.fail("http_500")
-    with pytest.raises(GatewayError) as caught:
-        client(fake).send([sms()])
-    assert caught.value.transient and caught.value.maybe_sent
-
-
-def test_timeout_is_transient(fake):
-    fake.fail("slow")
-    started = time.monotonic()
-    with pytest.raises(GatewayError) as caught:
-        client(fake, timeout=0.3).send([sms()])
-    assert time.monotonic() - started < fake.slow_seconds
-    assert caught.value.transient
-
-
-def test_unreadable_answer_is_a_gateway_error(fake):
-    fake.fail("malformed")
-    with pytest.raises(GatewayError) as caught:
-        client(fake).send([sms()])
-    assert not caught.value.transient and caught.value.maybe_sent
-
-
-def test_rate_limit_is_transient_with_retry_after(fake):
-    fake.fail("rate_limit")
-    with pytest.raises(GatewayError) as caught:
-        client(fake).send([sms()])
-    assert caught.value.transient and caught.value.retry_after == fake.retry_after
 
 
 def test_bad_token_is_not_transient(fake):

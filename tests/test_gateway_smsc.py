@@ -1,6 +1,5 @@
 """SMSC.ru client against a local server speaking SMSC's HTTP API."""
 
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -96,39 +95,6 @@ def test_after_running_out_of_money_the_rest_is_failed_without_calling_smsc(fake
     assert [r.state for r in results] == ["pending", "error", "error"]
     assert [r.failure_type for r in results[1:]] == ["sms_credit", "sms_credit"]
     assert len(fake.requests_to("/sys/send.php")) == 2
-
-
-def test_server_error_is_transient_and_may_have_sent(fake):
-    fake.fail("http_500")
-    with pytest.raises(GatewayError) as caught:
-        client(fake).send([sms()])
-    assert caught.value.transient and caught.value.maybe_sent
-    assert caught.value.results == []
-
-
-def test_timeout_is_transient_and_bounded(fake):
-    fake.fail("slow")
-    started = time.monotonic()
-    with pytest.raises(GatewayError) as caught:
-        client(fake, timeout=0.3).send([sms()])
-    assert time.monotonic() - started < fake.slow_seconds
-    assert caught.value.transient and caught.value.maybe_sent
-
-
-def test_unreadable_answer_is_not_transient_but_may_have_sent(fake):
-    fake.fail("malformed")
-    with pytest.raises(GatewayError) as caught:
-        client(fake).send([sms()])
-    assert not caught.value.transient and caught.value.maybe_sent
-    assert "Maintenance" in str(caught.value)
-
-
-def test_rate_limit_is_transient_with_retry_after(fake):
-    fake.fail("rate_limit")
-    with pytest.raises(GatewayError) as caught:
-        client(fake).send([sms()])
-    assert caught.value.transient and caught.value.retry_after == fake.retry_after
-    assert not caught.value.maybe_sent
 
 
 def test_wrong_password_is_not_transient(fake):

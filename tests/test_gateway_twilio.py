@@ -2,7 +2,6 @@
 signed status callbacks."""
 
 import base64
-import time
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
@@ -118,29 +117,6 @@ def test_refused_sender_is_not_allowed(fake):
     fake.forbidden_senders.add("+15005550001")
     [result] = client(fake).send([sms()])
     assert result.failure_type == "sms_not_allowed" and "21212" in result.error_message
-
-
-def test_server_error_is_transient(fake):
-    fake.fail("http_500")
-    with pytest.raises(GatewayError) as caught:
-        client(fake).send([sms()])
-    assert caught.value.transient and caught.value.maybe_sent
-
-
-def test_timeout_is_transient(fake):
-    fake.fail("slow")
-    started = time.monotonic()
-    with pytest.raises(GatewayError) as caught:
-        client(fake, timeout=0.3).send([sms()])
-    assert time.monotonic() - started < fake.slow_seconds
-    assert caught.value.transient and caught.value.maybe_sent
-
-
-def test_unreadable_answer_is_a_gateway_error(fake):
-    fake.fail("malformed")
-    with pytest.raises(GatewayError) as caught:
-        client(fake).send([sms()])
-    assert not caught.value.transient and caught.value.maybe_sent
 
 
 def test_rate_limit_is_transient_with_retry_after_and_keeps_earlier_results(fake):

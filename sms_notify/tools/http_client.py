@@ -165,3 +165,11 @@ class HttpClient:
     def request_json(self, method, path, **kwargs):
         response = self.request(method, path, **kwargs)
         return response, self.json(response)
+
+
+def parse_float(value):
+    """A number from a vendor's answer, or ``None`` when it sent something else."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None

@@ -50,7 +50,7 @@ from .gateway import (
     to_naive_utc,
 )
 from .gsm import analyze
-from .http_client import HttpClient
+from .http_client import HttpClient, parse_float
 
 DEFAULT_BASE_URL = "https://api2.serwersms.pl"
 DEFAULT_TIMEZONE = "Europe/Warsaw"
@@ -122,13 +122,6 @@ def _int(value):
         return int(value)
     except (TypeError, ValueError):
         return 0
-
-
-def _float(value):
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @register_gateway("serwersms")
@@ -292,7 +285,7 @@ class SerwersmsClient(GatewayClient):
             error_message=text,
             done_at=done_at,
             reference=reference,
-            cost=_float(item.get("cost")),
+            cost=parse_float(item.get("cost")),
             segments=_int(item.get("parts")) or None,
         )
 
@@ -340,7 +333,7 @@ class SerwersmsClient(GatewayClient):
     def fetch_balance(self):
         data, _error = self._call("account/limits", {})
         limits = {
-            str(item.get("type")): _float(item.get("value"))
+            str(item.get("type")): parse_float(item.get("value"))
             for item in data.get("items") or []
             if isinstance(item, dict)
         }

@@ -47,7 +47,7 @@ from .gateway import (
     register_gateway,
 )
 from .gsm import analyze
-from .http_client import HttpClient
+from .http_client import HttpClient, parse_float
 
 DEFAULT_BASE_URL = "https://api.smsapi.pl"
 MIN_LIFETIME = 3600
@@ -123,13 +123,6 @@ def error_code(data):
 
 def _digits(number):
     return "".join(ch for ch in str(number or "") if ch.isdigit())
-
-
-def _float(value):
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @register_gateway("smsapi")
@@ -314,7 +307,7 @@ class SmsapiClient(GatewayClient):
                     state="pending",
                     external_id=str(item.get("id")),
                     segments=parts or analyze(message.body or "").segments,
-                    cost=_float(item.get("points")) or 0.0,
+                    cost=parse_float(item.get("points")) or 0.0,
                 )
             )
         return results
@@ -338,7 +331,7 @@ class SmsapiClient(GatewayClient):
                             item.get("id"),
                             str(item.get("status") or "").upper(),
                             reference=item.get("idx"),
-                            cost=_float(item.get("points")),
+                            cost=parse_float(item.get("points")),
                         )
                     )
         return reports
@@ -347,7 +340,7 @@ class SmsapiClient(GatewayClient):
 
     def fetch_balance(self):
         data = self._call("GET", "user.do", {"credits": 1, "details": 1})
-        points = _float(data.get("points"))
+        points = parse_float(data.get("points"))
         if points is None:
             raise GatewayError(f"SMSAPI sent an unexpected balance answer: {data!r}")
         return points, self.config.get("currency") or "PLN"
@@ -379,7 +372,7 @@ class SmsapiClient(GatewayClient):
                     external_id,
                     STATUS_CODES.get(int(code), "UNKNOWN"),
                     reference=idxs[index] if index < len(idxs) else None,
-                    cost=_float(points[index]) if index < len(points) else None,
+                    cost=parse_float(points[index]) if index < len(points) else None,
                     done_at=done_at,
                 )
             )
