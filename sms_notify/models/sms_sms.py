@@ -133,22 +133,24 @@ class SmsSms(models.Model):
 
     @api.model
     def _process_queue(self, ids=None):
-        if not self._sms_notify_gateway():
+        gateway = self._sms_notify_gateway()
+        if not gateway:
             return super()._process_queue(ids=ids)
         self._sms_notify_reconcile_stale()
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         batch_size = int(
             self.env["ir.config_parameter"].sudo().get_param("sms.session.batch.size", 500)
         )
-        while batch := self._sms_notify_claim(batch_size, ids=ids, auto_commit=auto_commit):
+        while batch := self._sms_notify_claim(gateway, batch_size, ids, auto_commit):
             batch.with_context(sms_notify_queue_worker=True)._send()
             if auto_commit:
                 # the answers are kept even if a later batch kills the worker
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return None
 
-    def _sms_notify_claim(self, limit, ids=None, auto_commit=True):
-        """Take up to ``limit`` due messages for this worker and commit them as Processing.
+    def _sms_notify_claim(self, gateway, limit, ids=None, auto_commit=True):
+        """Take up to ``limit`` due messages for this worker and commit them as Processing
+        with the gateway about to send them (which is asked about them after a crash).
 
         ``SKIP LOCKED`` lets several workers (or servers) share the queue: rows another worker
         is claiming are skipped, never sent twice."""
@@ -166,7 +168,13 @@ class SmsSms(models.Model):
         self.env.cr.execute(query, {"now": fields.Datetime.now(), "limit": limit, "ids": ids})
         batch = self.browse([row[0] for row in self.env.cr.fetchall()])
         if batch:
-            batch.write({"state": "process", "claimed_datetime": fields.Datetime.now()})
+            batch.write(
+                {
+                    "state": "process",
+                    "gateway_id": gateway.id,
+                    "claimed_datetime": fields.Datetime.now(),
+                }
+            )
             batch.flush_recordset()
             if auto_commit:
                 # Processing must be on disk before any gateway call: the crash recovery

@@ -6,3 +6,4 @@ from . import test_http_gateway
 from . import test_queue
 from . import test_delivery_reports
 from . import test_limits
+from . import test_queue_crash

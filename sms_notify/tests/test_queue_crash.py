@@ -1,0 +1,112 @@
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import config
+
+from .fakes.smsc import FakeSmsc
+
+MESSAGES = 20
+KILL_AFTER_SENDS = 5
+WORKER = "env['sms.sms']._process_queue()\n"
+
+
+@tagged("post_install", "-at_install")
+class TestQueueSurvivesAKilledWorker(TransactionCase):
+    """A real queue worker process is killed in the middle of a batch; the next run must
+    leave every message sent exactly once.
+
+    The worker is a separate Odoo process working on committed data, so this test commits
+    through its own cursors and removes what it created at the end."""
+
+    def _committed(self):
+        return self.registry.cursor()
+
+    def _start_worker(self, log):
+        command = [
+            sys.executable,
+            "-m",
+            "odoo",
+            "shell",
+            f"--database={self.env.cr.dbname}",
+            f"--addons-path={config['addons_path']}",
+            "--no-http",
+            "--log-level=warn",
+        ]
+        for option in ("db_host", "db_port", "db_user", "db_password"):
+            if config.get(option):
+                command.append(f"--{option}={config[option]}")
+        worker = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=log, stderr=log)
+        worker.stdin.write(WORKER.encode())
+        worker.stdin.close()
+        return worker
+
+    def test_killed_worker_loses_nothing_and_sends_nothing_twice(self):
+        fake = self.enterContext(FakeSmsc(login="shop", password="secret"))
+        fake.slow_seconds = 0.3
+        fake.fail("slow", times=None)  # each answer takes a while: the kill lands mid-batch
+        with self._committed() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            gateway = env["sms.notify.gateway"].create(
+                {
+                    "name": "Crash test SMSC",
+                    "gateway_type": "smsc",
+                    "sequence": -1,
+                    "base_url": fake.url,
+                    "login": "shop",
+                    "password": "secret",
+                }
+            )
+            sms_ids = (
+                env["sms.sms"]
+                .create(
+                    [
+                        {"number": f"+7912345{index:04d}", "body": f"Order {index} is ready"}
+                        for index in range(MESSAGES)
+                    ]
+                )
+                .ids
+            )
+        try:
+            with tempfile.TemporaryFile() as log:
+                worker = self._start_worker(log)
+                deadline = time.monotonic() + 120
+                while len(fake.requests_to("/sys/send.php")) < KILL_AFTER_SENDS:
+                    if worker.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        self.fail(f"the worker never got going:\n{log.read().decode()[-2000:]}")
+                    time.sleep(0.05)
+                worker.kill()
+                worker.wait(timeout=30)
+            # the request in flight when the worker died still completes at SMSC; the real
+            # stale-claim delay (minutes) leaves it all the time it needs
+            time.sleep(fake.slow_seconds * 3)
+            sent_before_crash = len(fake.requests_to("/sys/send.php"))
+            self.assertLess(sent_before_crash, MESSAGES, "the worker died in the middle")
+
+            with self._committed() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                messages = env["sms.sms"].browse(sms_ids)
+                self.assertEqual(set(messages.mapped("state")), {"process"})
+                # time passes: the dead worker's claim becomes stale
+                messages.claimed_datetime = fields.Datetime.now() - timedelta(hours=1)
+            fake.clear_failures()
+            with self._committed() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["sms.sms"]._process_queue()
+                states = env["sms.sms"].browse(sms_ids).mapped("state")
+
+            sends = [request.params["phones"] for request in fake.requests_to("/sys/send.php")]
+            self.assertEqual(states, ["pending"] * MESSAGES, "0 lost")
+            self.assertEqual(len(sends), MESSAGES, "0 duplicated: each number was sent once")
+            self.assertEqual(len(set(sends)), MESSAGES)
+            self.assertEqual(len(fake.messages), MESSAGES, "SMSC holds each message once")
+        finally:
+            with self._committed() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["sms.sms"].browse(sms_ids).unlink()
+                env["sms.notify.gateway"].browse(gateway.id).unlink()
