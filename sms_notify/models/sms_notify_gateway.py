@@ -72,6 +72,10 @@ class SmsNotifyGateway(models.Model):
         help="SMSC API key, or the SMSAPI / SerwerSMS bearer token.",
     )
     account_sid = fields.Char(string="Account SID", help="Twilio account SID.")
+    number_prefixes = fields.Char(
+        help="Comma-separated international prefixes this gateway sends to, e.g. +7, +48. "
+        "Empty: every number. Other numbers go to the next gateway.",
+    )
     sender = fields.Char(
         string="Sender Name",
         help="Name or number shown to the recipient, as registered with the vendor.",
@@ -131,13 +135,26 @@ class SmsNotifyGateway(models.Model):
 
     @api.model
     def _get_for_company(self, company):
-        """The gateway that sends the company's messages: the first by sequence that is not
-        down, else the first at all; an empty recordset when none is configured (Odoo then
-        sends through IAP as it always did)."""
+        """Whether the company sends through gateways at all: an empty recordset when none is
+        configured (Odoo then sends through IAP as it always did)."""
+        return self.search([("company_id", "=", company.id)], limit=1)
+
+    @api.model
+    def _get_candidates(self, company):
+        """The company's gateways in the order they are tried: by sequence, the ones that are
+        down after those that are up."""
         gateways = self.search([("company_id", "=", company.id)])
         now = fields.Datetime.now()
         up = gateways.filtered(lambda gateway: not gateway.down_until or gateway.down_until <= now)
-        return (up or gateways)[:1]
+        return up + (gateways - up)
+
+    def _route(self, number):
+        """The first of these gateways that sends to ``number`` (an E.164 number)."""
+        for gateway in self:
+            prefixes = [p.strip() for p in (gateway.number_prefixes or "").split(",") if p.strip()]
+            if not prefixes or any(number.startswith(prefix) for prefix in prefixes):
+                return gateway
+        return self.browse()
 
     def _mark_down(self, error):
         wait = max(error.retry_after or 0, DOWN_SECONDS)

@@ -105,10 +105,6 @@ class SmsSms(models.Model):
             sms.segments = analysis.segments
 
     # ------------------------------------------------------------------
-    # Sending: the one seam every gateway goes through
-    # ------------------------------------------------------------------
-
-    # ------------------------------------------------------------------
     # Queue: every message a gateway sends goes through it
     # ------------------------------------------------------------------
 
@@ -133,24 +129,27 @@ class SmsSms(models.Model):
 
     @api.model
     def _process_queue(self, ids=None):
-        gateway = self._sms_notify_gateway()
-        if not gateway:
+        if not self._sms_notify_gateway():
             return super()._process_queue(ids=ids)
         self._sms_notify_reconcile_stale()
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         batch_size = int(
             self.env["ir.config_parameter"].sudo().get_param("sms.session.batch.size", 500)
         )
-        while batch := self._sms_notify_claim(gateway, batch_size, ids, auto_commit):
-            batch.with_context(sms_notify_queue_worker=True)._send()
+        while batch := self._sms_notify_claim(batch_size, ids, auto_commit):
+            for _gateway, messages in (
+                batch.filtered(lambda sms: sms.state == "process").grouped("gateway_id").items()
+            ):
+                messages.with_context(sms_notify_queue_worker=True)._send()
             if auto_commit:
                 # the answers are kept even if a later batch kills the worker
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return None
 
-    def _sms_notify_claim(self, gateway, limit, ids=None, auto_commit=True):
-        """Take up to ``limit`` due messages for this worker and commit them as Processing
-        with the gateway about to send them (which is asked about them after a crash).
+    def _sms_notify_claim(self, limit, ids=None, auto_commit=True):
+        """Take up to ``limit`` due messages for this worker, check them, and commit the
+        sendable ones as Processing with the gateway about to send them (the one asked about
+        them after a crash).
 
         ``SKIP LOCKED`` lets several workers (or servers) share the queue: rows another worker
         is claiming are skipped, never sent twice."""
@@ -168,14 +167,9 @@ class SmsSms(models.Model):
         self.env.cr.execute(query, {"now": fields.Datetime.now(), "limit": limit, "ids": ids})
         batch = self.browse([row[0] for row in self.env.cr.fetchall()])
         if batch:
-            batch.write(
-                {
-                    "state": "process",
-                    "gateway_id": gateway.id,
-                    "claimed_datetime": fields.Datetime.now(),
-                }
-            )
-            batch.flush_recordset()
+            batch.write({"state": "process", "claimed_datetime": fields.Datetime.now()})
+            batch._sms_notify_check_and_route()
+            self.env.flush_all()
             if auto_commit:
                 # Processing must be on disk before any gateway call: the crash recovery
                 # relies on it, and other workers skip these rows from now on
@@ -231,18 +225,41 @@ class SmsSms(models.Model):
                 else:
                     sms.write({"state": "outgoing", "claimed_datetime": False})
 
+    def _sms_notify_check_and_route(self):
+        """Fail or cancel what must not be sent, write numbers in E.164, and give each
+        remaining message the gateway that sends to its number."""
+        sendable = self._sms_notify_cancel_expired()._sms_notify_refuse_too_long()
+        sendable = sendable._sms_notify_normalize_numbers()
+        gateways = self.env["sms.notify.gateway"].sudo()._get_candidates(self.env.company)
+        for sms in sendable:
+            gateway = gateways._route(sms.number)
+            if gateway:
+                sms.gateway_id = gateway
+            else:
+                sms._sms_notify_fail(
+                    gateways.browse(),
+                    "sms_country_not_supported",
+                    self.env._(
+                        "No gateway sends to %(number)s: add its country code to a gateway's "
+                        "number prefixes, or leave one gateway without prefixes.",
+                        number=sms.number,
+                    ),
+                )
+
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
-        gateway = self._sms_notify_gateway()
-        if not gateway:
+        if not self.env.context.get("sms_notify_queue_worker"):
+            if self._sms_notify_gateway():
+                # only the queue worker may call a gateway (see send())
+                self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
+                return None
             return super()._send(
                 unlink_failed=unlink_failed,
                 unlink_sent=unlink_sent,
                 raise_exception=raise_exception,
             )
-        sendable = self._sms_notify_cancel_expired()._sms_notify_refuse_too_long(gateway)
-        sendable = sendable._sms_notify_normalize_numbers(gateway)
-        if not sendable:
-            return
+        gateway = self.gateway_id
+        gateway.ensure_one()
+        sendable = self
         messages = [
             OutgoingSms(
                 uuid=sms.uuid,
@@ -291,14 +308,14 @@ class SmsSms(models.Model):
             expired.mail_message_id._notify_message_notification_update()
         return self - expired
 
-    def _sms_notify_refuse_too_long(self, gateway):
+    def _sms_notify_refuse_too_long(self):
         """Fail the messages over the segment limit before any gateway call; return the
         others. The composer refuses them already; this catches every other way in."""
         limit = self._sms_notify_max_segments()
         too_long = self.filtered(lambda sms: limit and sms.segments > limit)
         for sms in too_long:
             sms._sms_notify_fail(
-                gateway,
+                sms.gateway_id,
                 "unknown",
                 self.env._(
                     "The message needs %(segments)s SMS, more than the limit of %(limit)s: "
@@ -317,7 +334,7 @@ class SmsSms(models.Model):
             .get_param(MAX_SEGMENTS_PARAM, DEFAULT_MAX_SEGMENTS)
         )
 
-    def _sms_notify_normalize_numbers(self, gateway):
+    def _sms_notify_normalize_numbers(self):
         """Write each number in E.164 and fail the ones no SMS can reach, before any gateway
         call: return the messages worth sending."""
         company_country = self.env.company.country_id.code
@@ -334,7 +351,7 @@ class SmsSms(models.Model):
                     sms.number = normalized.e164
                 sendable |= sms
             else:
-                sms._sms_notify_fail(gateway, normalized.failure_type, normalized.reason)
+                sms._sms_notify_fail(sms.gateway_id, normalized.failure_type, normalized.reason)
         return sendable
 
     def _sms_notify_handle_gateway_error(self, gateway, error):

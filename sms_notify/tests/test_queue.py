@@ -111,3 +111,33 @@ class TestQueue(SmsNotifyCommon):
         self.env["sms.sms"]._process_queue()
         self.assertEqual(sms.state, "process")
         self.assertFalse(self.fake.requests)
+
+
+@tagged("post_install", "-at_install")
+class TestRoutingByPrefix(SmsNotifyCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.polish = cls._create_gateway("sandbox", sequence=1, number_prefixes="+48, +380")
+        cls.others = cls._create_gateway("sandbox", sequence=2)
+        cls.polish_customer = cls.customer.copy(
+            {
+                "name": "Katarzyna Nowak",
+                "phone": "601 234 567",
+                "country_id": cls.env.ref("base.pl").id,
+            }
+        )
+
+    def test_each_number_goes_to_the_gateway_of_its_prefix(self):
+        polish_sms = self._sms_of(self._post_sms(self.polish_customer, "Dzień dobry"))
+        russian_sms = self._sms_of(self._post_sms(self.customer, "Добрый день"))
+        self.assertEqual(polish_sms.gateway_id, self.polish)
+        self.assertEqual(russian_sms.gateway_id, self.others)
+
+    def test_number_no_gateway_serves_fails_with_what_to_do(self):
+        self.others.action_archive()
+        sms = self._sms_of(self._post_sms(self.customer, "Добрый день"))
+        self.assertRecordValues(
+            sms, [{"state": "error", "failure_type": "sms_country_not_supported"}]
+        )
+        self.assertIn("No gateway sends to +79123456789", sms.gateway_error)
