@@ -259,7 +259,6 @@ class SmsSms(models.Model):
             )
         gateway = self.gateway_id
         gateway.ensure_one()
-        sendable = self
         messages = [
             OutgoingSms(
                 uuid=sms.uuid,
@@ -268,7 +267,7 @@ class SmsSms(models.Model):
                 sender=gateway.sender,
                 valid_until=sms.valid_until or None,
             )
-            for sms in sendable
+            for sms in self
         ]
         try:
             results = gateway._get_client().send(messages)
@@ -277,16 +276,16 @@ class SmsSms(models.Model):
             gateway._record_error(error)
             if raise_exception:
                 raise
-            sendable._sms_notify_handle_gateway_error(gateway, error)
+            self._sms_notify_handle_gateway_error(gateway, error)
             return
         except Exception as error:
             _logger.info("Gateway %s failed a batch of %s SMS: %s", gateway.name, len(self), error)
             if raise_exception:
                 raise
-            sendable._sms_notify_fail(gateway, "sms_server", error)
+            self._sms_notify_fail(gateway, "sms_server", error)
             return
         gateway._record_success()
-        sendable._sms_notify_store_results(gateway, results)
+        self._sms_notify_store_results(gateway, results)
 
     def _sms_notify_cancel_expired(self):
         """Cancel the messages whose validity ended before they could be handed over; return
