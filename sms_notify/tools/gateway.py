@@ -286,8 +286,16 @@ class GatewayClient:
     def _seconds_left(self, message):
         return seconds_left(message.valid_until, self._now())
 
-    def _expired_result(self, message):
-        """The answer for a message whose validity ended before it could be sent, or ``None``."""
+    def _refusal(self, message):
+        """The answer for a message no gateway should be asked to send (no number, or its
+        validity already over), or ``None`` when it may go."""
+        if not any(ch.isdigit() for ch in message.number or ""):
+            return SendResult(
+                uuid=message.uuid,
+                state="error",
+                failure_type="sms_number_missing",
+                error_message="The message has no phone number.",
+            )
         left = self._seconds_left(message)
         if left is None or left > 0:
             return None

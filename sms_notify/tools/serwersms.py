@@ -174,19 +174,9 @@ class SerwersmsClient(GatewayClient):
         results = []
         groups = {}
         for message in messages:
-            if not any(ch.isdigit() for ch in message.number or ""):
-                results.append(
-                    SendResult(
-                        uuid=message.uuid,
-                        state="error",
-                        failure_type="sms_number_missing",
-                        error_message="The message has no number.",
-                    )
-                )
-                continue
-            expired = self._expired_result(message)
-            if expired:
-                results.append(expired)
+            refusal = self._refusal(message)
+            if refusal:
+                results.append(refusal)
                 continue
             groups.setdefault((message.body or "", self._sender(message)), []).append(message)
         with self.http:

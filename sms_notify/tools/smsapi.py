@@ -166,19 +166,9 @@ class SmsapiClient(GatewayClient):
         results = []
         groups = {}
         for message in messages:
-            if not _digits(message.number):
-                results.append(
-                    SendResult(
-                        uuid=message.uuid,
-                        state="error",
-                        failure_type="sms_number_missing",
-                        error_message="The message has no number.",
-                    )
-                )
-                continue
-            expired = self._expired_result(message)
-            if expired:
-                results.append(expired)
+            refusal = self._refusal(message)
+            if refusal:
+                results.append(refusal)
                 continue
             key = (message.body or "", self._sender(message), self._expiration(message))
             groups.setdefault(key, []).append(message)

@@ -204,11 +204,9 @@ class SmscClient(GatewayClient):
         )
 
     def _send_one(self, message):
-        if not any(ch.isdigit() for ch in message.number or ""):
-            return self._failed(message, "sms_number_missing", "The message has no number.")
-        expired = self._expired_result(message)
-        if expired:
-            return expired
+        refusal = self._refusal(message)
+        if refusal:
+            return refusal
         phone = "".join((message.number or "").split())
         sms_id = smsc_id(message.reference)
         params = {"phones": phone, "mes": message.body or "", "cost": 3, "id": sms_id}

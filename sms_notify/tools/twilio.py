@@ -190,16 +190,9 @@ class TwilioClient(GatewayClient):
         return results
 
     def _send_one(self, message):
-        if not any(ch.isdigit() for ch in message.number or ""):
-            return SendResult(
-                uuid=message.uuid,
-                state="error",
-                failure_type="sms_number_missing",
-                error_message="The message has no number.",
-            )
-        expired = self._expired_result(message)
-        if expired:
-            return expired
+        refusal = self._refusal(message)
+        if refusal:
+            return refusal
         form = {"To": message.number, "Body": message.body or ""}
         sender = self._sender(message)
         if self.config.get("messaging_service_sid") and not message.sender:
