@@ -9,6 +9,8 @@ from odoo.tests import TransactionCase
 
 from odoo.addons.sms.tools.sms_api import SmsApi
 
+from .fakes.smsc import FakeSmsc
+
 
 class SmsNotifyCommon(TransactionCase):
     """Base of the suite's tests: a customer with a mobile number and a chosen gateway.
@@ -47,6 +49,25 @@ class SmsNotifyCommon(TransactionCase):
 
     def _sms_of(self, message):
         return self.env["sms.sms"].search([("mail_message_id", "=", message.id)])
+
+
+class SmscGatewayCommon(SmsNotifyCommon):
+    """An SMSC gateway first in line, talking to a fresh local SMSC server in every test (it
+    remembers what it received and its scripted failures)."""
+
+    gateway_values = {"sequence": 1, "sender": "OPTICS", "timeout": 2}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.gateway = cls._create_gateway(
+            "smsc", login="shop", password="secret", **cls.gateway_values
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.fake = self.enterContext(FakeSmsc(login="shop", password="secret", price=1.4))
+        self.gateway.base_url = self.fake.url
 
 
 class JsonRpcHandler(BaseHTTPRequestHandler):

@@ -2,8 +2,7 @@ from urllib.parse import urlsplit
 
 from odoo.tests import HttpCase, tagged
 
-from .common import SmsNotifyCommon
-from .fakes.smsc import FakeSmsc
+from .common import SmscGatewayCommon, SmsNotifyCommon
 from .fakes.twilio import FakeTwilio, post_status_callback
 
 SMSC_DELIVERED = 1
@@ -11,16 +10,9 @@ SMSC_UNDELIVERABLE = 20
 
 
 @tagged("post_install", "-at_install")
-class TestSmscReports(SmsNotifyCommon, HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.gateway = cls._create_gateway("smsc", login="shop", password="secret")
-
+class TestSmscReports(SmscGatewayCommon, HttpCase):
     def setUp(self):
         super().setUp()
-        self.fake = self.enterContext(FakeSmsc(login="shop", password="secret"))
-        self.gateway.base_url = self.fake.url
         self.sms = self._sms_of(self._post_sms(self.customer, "Your glasses are ready"))
         self.sms_id, self.phone = self.sms.external_id.split(":")
 

@@ -1,26 +1,12 @@
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import SmsNotifyCommon
-from .fakes.smsc import FakeSmsc
+from .common import SmscGatewayCommon
 
 
 @tagged("post_install", "-at_install")
-class TestSmscGateway(SmsNotifyCommon):
+class TestSmscGateway(SmscGatewayCommon):
     """An SMSC.ru gateway used from Odoo, against a local server speaking SMSC's protocol."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.gateway = cls._create_gateway(
-            "smsc", login="shop", password="secret", sender="OPTICS", timeout=2
-        )
-
-    def setUp(self):
-        super().setUp()
-        # a fresh SMS centre per test: it remembers what it received and its scripted failures
-        self.fake = self.enterContext(FakeSmsc(login="shop", password="secret", price=1.4))
-        self.gateway.base_url = self.fake.url
 
     def test_sent_sms_keeps_vendor_id_cost_and_parts(self):
         message = self._post_sms(self.customer, "Ваши очки готовы, ждём вас в салоне!")

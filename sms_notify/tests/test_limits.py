@@ -4,24 +4,13 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from .common import SmsNotifyCommon
-from .fakes.smsc import FakeSmsc
+from .common import SmscGatewayCommon
 
 FIVE_SMS = "x" * (4 * 153 + 1)
 
 
 @tagged("post_install", "-at_install")
-class TestSegmentLimitAndValidity(SmsNotifyCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.gateway = cls._create_gateway("smsc", login="shop", password="secret")
-
-    def setUp(self):
-        super().setUp()
-        self.fake = self.enterContext(FakeSmsc(login="shop", password="secret"))
-        self.gateway.base_url = self.fake.url
-
+class TestSegmentLimitAndValidity(SmscGatewayCommon):
     def _composer(self, body):
         composer = Form(
             self.env["sms.composer"].with_context(

@@ -5,23 +5,17 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.tests import tagged
 
-from .common import SmsNotifyCommon
-from .fakes.smsc import FakeSmsc
+from .common import SmscGatewayCommon, SmsNotifyCommon
 
 
 @tagged("post_install", "-at_install")
-class TestQueue(SmsNotifyCommon):
+class TestQueue(SmscGatewayCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.queue_cron = cls.env.ref("sms.ir_cron_sms_scheduler_action")
-        cls.smsc = cls._create_gateway("smsc", login="shop", password="secret", sequence=1)
+        cls.smsc = cls.gateway
         cls.backup = cls._create_gateway("sandbox", sequence=2)
-
-    def setUp(self):
-        super().setUp()
-        self.fake = self.enterContext(FakeSmsc(login="shop", password="secret"))
-        self.smsc.base_url = self.fake.url
 
     def test_posting_queues_and_wakes_the_queue_at_once(self):
         start = fields.Datetime.now()
