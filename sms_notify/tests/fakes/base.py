@@ -129,6 +129,9 @@ class FakeGateway:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # headers and body leave in separate writes: with Nagle's algorithm on, the body
+            # waits for the client's delayed ACK (40 ms a request), which real servers avoid
+            disable_nagle_algorithm = True
 
             def log_message(self, format, *args):
                 pass

@@ -1,0 +1,270 @@
+"""Mass SMS mailing throughput: this suite against stock Odoo, in one run.
+
+    python3 bench/mailing_sms.py [--sizes 10000 100000] [--keep]
+
+For each size, the same SMS mailing (mass_mailing_sms, one text to N mailing contacts) is
+composed and sent twice, each in a fresh database:
+
+* **stock**: Odoo's mass_mailing_sms alone; its IAP client talks to a local fake IAP endpoint.
+* **suite**: sms_notify_campaign (hence sms_notify) with an SMSC.ru gateway pointed at a local
+  fake SMSC server; history and cost are kept.
+
+*compose* is the time the mailing takes to create its SMS, *send* the time the SMS queue takes
+to hand all of them over (Odoo's queue cron, called until nothing is left). SMS/s counts the
+whole. Peak RSS is the measuring process's (one process per variant and size). The fake servers
+run in this parent process so their work is not counted.
+
+Nothing here runs in the test suite: run it on purpose, on an idle machine.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import types
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+
+import devenv  # noqa: E402
+
+BODY = "Spring sale: -20% on all frames until Sunday. Optika Nova, ul. Długa 5"
+VARIANTS = {
+    "stock": "mass_mailing_sms",
+    "suite": "sms_notify_campaign",
+}
+
+
+# --------------------------------------------------------------------------------------
+# Fake peers (parent process)
+# --------------------------------------------------------------------------------------
+
+
+class _IapHandler(BaseHTTPRequestHandler):
+    """Odoo's IAP SMS endpoint: accepts every number of ``/api/sms/3/send``, one credit each."""
+
+    def do_POST(self):
+        payload = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        params = payload.get("params") or {}
+        result = [
+            {"uuid": number["uuid"], "state": "success", "credit": 1}
+            for message in params.get("messages", [])
+            for number in message["numbers"]
+        ]
+        self.server.count += len(result)
+        body = json.dumps({"jsonrpc": "2.0", "id": payload.get("id"), "result": result}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class FakeIap:
+    def __enter__(self):
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _IapHandler)
+        self.server.count = 0
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def received(self):
+        return self.server.count
+
+
+def fake_smsc():
+    # the suite's protocol fake; loaded without the addon's Odoo-dependent __init__
+    for name, path in (
+        ("sms_notify", REPO / "sms_notify"),
+        ("sms_notify.tests", REPO / "sms_notify" / "tests"),
+    ):
+        if name not in sys.modules:
+            package = types.ModuleType(name)
+            package.__path__ = [str(path)]
+            sys.modules[name] = package
+    from sms_notify.tests.fakes.smsc import FakeSmsc  # noqa: PLC0415
+
+    class CountingSmsc(FakeSmsc):
+        max_records = 16  # the benchmark needs counts, not a copy of every request
+
+        @property
+        def received(self):
+            return len(self.messages)
+
+    return CountingSmsc(login="bench", password="bench", balance=10**9, price=0.01)
+
+
+# --------------------------------------------------------------------------------------
+# Measuring worker (one process per variant and size)
+# --------------------------------------------------------------------------------------
+
+
+def measure(variant, dbname, size, url, odoo_args):
+    import resource  # noqa: PLC0415
+
+    import odoo  # noqa: PLC0415
+    from odoo import SUPERUSER_ID, api  # noqa: PLC0415
+
+    odoo.tools.config.parse_config(["--database", dbname, *odoo_args])
+    registry = odoo.modules.registry.Registry(dbname)
+    tag = f"bench-{size}"
+    with registry.cursor() as cr:
+        env = api.Environment(
+            cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True}
+        )
+        if variant == "stock":
+            env["ir.config_parameter"].set_param("sms.endpoint", url)
+        else:
+            env["sms.notify.gateway"].create(
+                {
+                    "name": "Bench SMSC",
+                    "gateway_type": "smsc",
+                    "base_url": url,
+                    "login": "bench",
+                    "password": "bench",
+                }
+            )
+        contacts = env["mailing.contact"]
+        for start in range(0, size, 5000):
+            contacts |= contacts.create(
+                [
+                    {"name": f"{tag} {index}", "mobile": f"+48 6{index:08d}"}
+                    for index in range(start, min(size, start + 5000))
+                ]
+            )
+        mailing = env["mailing.mailing"].create(
+            {
+                "subject": tag,
+                "mailing_type": "sms",
+                "body_plaintext": BODY,
+                "mailing_model_id": env["ir.model"]._get_id("mailing.contact"),
+                "mailing_domain": repr([("name", "like", tag)]),
+            }
+        )
+    started = time.perf_counter()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        env["mailing.mailing"].browse(mailing.id).action_send_sms()
+    composed = time.perf_counter()
+    while True:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            if not env["sms.sms"].search_count([("state", "=", "outgoing")], limit=1):
+                break
+            env["sms.sms"]._process_queue()
+    sent = time.perf_counter()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        kept = env["sms.sms"].search_count([("to_delete", "=", False)])
+        states = dict(env["sms.sms"]._read_group([], ["state"], ["__count"]))
+    return {
+        "variant": variant,
+        "size": size,
+        "compose_s": round(composed - started, 2),
+        "send_s": round(sent - composed, 2),
+        "sms_per_s": round(size / (sent - started), 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "kept_in_history": kept,
+        "states": states,
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Orchestration
+# --------------------------------------------------------------------------------------
+
+
+def run(sizes, keep):
+    odoo = devenv.find_odoo(target="bench")
+    pg = devenv.ensure_postgres()
+    base_args = [f"--addons-path={odoo.addons_path}", *pg.odoo_args(), "--log-level=warn"]
+    rows = []
+    for size in sizes:
+        for variant, module in VARIANTS.items():
+            dbname = f"sms_notify_bench_{variant}_{size}_{os.getpid()}"
+            print(f"== {variant} {size}: installing {module} in {dbname}", flush=True)
+            subprocess.run(
+                odoo.command(
+                    "-d",
+                    dbname,
+                    "-i",
+                    module,
+                    "--without-demo=all",
+                    "--stop-after-init",
+                    *base_args,
+                ),
+                check=True,
+                env=odoo.env or None,
+            )
+            peer = FakeIap() if variant == "stock" else fake_smsc()
+            try:
+                with peer:
+                    output = subprocess.run(
+                        [
+                            odoo.python,
+                            __file__,
+                            "--measure",
+                            variant,
+                            dbname,
+                            str(size),
+                            peer.url,
+                            json.dumps(base_args),
+                        ],
+                        check=True,
+                        capture_output=True,
+                        text=True,
+                        env=odoo.env or None,
+                    ).stdout
+                    row = json.loads(output.strip().splitlines()[-1])
+                    row["received_by_gateway"] = peer.received
+            finally:
+                if not keep:
+                    pg.drop_database(dbname)
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+            rows.append(row)
+    print()
+    print(
+        f"{'size':>7} {'variant':<6} {'compose s':>10} {'send s':>8} {'SMS/s':>8} "
+        f"{'peak RSS MB':>12} {'kept':>7} {'at gateway':>10}"
+    )
+    for row in rows:
+        print(
+            f"{row['size']:>7} {row['variant']:<6} {row['compose_s']:>10} {row['send_s']:>8} "
+            f"{row['sms_per_s']:>8} {row['peak_rss_mb']:>12} {row['kept_in_history']:>7} "
+            f"{row['received_by_gateway']:>10}"
+        )
+    for size in sizes:
+        pair = {row["variant"]: row for row in rows if row["size"] == size}
+        ratio = pair["suite"]["sms_per_s"] / pair["stock"]["sms_per_s"]
+        print(f"{size}: suite/stock throughput {ratio:.2f}x")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument("--measure", nargs=5, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        variant, dbname, size, url, odoo_args = args.measure
+        print(json.dumps(measure(variant, dbname, int(size), url, json.loads(odoo_args))))
+        return
+    run(args.sizes, args.keep)
+
+
+if __name__ == "__main__":
+    main()
