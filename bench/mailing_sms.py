@@ -22,10 +22,8 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 import types
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -45,45 +43,39 @@ VARIANTS = {
 # --------------------------------------------------------------------------------------
 
 
-class _IapHandler(BaseHTTPRequestHandler):
-    """Odoo's IAP SMS endpoint: accepts every number of ``/api/sms/3/send``, one credit each."""
-
-    def do_POST(self):
-        payload = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-        params = payload.get("params") or {}
-        result = [
-            {"uuid": number["uuid"], "state": "success", "credit": 1}
-            for message in params.get("messages", [])
-            for number in message["numbers"]
-        ]
-        self.server.count += len(result)
-        body = json.dumps({"jsonrpc": "2.0", "id": payload.get("id"), "result": result}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+def _load_fakes():
+    """The suite's protocol fakes, loaded without the addon's Odoo-dependent ``__init__``."""
+    for name, path in (
+        ("sms_notify", REPO / "sms_notify"),
+        ("sms_notify.tests", REPO / "sms_notify" / "tests"),
+    ):
+        if name not in sys.modules:
+            package = types.ModuleType(name)
+            package.__path__ = [str(path)]
+            sys.modules[name] = package
 
 
 class FakeIap:
+    """Odoo's IAP SMS endpoint accepting every number, counting what it received."""
+
     def __enter__(self):
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _IapHandler)
-        self.server.count = 0
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        _load_fakes()
+        from sms_notify.tests.fakes.iap import iap_accept_all, json_rpc_server  # noqa: PLC0415
+
+        self._server = json_rpc_server(iap_accept_all)
+        self.url, self._calls = self._server.__enter__()
         return self
 
     def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        return self._server.__exit__(*exc)
 
     @property
     def received(self):
-        return self.server.count
+        return sum(
+            len(message["numbers"])
+            for _path, params in self._calls
+            for message in params["messages"]
+        )
 
 
 def fake_smsc():

@@ -1,14 +1,13 @@
-import json
 import socket
 import threading
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest.mock import patch
 
 from odoo.tests import TransactionCase
 
 from odoo.addons.sms.tools.sms_api import SmsApi
 
+from .fakes.iap import iap_accept_all, json_rpc_server  # noqa: F401  (tests import them here)
 from .fakes.smsc import FakeSmsc
 
 
@@ -70,41 +69,6 @@ class SmscGatewayCommon(SmsNotifyCommon):
         self.gateway.base_url = self.fake.url
 
 
-class JsonRpcHandler(BaseHTTPRequestHandler):
-    """Answers JSON-RPC calls with ``server.answer(path, params)``; keeps every call."""
-
-    def do_POST(self):
-        length = int(self.headers.get("Content-Length", 0))
-        payload = json.loads(self.rfile.read(length) or b"{}")
-        self.server.calls.append((self.path, payload.get("params")))
-        result = self.server.answer(self.path, payload.get("params") or {})
-        body = json.dumps({"jsonrpc": "2.0", "id": payload.get("id"), "result": result}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass  # keep the test log free of access lines
-
-
-@contextmanager
-def json_rpc_server(answer):
-    """A real HTTP server on 127.0.0.1 speaking JSON-RPC; yields ``(base_url, calls)``."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), JsonRpcHandler)
-    server.answer = answer
-    server.calls = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", server.calls
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 @contextmanager
 def _iap_calls_allowed(env, url):
     """Point Odoo's IAP SMS client at ``url`` (always on 127.0.0.1).
@@ -142,12 +106,3 @@ def iap_unreachable(env):
         port = probe.getsockname()[1]
     with _iap_calls_allowed(env, f"http://127.0.0.1:{port}"):
         yield
-
-
-def iap_accept_all(path, params):
-    """IAP's answer to ``/api/sms/3/send`` when every number is accepted, one credit each."""
-    return [
-        {"uuid": number["uuid"], "state": "success", "credit": 1.0}
-        for message in params["messages"]
-        for number in message["numbers"]
-    ]
