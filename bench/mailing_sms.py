@@ -79,15 +79,7 @@ class FakeIap:
 
 
 def fake_smsc():
-    # the suite's protocol fake; loaded without the addon's Odoo-dependent __init__
-    for name, path in (
-        ("sms_notify", REPO / "sms_notify"),
-        ("sms_notify.tests", REPO / "sms_notify" / "tests"),
-    ):
-        if name not in sys.modules:
-            package = types.ModuleType(name)
-            package.__path__ = [str(path)]
-            sys.modules[name] = package
+    _load_fakes()
     from sms_notify.tests.fakes.smsc import FakeSmsc  # noqa: PLC0415
 
     class CountingSmsc(FakeSmsc):

@@ -62,17 +62,11 @@ def ensure_requirements(python):
 
 
 def run_logged(cmd, log_path, env, stdin=None):
-    with open(log_path, "w") as log:
-        status = subprocess.run(
-            cmd,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=REPO,
-            input=stdin,
-            text=True,
-            check=False,
-        ).returncode
+    stdin_path = None
+    if stdin is not None:
+        stdin_path = Path(log_path).with_suffix(".stdin")
+        stdin_path.write_text(stdin)
+    status = devenv.run_logged(cmd, log_path, env=env, stdin_path=stdin_path)
     report = checklog.check_log(log_path)
     if status != 0:
         print(f"\nOdoo failed (exit {status}); see {log_path}:")

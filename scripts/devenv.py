@@ -9,6 +9,7 @@ import glob
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -463,3 +464,33 @@ if __name__ == "__main__":
             sys.exit(str(error))
     else:
         sys.exit("usage: devenv.py addons|db-start|db-stop")
+
+
+def run_logged(cmd, log_path, timeout=None, env=None, stdin_path=None):
+    """Run ``cmd`` with stdout and stderr into ``log_path``; return its exit status.
+
+    The command gets its own process group, so that a timeout also ends what it started
+    (Odoo's test browser).
+    """
+    with open(log_path, "w") as log, open(stdin_path or os.devnull) as stdin:
+        process = subprocess.Popen(
+            cmd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=stdin,
+            env=env,
+            cwd=REPO,
+            start_new_session=True,
+        )
+        try:
+            return process.wait(timeout=timeout)
+        except BaseException as error:  # timeout, Ctrl-C or SIGTERM: stop the whole group
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait()
+            if not isinstance(error, subprocess.TimeoutExpired):
+                raise
+            log.write(f"\n*** killed after {timeout}s ***\n")
+            return 124

@@ -40,36 +40,6 @@ class Step:
     install_ok: bool = False  # odoo step: all addons installed with demo data
 
 
-def run(cmd, log_path, timeout=None, env=None, stdin_path=None):
-    """Run ``cmd`` with stdout and stderr into ``log_path``; return its exit status.
-
-    The command gets its own process group, so that a timeout also ends what it started
-    (Odoo's test browser).
-    """
-    with open(log_path, "w") as log, open(stdin_path or os.devnull) as stdin:
-        process = subprocess.Popen(
-            cmd,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=stdin,
-            env=env,
-            cwd=REPO,
-            start_new_session=True,
-        )
-        try:
-            return process.wait(timeout=timeout)
-        except BaseException as error:  # timeout, Ctrl-C or SIGTERM: stop the whole group
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            process.wait()
-            if not isinstance(error, subprocess.TimeoutExpired):
-                raise
-            log.write(f"\n*** killed after {timeout}s ***\n")
-            return 124
-
-
 def tail(path, count=30):
     lines = Path(path).read_text(errors="replace").splitlines()
     return "\n".join(lines[-count:])
@@ -95,7 +65,7 @@ def lint(python, addons):
     parts = []
     for label, cmd in checks:
         log_path = LOG_DIR / f"lint-{label}.log"
-        status = run(cmd, log_path)
+        status = devenv.run_logged(cmd, log_path)
         if status == 0:
             parts.append(f"{label} ok")
             continue
@@ -122,7 +92,7 @@ def pure(python):
     junit = LOG_DIR / "pure-junit.xml"
     junit.unlink(missing_ok=True)
     log_path = LOG_DIR / "pure.log"
-    status = run(
+    status = devenv.run_logged(
         [python, "-m", "coverage", "run", "-m", "pytest", "tests", "-q", f"--junitxml={junit}"],
         log_path,
     )
@@ -229,7 +199,7 @@ def odoo_tests(ctx, addons):
     log_path = LOG_DIR / "odoo-tests.log"
     tags = ",".join(f"/{name}" for name in addons)
     try:
-        status = run(
+        status = devenv.run_logged(
             ctx.server(db, "-i", ",".join(addons), "--test-enable", f"--test-tags={tags}"),
             log_path,
             timeout=ODOO_TIMEOUT,
@@ -272,7 +242,7 @@ def install_cycle(ctx, addons, demo_install_ok):
     parts = ["demo ok" if demo_install_ok else "demo FAILED"]
     try:
         log_path = LOG_DIR / "install-nodemo.log"
-        status = run(
+        status = devenv.run_logged(
             ctx.server(db, "-i", ",".join(addons), "--without-demo=all"),
             log_path,
             timeout=ODOO_TIMEOUT,
@@ -287,7 +257,7 @@ def install_cycle(ctx, addons, demo_install_ok):
         if not state_problems:
             log_path = LOG_DIR / "uninstall.log"
             env = dict(ctx.odoo.env, SMS_NOTIFY_ADDONS=",".join(addons))
-            status = run(
+            status = devenv.run_logged(
                 ctx.shell(db),
                 log_path,
                 timeout=ODOO_TIMEOUT,

@@ -100,3 +100,7 @@ def test_iap_groups_by_body_and_maps_every_answer():
     assert (by_uuid["u1"].state, by_uuid["u1"].cost, by_uuid["u1"].segments) == ("pending", 1.0, 1)
     assert (by_uuid["u2"].state, by_uuid["u2"].failure_type) == ("error", "sms_credit")
     assert (by_uuid["u3"].failure_type, by_uuid["u3"].error_message) == ("unknown", "something_new")
+
+
+def test_sandbox_holds_nothing_so_an_interrupted_message_is_sent_again():
+    assert sandbox.SandboxClient().find_sent([sms("u1")]) == []

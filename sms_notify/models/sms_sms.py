@@ -196,18 +196,15 @@ class SmsSms(models.Model):
             try:
                 reports = client.find_sent(outgoing)
             except NotImplementedError:
-                if gateway.gateway_type == "sandbox":
-                    messages.write({"state": "outgoing", "claimed_datetime": False})
-                else:
-                    messages._sms_notify_fail(
-                        gateway,
-                        "unknown",
-                        self.env._(
-                            "Sending was interrupted and %(gateway)s cannot tell whether it "
-                            "received the message. Check with the recipient before resending.",
-                            gateway=gateway.name,
-                        ),
-                    )
+                messages._sms_notify_fail(
+                    gateway,
+                    "unknown",
+                    self.env._(
+                        "Sending was interrupted and %(gateway)s cannot tell whether it "
+                        "received the message. Check with the recipient before resending.",
+                        gateway=gateway.name,
+                    ),
+                )
                 continue
             except GatewayError as error:
                 gateway._record_error(error)
