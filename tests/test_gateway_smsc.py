@@ -1,5 +1,6 @@
 """SMSC.ru client against a local server speaking SMSC's HTTP API."""
 
+import math
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -21,8 +22,8 @@ def fake():
         yield server
 
 
-def client(fake, **config):
-    return smsc.SmscClient(
+def client(fake, batch_size=None, **config):
+    gateway = smsc.SmscClient(
         {
             "base_url": fake.url,
             "login": "shop",
@@ -32,6 +33,27 @@ def client(fake, **config):
             **config,
         }
     )
+    if batch_size:
+        gateway.batch_size = batch_size
+    return gateway
+
+
+def numbered(count, body="Spring sale: -20% on all frames", **kwargs):
+    """``count`` messages to as many different numbers."""
+    return [
+        sms(f"u{index}", number=f"+7912{index:07d}", body=body, **kwargs) for index in range(count)
+    ]
+
+
+def sends(fake):
+    return [request.form for request in fake.requests_to("/sys/send.php")]
+
+
+def list_lines(form):
+    """``[(phone, text as written)]`` of a send request, whichever form it took."""
+    if "list" not in form:
+        return [(form["phones"], form["mes"])]
+    return [tuple(line.split(":", 1)) for line in form["list"].split("\n")]
 
 
 def test_send_returns_external_id_segments_cost_and_balance(fake):
@@ -62,6 +84,26 @@ def test_message_sender_overrides_the_gateway_sender(fake):
 
 
 @pytest.mark.parametrize(
+    "problem, failure_type, status",
+    [
+        ("bad_number", "sms_number_format", 22),
+        ("undeliverable", "sms_invalid_destination", 25),
+        ("forbidden", "sms_rejected", 23),
+        ("no_funds", "sms_credit", 24),
+    ],
+)
+def test_refused_number_fails_only_its_own_message(fake, problem, failure_type, status):
+    fake.number_errors["+79120000001"] = problem
+    good, bad = client(fake).send([sms("u1"), sms("u2", number="+79120000001")])
+    assert (good.state, good.cost) == ("pending", 1.4)
+    assert (bad.state, bad.failure_type) == ("error", failure_type)
+    assert f"SMSC status {status}" in bad.error_message
+    [form] = sends(fake)
+    assert form["op"] == "1", "the answer must detail every phone"
+    assert (smsc.smsc_id("u1"), "+79123456789") in fake.messages
+
+
+@pytest.mark.parametrize(
     "problem, failure_type, vendor_text",
     [
         ("bad_number", "sms_number_format", "invalid phone number"),
@@ -70,14 +112,16 @@ def test_message_sender_overrides_the_gateway_sender(fake):
         ("no_funds", "sms_credit", "not enough money"),
     ],
 )
-def test_number_errors_map_to_failure_types_and_keep_smsc_text(
+def test_request_refused_as_a_whole_fails_its_messages_with_smsc_text(
     fake, problem, failure_type, vendor_text
 ):
     fake.number_errors["+79120000001"] = problem
-    good, bad = client(fake).send([sms("u1"), sms("u2", number="+79120000001")])
-    assert good.state == "pending"
-    assert (bad.state, bad.failure_type) == ("error", failure_type)
-    assert vendor_text in bad.error_message and "SMSC error" in bad.error_message
+    fake.number_errors["+79120000002"] = problem
+    results = client(fake).send(
+        [sms("u1", number="+79120000001"), sms("u2", number="+79120000002")]
+    )
+    assert [(r.state, r.failure_type) for r in results] == [("error", failure_type)] * 2
+    assert all(vendor_text in r.error_message and "SMSC error" in r.error_message for r in results)
 
 
 def test_forbidden_sender_or_text_is_not_allowed(fake):
@@ -90,11 +134,12 @@ def test_forbidden_sender_or_text_is_not_allowed(fake):
 
 
 def test_after_running_out_of_money_the_rest_is_failed_without_calling_smsc(fake):
-    fake.balance = 2.0
-    results = client(fake).send([sms("u1"), sms("u2", number="+79123456780"), sms("u3")])
-    assert [r.state for r in results] == ["pending", "error", "error"]
-    assert [r.failure_type for r in results[1:]] == ["sms_credit", "sms_credit"]
-    assert len(fake.requests_to("/sys/send.php")) == 2
+    fake.balance = 3.0
+    # one number three times: three requests, the first one with u2 as well
+    results = client(fake).send([sms("u1"), sms("u2", number="+79123456780"), sms("u3"), sms("u4")])
+    assert [r.state for r in results] == ["pending", "pending", "error", "error"]
+    assert [r.failure_type for r in results[2:]] == ["sms_credit", "sms_credit"]
+    assert len(sends(fake)) == 2
 
 
 def test_wrong_password_is_not_transient(fake):
@@ -104,12 +149,13 @@ def test_wrong_password_is_not_transient(fake):
     assert caught.value.failure_type == "sms_acc"
 
 
-def test_failure_midway_keeps_the_results_of_messages_already_sent(fake):
+def test_failure_midway_keeps_the_results_of_requests_already_sent(fake):
     fake.fail("http_500", after=1)
     with pytest.raises(GatewayError) as caught:
         client(fake).send([sms("u1"), sms("u2", number="+79123456780"), sms("u3")])
-    assert [result.uuid for result in caught.value.results] == ["u1"]
-    assert caught.value.results[0].state == "pending"
+    assert caught.value.maybe_sent
+    assert [result.uuid for result in caught.value.results] == ["u1", "u2"]
+    assert {result.state for result in caught.value.results} == {"pending"}
 
 
 def test_identical_request_within_a_minute_is_a_transient_possible_duplicate(fake):
@@ -226,3 +272,189 @@ def test_lifetime_format():
     assert smsc.lifetime(59) is None
     assert smsc.lifetime(60) == "00:01"
     assert smsc.lifetime(25 * 3600) == "24:00"
+
+
+# many messages per request
+
+
+def test_messages_go_out_in_as_few_requests_as_the_batch_size_allows(fake):
+    fake.balance = 1000.0
+    messages = numbered(250)
+    results = client(fake).send(messages)
+    assert {result.state for result in results} == {"pending"}
+    forms = sends(fake)
+    assert len(forms) == math.ceil(250 / smsc.SmscClient.batch_size) == 3
+    assert [len(list_lines(form)) for form in forms] == [100, 100, 50]
+    assert len(fake.messages) == 250
+    for form in forms:
+        assert form["op"] == "1" and "phones" not in form and "mes" not in form
+    # every message is known to SMSC under its request's id and its phone
+    for result in results:
+        sms_id, phone = result.external_id.split(":")
+        assert (int(sms_id), phone) in fake.messages
+    assert [form["id"] for form in forms] == [
+        str(smsc.smsc_id(uuid)) for uuid in ("u0", "u100", "u200")
+    ]
+
+
+def test_each_message_is_priced_from_its_own_line_of_the_answer(fake):
+    gateway = client(fake)
+    short, long = gateway.send(
+        [sms("u1", body="x" * 20), sms("u2", number="+79123456780", body="y" * 200)]
+    )
+    assert (short.cost, long.cost) == (1.4, 2.8)
+    assert gateway.last_balance == (95.8, "RUB")
+
+
+@pytest.mark.parametrize(
+    "body, arrives",
+    [
+        (
+            "Sale -20%\nSTOP SMS: https://s.example/u/1",
+            "Sale -20%\nSTOP SMS: https://s.example/u/1",
+        ),
+        ("Visit: 10:30; room 5\r\nSTOP SMS: x", "Visit: 10:30; room 5\nSTOP SMS: x"),
+        ("Two\n\nblank lines\n", "Two\n\nblank lines\n"),
+    ],
+)
+def test_text_with_newlines_and_colons_arrives_intact(fake, body, arrives):
+    messages = [sms("u1", body=body), sms("u2", number="+79123456780", body=body)]
+    results = client(fake).send(messages)
+    [form] = sends(fake)
+    assert len(form["list"].split("\n")) == 2, "one list line per message"
+    for result in results:
+        sms_id, phone = result.external_id.split(":")
+        assert fake.messages[(int(sms_id), phone)]["text"] == arrives
+
+
+def test_single_message_goes_as_phones_and_mes_with_its_newlines(fake):
+    client(fake).send([sms(body="Ready\nSTOP SMS: https://s.example/u/1")])
+    [form] = sends(fake)
+    assert "list" not in form
+    assert form["mes"] == "Ready\nSTOP SMS: https://s.example/u/1"
+
+
+def test_text_with_a_backslash_goes_alone_and_arrives_intact(fake):
+    body = "Your file: C:\\new\\report.pdf"
+    results = client(fake).send(
+        [sms("u1", body=body), sms("u2", number="+79123456780"), sms("u3", number="+79123456781")]
+    )
+    forms = sends(fake)
+    assert len(forms) == 2
+    assert forms[0]["mes"] == body
+    sms_id, phone = results[0].external_id.split(":")
+    assert fake.messages[(int(sms_id), phone)]["text"] == body
+
+
+def test_two_messages_to_one_phone_are_never_in_one_request(fake):
+    messages = [
+        sms("u1"),
+        sms("u2", number="+79123456780"),
+        sms("u3", number="+7 912 345-67-89"),
+        sms("u4"),
+    ]
+    gateway = client(fake)
+    planned = gateway.plan(messages)
+    ids = [message.external_id.split(":")[0] for message in planned]
+    assert ids[0] == ids[1] and len({ids[0], ids[2], ids[3]}) == 3
+    results = gateway.send(planned)
+    assert {result.state for result in results} == {"pending"}
+    for form in sends(fake):
+        phones = ["".join(ch for ch in phone if ch.isdigit()) for phone, _ in list_lines(form)]
+        assert len(phones) == len(set(phones))
+    assert len(fake.messages) == 4
+
+
+def test_different_senders_and_lifetimes_go_in_different_requests(fake):
+    now = datetime(2024, 5, 1, 12, 0, 0)
+    messages = [
+        sms("u1", number="+79120000001", sender="Optika"),
+        sms("u2", number="+79120000002", sender="Salon"),
+        sms("u3", number="+79120000003", sender="Optika"),
+        sms("u4", number="+79120000004", valid_until=now + timedelta(hours=2)),
+        sms("u5", number="+79120000005", valid_until=now + timedelta(hours=2, seconds=30)),
+        sms("u6", number="+79120000006", valid_until=now + timedelta(hours=5)),
+        sms("u7", number="+79120000007"),
+    ]
+    client(fake, sender="Main", clock=lambda: now).send(messages)
+    requests = [
+        (form.get("sender"), form.get("valid"), [phone[-1] for phone, _ in list_lines(form)])
+        for form in sends(fake)
+    ]
+    assert requests == [
+        ("Optika", None, ["1", "3"]),
+        ("Salon", None, ["2"]),
+        ("Main", "02:00", ["4", "5"]),
+        ("Main", "05:00", ["6"]),
+        ("Main", None, ["7"]),
+    ]
+
+
+def test_planning_is_deterministic_and_send_uses_the_planned_ids(fake):
+    messages = numbered(7)
+    gateway = client(fake, batch_size=3)
+    planned = gateway.plan(messages)
+    assert planned == client(fake, batch_size=3).plan(messages)
+    assert [message.uuid for message in planned] == [message.uuid for message in messages]
+    ids = [message.external_id.split(":")[0] for message in planned]
+    assert ids == [str(smsc.smsc_id(uuid)) for uuid in ("u0",) * 3 + ("u3",) * 3 + ("u6",)]
+    # sent later, in another order and by another client instance: the planned ids hold
+    results = client(fake, batch_size=3).send(list(reversed(planned)))
+    by_uuid = {result.uuid: result.external_id for result in results}
+    assert by_uuid == {message.uuid: message.external_id for message in planned}
+    assert sorted(form["id"] for form in sends(fake)) == sorted(set(ids))
+
+
+def test_messages_refused_without_a_call_get_no_planned_id(fake):
+    now = utc_now()
+    planned = client(fake, clock=lambda: now).plan(
+        [
+            sms("u1", number=""),
+            sms("u2", valid_until=now - timedelta(minutes=1)),
+            sms("u3", valid_until=now + timedelta(seconds=30)),
+            sms("u4"),
+        ]
+    )
+    assert [message.external_id for message in planned] == [
+        None,
+        None,
+        None,
+        f"{smsc.smsc_id('u4')}:+79123456789",
+    ]
+
+
+def test_requests_planned_together_never_share_an_id(fake, monkeypatch):
+    real_id = smsc.smsc_id
+    # every reference hashing alike, as two of them could by chance
+    monkeypatch.setattr(smsc, "smsc_id", lambda ref: 7 if "#" not in ref else real_id(ref))
+    planned = client(fake).plan([sms("u1"), sms("u2")])
+    ids = [message.external_id.split(":")[0] for message in planned]
+    assert ids[0] == "7" and ids[1] != "7"
+    assert planned == client(fake).plan([sms("u1"), sms("u2")])
+
+
+def test_find_sent_after_a_crash_tells_exactly_which_planned_messages_smsc_holds(fake):
+    # u5 shares u0's number but not its request: requests [u0 u1] [u2 u3] [u4 u5]
+    messages = numbered(5) + [sms("u5", number="+79120000000")]
+    planned = client(fake, batch_size=2).plan(messages)
+    # the worker sent the first two requests, then died before storing any answer
+    client(fake, batch_size=2).send(planned[:4])
+    reports = client(fake).find_sent(planned)
+    assert sorted(report.reference for report in reports) == ["u0", "u1", "u2", "u3"]
+    planned_ids = {message.uuid: message.external_id for message in planned}
+    assert all(report.external_id == planned_ids[report.reference] for report in reports)
+    assert {report.state for report in reports} == {"process"}
+    [query] = [request.form for request in fake.requests_to("/sys/status.php")]
+    assert query["id"].rstrip(",").split(",") == [
+        message.external_id.split(":")[0] for message in planned
+    ]
+
+
+def test_find_sent_after_a_lost_answer_reports_the_request_that_arrived(fake):
+    planned = client(fake, batch_size=2).plan(numbered(4))
+    fake.fail("http_500", after=1)  # the second request never reaches the fake's books
+    with pytest.raises(GatewayError) as caught:
+        client(fake, batch_size=2).send(planned)
+    assert caught.value.maybe_sent
+    reports = client(fake).find_sent(planned)
+    assert sorted(report.reference for report in reports) == ["u0", "u1"]

@@ -192,9 +192,8 @@ class SmsSms(models.Model):
         )
         for gateway, messages in stale.grouped("gateway_id").items():
             client = gateway._get_client()
-            outgoing = [OutgoingSms(uuid=m.uuid, number=m.number, body=m.body) for m in messages]
             try:
-                reports = client.find_sent(outgoing)
+                reports = client.find_sent(messages._sms_notify_outgoing(gateway))
             except NotImplementedError:
                 messages._sms_notify_fail(
                     gateway,
@@ -220,28 +219,54 @@ class SmsSms(models.Model):
                     )
                     sms._sms_notify_apply_delivery(state, report.failure_type or False)
                 else:
-                    sms.write({"state": "outgoing", "claimed_datetime": False})
+                    sms.write(
+                        {"state": "outgoing", "claimed_datetime": False, "external_id": False}
+                    )
 
     def _sms_notify_check_and_route(self):
-        """Fail or cancel what must not be sent, write numbers in E.164, and give each
-        remaining message the gateway that sends to its number."""
+        """Fail or cancel what must not be sent, write numbers in E.164, give each remaining
+        message the gateway that sends to its number, and store the identifiers the gateway
+        will know them by where its client chooses them (see ``GatewayClient.plan``)."""
         sendable = self._sms_notify_cancel_expired()._sms_notify_refuse_too_long()
         sendable = sendable._sms_notify_normalize_numbers()
         gateways = self.env["sms.notify.gateway"].sudo()._get_candidates(self.env.company)
+        routes = defaultdict(list)
         for sms in sendable:
-            gateway = gateways._route(sms.number)
-            if gateway:
-                sms.gateway_id = gateway
-            else:
-                sms._sms_notify_fail(
-                    gateways.browse(),
-                    "sms_country_not_supported",
-                    self.env._(
-                        "No gateway sends to %(number)s: add its country code to a gateway's "
-                        "number prefixes, or leave one gateway without prefixes.",
-                        number=sms.number,
-                    ),
-                )
+            routes[gateways._route(sms.number)].append(sms.id)
+        for gateway, sms_ids in routes.items():
+            messages = self.browse(sms_ids)
+            if not gateway:
+                for sms in messages:
+                    sms._sms_notify_fail(
+                        gateways.browse(),
+                        "sms_country_not_supported",
+                        self.env._(
+                            "No gateway sends to %(number)s: add its country code to a "
+                            "gateway's number prefixes, or leave one gateway without prefixes.",
+                            number=sms.number,
+                        ),
+                    )
+                continue
+            messages.gateway_id = gateway
+            planned = gateway._get_client().plan(messages._sms_notify_outgoing(gateway))
+            by_uuid = {message.uuid: message.external_id for message in planned}
+            for sms in messages:
+                if by_uuid.get(sms.uuid):
+                    sms.external_id = by_uuid[sms.uuid]
+
+    def _sms_notify_outgoing(self, gateway):
+        """The messages as the gateway client sees them."""
+        return [
+            OutgoingSms(
+                uuid=sms.uuid,
+                number=sms.number,
+                body=sms.body,
+                sender=gateway.sender,
+                valid_until=sms.valid_until or None,
+                external_id=sms.external_id or None,
+            )
+            for sms in self
+        ]
 
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
         if not self.env.context.get("sms_notify_queue_worker"):
@@ -256,16 +281,7 @@ class SmsSms(models.Model):
             )
         gateway = self.gateway_id
         gateway.ensure_one()
-        messages = [
-            OutgoingSms(
-                uuid=sms.uuid,
-                number=sms.number,
-                body=sms.body,
-                sender=gateway.sender,
-                valid_until=sms.valid_until or None,
-            )
-            for sms in self
-        ]
+        messages = self._sms_notify_outgoing(gateway)
         try:
             results = gateway._get_client().send(messages)
         except GatewayError as error:
@@ -390,6 +406,8 @@ class SmsSms(models.Model):
                     "send_attempts": attempts,
                     "next_try_datetime": now + timedelta(seconds=wait),
                     "claimed_datetime": False,
+                    # the next try is planned afresh, maybe on another gateway
+                    "external_id": False,
                 }
             )
         if self:
@@ -400,31 +418,40 @@ class SmsSms(models.Model):
         """Store each gateway answer on its SMS and push the state to notifications/traces.
 
         Messages are kept (never marked for deletion): the history shows them until the
-        retention period ends."""
+        retention period ends. Notifications and traces are updated once per outcome, not once
+        per message: a mailing's batch usually has one or two outcomes for hundreds of SMS."""
         now = fields.Datetime.now()
         by_uuid = {result.uuid: result for result in results}
-        for sms in self.sudo().with_context(sms_skip_msg_notification=True):
+        messages = self.sudo().with_context(sms_skip_msg_notification=True)
+        outcomes = defaultdict(list)
+        unanswered = []
+        for sms in messages:
             result = by_uuid.get(sms.uuid)
             if result is None:
-                sms._sms_notify_fail(gateway, "unknown", "The gateway gave no answer for it.")
+                unanswered.append(sms.id)
                 continue
             values = {
-                "gateway_id": gateway.id,
                 "state": result.state,
                 "failure_type": result.failure_type or False,
-                "external_id": result.external_id or False,
+                "external_id": result.external_id or sms.external_id or False,
                 "cost": result.cost,
                 "gateway_error": result.error_message or False,
                 "sent_datetime": now if result.state != "error" else False,
-                "status_datetime": now,
             }
             if result.segments:
                 values["segments"] = result.segments
             sms.write(values)
-            sms.sms_tracker_id._action_update_from_sms_state(
-                result.state,
-                failure_type=result.failure_type or False,
-                failure_reason=result.error_message or False,
+            outcome = (result.state, values["failure_type"], values["gateway_error"])
+            outcomes[outcome].append(sms.id)
+        answered = messages - messages.browse(unanswered)
+        answered.write({"gateway_id": gateway.id, "status_datetime": now})
+        for (state, failure_type, reason), sms_ids in outcomes.items():
+            messages.browse(sms_ids).sms_tracker_id._action_update_from_sms_state(
+                state, failure_type=failure_type, failure_reason=reason
+            )
+        if unanswered:
+            messages.browse(unanswered)._sms_notify_fail(
+                gateway, "unknown", "The gateway gave no answer for it."
             )
         self.mail_message_id._notify_message_notification_update()
         if gateway.gateway_type == "sandbox":

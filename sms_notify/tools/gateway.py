@@ -82,7 +82,8 @@ class OutgoingSms:
     is the moment after which the message must not be delivered any more; clients pass it to
     the vendor as the message lifetime and do not send a message whose validity is over.
     ``reference`` is the idempotency key the client gives the vendor where it has one; it
-    defaults to ``uuid``.
+    defaults to ``uuid``.  ``external_id`` is the identifier :meth:`GatewayClient.plan` chose
+    for the message before it was sent, for vendors that let the client choose it.
     """
 
     uuid: str
@@ -91,6 +92,7 @@ class OutgoingSms:
     sender: str | None = None
     valid_until: datetime | None = None
     reference: str | None = None
+    external_id: str | None = None
 
     def __post_init__(self):
         if not self.reference:
@@ -236,6 +238,17 @@ class GatewayClient:
             self.timeout = float(self.config["timeout"])
         #: ``(amount, currency)`` when the vendor reported the balance while sending
         self.last_balance = None
+
+    def plan(self, messages):
+        """Return ``messages`` with ``external_id`` set where this client chooses the vendor's
+        identifier itself, before sending.
+
+        The engine stores these identifiers together with the *Processing* state before it calls
+        :meth:`send`, so that after a crash :meth:`find_sent` can ask the vendor about exactly
+        the requests that were made.  :meth:`send` must send each planned message under its
+        planned identifier.  Vendors that hand out their own identifiers keep the default: the
+        messages unchanged."""
+        return list(messages)
 
     def send(self, messages):
         """Hand ``messages`` (a list of :class:`OutgoingSms`) over; return one

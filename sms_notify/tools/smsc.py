@@ -1,4 +1,4 @@
-"""SMSC.ru HTTP API (the same API runs on smsc.kz, smsc.ua and the smscentre.com mirror).
+r"""SMSC.ru HTTP API (the same API runs on smsc.kz, smsc.ua and the smscentre.com mirror).
 
 Config keys: ``base_url`` (default ``https://smsc.ru``; ``https://smsc.kz`` etc. for the other
 sites), ``login`` + ``password`` (the password or the lowercase MD5 of it) or ``api_key``,
@@ -7,24 +7,56 @@ sites), ``login`` + ``password`` (the password or the lowercase MD5 of it) or ``
 
 How messages travel:
 
-* one ``sys/send.php`` request per message (``fmt=3`` JSON, ``cost=3`` so that the answer
-  carries the price and the balance, ``charset=utf-8``), with ``id`` set to a number derived
-  from the message's ``reference``.  SMSC has no idempotency key (its error 9 only refuses an
-  identical request within a minute), but a status query by that ``id`` and the phone tells
-  whether a message reached SMSC, which is what :meth:`SmscClient.find_sent` does after a crash.
-* the external id is ``"<id>:<phone>"`` because ``sys/status.php`` needs both.  Two
-  references could hash to the same ``id``, but SMSC keys messages by id and phone, so a
-  clash matters only for two messages to the same phone, which is vanishingly unlikely.
-* ``valid`` (message lifetime, ``hh:mm`` up to 24:00) comes from ``valid_until``; a lifetime
-  under a minute cannot be expressed, so such a message is reported expired, not sent.
+* :meth:`SmscClient.plan` cuts the messages into ``sys/send.php`` requests before anything is
+  sent: at most :attr:`SmscClient.batch_size` messages each, never two messages to the same
+  phone in one request, and only messages with the same sender and the same lifetime together
+  (both are parameters of the whole request).  Each request gets the ``id`` SMSC lets the
+  client choose, derived from the ``reference`` of its first message, and every message the
+  external id ``"<id>:<phone>"``.  The engine stores these before sending, so after a crash
+  :meth:`SmscClient.find_sent` asks ``sys/status.php`` about exactly the requests that may have
+  been made.  Planning depends on the messages and the clock only; messages that will be
+  refused without a call (no number, validity over or under a minute) get no id.
+* :meth:`SmscClient.send` sends each planned request as ONE ``send.php`` call (``fmt=3`` JSON,
+  ``cost=3`` so that the answer carries the price and the balance, ``op=1`` for an answer per
+  phone, ``charset=utf-8``, ``id``, ``sender``, ``valid``).  Several messages go in ``list``:
+  one line ``<phone>:<text>`` per message, lines separated by a newline, a newline inside a
+  text written as the two characters ``\n`` (a carriage return before it is dropped).  A single
+  message goes as ``phones`` + ``mes``, which needs no escaping.  A text holding a backslash is
+  always planned alone, because ``\n`` in ``list`` could not tell it from a line break.
+  Messages arriving without a planned id are planned on the spot.
+* the answer's ``phones`` entries (``phone``, ``mccmnc``, ``cost``, and ``status`` + ``error``
+  for numbers SMSC refused) give each message its price and, for a refused number, a failure
+  mapped like a delivery status; the other messages of the request are sent.  An error answer
+  for the whole request (``error_code``) fails all its messages; error 3 (no money) also fails
+  every later message without calling SMSC again.  ``cnt`` (parts) is known per message only
+  when the answer gives it per phone or the request carried a single accepted message.
+* SMSC has no idempotency key (its error 9 only refuses an identical request within a minute),
+  which is why ids are planned and stored before sending.  Two references could hash to the
+  same ``id``; ids planned together never clash, and SMSC keys messages by id and phone, so a
+  clash with an older request matters only for the same phone, which is vanishingly unlikely.
+* ``valid`` (message lifetime, ``hh:mm`` up to 24:00) comes from ``valid_until``; a request
+  carries the shortest lifetime of its messages, so none outlives its validity.
 
 Verified in the vendor's documentation (smscentre.com/api/http, smsc.ru/api/http, the
 white-label copy s1.sm-s.ru/api/http/send/sms/sms_answer) and in the official client code as
 reused in spoleto-software/Spoleto.SMS (Providers/Spoleto.SMS.Smsc): the send, status and
 balance parameters, the ``fmt=3`` error object ``{"error", "error_code", "id"}``, send error
 codes 1-9, status codes -3..25 and status-query errors, ``cur=1`` adding the currency to the
-balance.  Not confirmed, taken from the documentation's field names: the exact JSON keys of
-the ``fmt=3`` success, mass-status and balance answers (``id, cnt, cost, balance``;
+balance.  The ``list`` parameter as SMSC describes it, quoted in public client code (Spoleto.SMS
+Models/SmscMessageData.cs, andreevym/smsc and others): ``phones1:mes1`` lines, phones and text
+separated by a colon or a semicolon, lines separated by a newline.  A .NET client (``SMSC.Http``,
+type ``SendItem``) quotes that a newline inside a text is given as ``\n``, and that ``nl=1``
+switches to a mode for texts that cannot be changed (not used here: its rules were not found).
+The ``op=1`` answer keys, ``phones`` with ``phone, mccmnc, cost, status, error``, come from
+client code (NCrashed/servant-smsc-ru ``PhoneResp`` on Hackage, Koudy/yii2-smsc tests, and a
+.NET client saying that ``status`` is filled in for numbers with errors and ``error`` is the
+error code of that status).  Not confirmed, because the stored copies of the vendor's send
+pages hold only their openings: the vendor's own wording for ``list`` and ``op``; how a literal
+backslash before ``n`` would be written (hence such texts go alone); whether ``status`` holds
+the status.php codes (assumed; an unknown one is taken as accepted, and polling corrects it);
+a per-phone ``cnt``; the largest ``list`` SMSC takes; whether one refused text fails the whole
+request (we then fail all its messages).  Taken from the documentation's field names: the JSON
+keys of the ``fmt=3`` success, mass-status and balance answers (``id, cnt, cost, balance``;
 ``id, phone, status, last_timestamp, err``; ``balance, currency``).  The payload SMSC posts to
 the client's status handler is not published in a form we could check: the handler below reads
 ``id``, ``phone``, ``status``, ``err`` and ``ts``/``time`` and trusts only calls that carry the
@@ -43,6 +75,7 @@ from .gateway import (
     SendResult,
     check_url_secret,
     register_gateway,
+    seconds_left,
 )
 from .http_client import HttpClient
 
@@ -53,8 +86,9 @@ MAX_LIFETIME_MINUTES = 24 * 60
 MAX_ID = 2147483647
 #: the minute SMSC waits before it accepts an identical request again (error 9)
 DUPLICATE_WINDOW = 60
+TOO_SHORT = "The message was not sent: less than a minute of validity was left."
 
-#: send.php error code -> failure type of the message concerned
+#: send.php error code -> failure type of the messages concerned
 SEND_ERROR_FAILURES = {
     1: "unknown",  # error in parameters
     3: "sms_credit",  # insufficient funds
@@ -106,21 +140,41 @@ def lifetime(seconds):
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def phone_of(message):
+    """The number as sent to SMSC and used in external ids."""
+    return "".join((message.number or "").split())
+
+
+def digits(phone):
+    """What two spellings of one number have in common (SMSC may answer without the ``+``)."""
+    return "".join(ch for ch in str(phone or "") if ch.isdigit())
+
+
+def list_text(body):
+    r"""``body`` as one line of ``list``: line breaks become the two characters ``\n``."""
+    text = (body or "").replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\n", "\\n")
+
+
+def status_text(status, err=0):
+    """What a failure status means, for the message's error text."""
+    description = STATUSES.get(status, ("", "", "unknown status"))[2]
+    text = f"SMSC status {status}: {description}"
+    if err:
+        text += f" (error {err})"
+    return text
+
+
 def status_report(external_id, status, err=0, timestamp=None):
-    state, failure_type, description = STATUSES.get(status, ("pending", False, "unknown status"))
+    state, failure_type, _description = STATUSES.get(status, ("pending", False, "unknown status"))
     done_at = None
     if timestamp and state in ("sent", "error"):
         done_at = datetime.fromtimestamp(int(timestamp), timezone.utc).replace(tzinfo=None)
-    message = ""
-    if state == "error":
-        message = f"SMSC status {status}: {description}"
-        if err:
-            message += f" (error {err})"
     return DeliveryReport(
         external_id=external_id,
         state=state,
         failure_type=failure_type,
-        error_message=message,
+        error_message=status_text(status, err) if state == "error" else "",
         done_at=done_at,
     )
 
@@ -132,11 +186,32 @@ def _int(value, default=0):
         return default
 
 
+def _float(value, default=0.0):
+    try:
+        return float(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+
+
+@dataclasses.dataclass
+class _Request:
+    """One planned ``send.php`` request while planning."""
+
+    sms_id: int
+    phones: set = dataclasses.field(default_factory=set)
+    size: int = 0
+
+
 @register_gateway("smsc")
 class SmscClient(GatewayClient):
     """SMSC.ru and its sister sites."""
 
-    batch_size = 50
+    #: messages per ``send.php`` request.  SMSC publishes no limit for ``list``; 100 keeps a
+    #: request well under a megabyte even with 100 long Cyrillic texts (form-encoded UTF-8 takes
+    #: up to six bytes a character), so it never meets a proxy's or server's body limit, while
+    #: a 100,000-message mailing needs only 1,000 calls.  It also bounds what one lost answer
+    #: leaves uncertain: at most 100 messages to reconcile by a status query.
+    batch_size = 100
     supports_webhook = True
     supports_status_query = True
 
@@ -153,7 +228,7 @@ class SmscClient(GatewayClient):
 
     def _call(self, script, params, message_errors=()):
         """Call ``sys/<script>``; error answers whose code is in ``message_errors`` concern
-        the message and are returned, all others raise :class:`GatewayError`."""
+        the messages and are returned, all others raise :class:`GatewayError`."""
         payload = {**self._auth(), **params, "fmt": 3, "charset": "utf-8"}
         _response, data = self.http.request_json("POST", f"sys/{script}", data=payload)
         if isinstance(data, dict) and "error_code" in data:
@@ -175,74 +250,215 @@ class SmscClient(GatewayClient):
             raise GatewayError(text, transient=True, retry_after=DUPLICATE_WINDOW, maybe_sent=True)
         raise GatewayError(text)
 
-    # sending
-
-    def send(self, messages):
-        results = []
-        out_of_credit = None
-        with self.http:
-            for message in messages:
-                if out_of_credit:
-                    results.append(self._failed(message, "sms_credit", out_of_credit))
-                    continue
-                try:
-                    result = self._send_one(message)
-                except GatewayError as error:
-                    error.results = results + error.results
-                    raise
-                if result.failure_type == "sms_credit":
-                    # every further request would fail the same way and SMSC blocks the
-                    # address of clients that keep sending failing requests (error 4)
-                    out_of_credit = result.error_message
-                results.append(result)
-        return results
-
     @staticmethod
     def _failed(message, failure_type, text):
         return SendResult(
             uuid=message.uuid, state="error", failure_type=failure_type, error_message=text
         )
 
-    def _send_one(self, message):
+    # planning
+
+    def _vet(self, message, now):
+        """``(refusal, valid)``: the answer for a message that must not be sent (then no
+        request is made for it), else ``None`` and its ``valid`` lifetime (``None`` without
+        an end of validity)."""
         refusal = self._refusal(message)
         if refusal:
-            return refusal
-        phone = "".join((message.number or "").split())
-        sms_id = smsc_id(message.reference)
-        params = {"phones": phone, "mes": message.body or "", "cost": 3, "id": sms_id}
-        sender = self._sender(message)
+            return refusal, None
+        left = seconds_left(message.valid_until, now)
+        if left is None:
+            return None, None
+        valid = lifetime(left)
+        if valid is None:
+            return self._failed(message, "sms_expired", TOO_SHORT), None
+        return None, valid
+
+    def _assign_ids(self, entries, taken=()):
+        """The request ``id`` of each ``(message, valid)`` entry, in order.
+
+        A message joins the first request of its kind (same sender and lifetime) that is not
+        full and has no message to its phone yet; otherwise it opens a new request, whose id
+        comes from its reference.  ``taken`` holds ids already used by the requests these
+        must not merge with."""
+        taken = set(taken)
+        open_requests = {}
+        ids = []
+        for message, valid in entries:
+            phone = digits(phone_of(message))
+            if "\\" in (message.body or ""):
+                # a backslash and "n" in a list line mean a line break, so a text holding a
+                # backslash goes alone, as ``mes``
+                kind = ("alone", message.uuid)
+            else:
+                kind = (self._sender(message), valid)
+            candidates = open_requests.setdefault(kind, [])
+            request = next((r for r in candidates if phone not in r.phones), None)
+            if request is None:
+                request = _Request(self._new_id(message.reference, taken))
+                candidates.append(request)
+            request.phones.add(phone)
+            request.size += 1
+            if request.size >= self.batch_size:
+                candidates.remove(request)
+            ids.append(request.sms_id)
+        return ids
+
+    @staticmethod
+    def _new_id(reference, taken):
+        """``smsc_id(reference)``, or a stable variant of it when another request planned
+        with it already has that id (two references can hash alike)."""
+        sms_id = smsc_id(reference)
+        attempt = 0
+        while sms_id in taken:
+            attempt += 1
+            sms_id = smsc_id(f"{reference}#{attempt}")
+        taken.add(sms_id)
+        return sms_id
+
+    def plan(self, messages):
+        """Return ``messages`` with ``external_id`` ``"<id>:<phone>"``: which ``send.php``
+        request each goes in (see the module docstring).  Messages that :meth:`send` refuses
+        without a call get no id."""
+        now = self._now()
+        vetted = [self._vet(message, now) for message in messages]
+        entries = [
+            (message, valid)
+            for message, (refusal, valid) in zip(messages, vetted, strict=True)
+            if not refusal
+        ]
+        ids = iter(self._assign_ids(entries))
+        planned = []
+        for message, (refusal, _valid) in zip(messages, vetted, strict=True):
+            external_id = None if refusal else f"{next(ids)}:{phone_of(message)}"
+            planned.append(dataclasses.replace(message, external_id=external_id))
+        return planned
+
+    # sending
+
+    def send(self, messages):
+        now = self._now()
+        answers = {}  # position in ``messages`` -> SendResult
+        entries = []  # (position, message, valid) of the messages to hand over
+        for position, message in enumerate(messages):
+            refusal, valid = self._vet(message, now)
+            if refusal:
+                answers[position] = refusal
+            else:
+                entries.append((position, message, valid))
+        out_of_credit = None
+        with self.http:
+            for sms_id, members in self._requests(entries):
+                if out_of_credit:
+                    for position, message, _valid in members:
+                        answers[position] = self._failed(message, "sms_credit", out_of_credit)
+                    continue
+                try:
+                    results = self._send_request(sms_id, members)
+                except GatewayError as error:
+                    error.results = [answers[key] for key in sorted(answers)] + error.results
+                    raise
+                for (position, _message, _valid), result in zip(members, results, strict=True):
+                    answers[position] = result
+                    if result.failure_type == "sms_credit":
+                        # every further request would fail the same way and SMSC blocks the
+                        # address of clients that keep sending failing requests (error 4)
+                        out_of_credit = result.error_message
+        return [answers[position] for position in sorted(answers)]
+
+    def _requests(self, entries):
+        """``[(id, members)]``: the ``(position, message, valid)`` entries grouped by the
+        request id planned for them, in the order of each request's first message.  Messages
+        that come without a planned id are planned now, apart from the planned requests."""
+        ids = {}
+        unplanned = []
+        for position, message, valid in entries:
+            pair = split_external_id(message.external_id)
+            if pair:
+                ids[position] = int(pair[0])
+            else:
+                unplanned.append((position, message, valid))
+        fresh = self._assign_ids(
+            [(message, valid) for _position, message, valid in unplanned], taken=ids.values()
+        )
+        for (position, _message, _valid), sms_id in zip(unplanned, fresh, strict=True):
+            ids[position] = sms_id
+        requests = {}
+        for entry in entries:
+            requests.setdefault(ids[entry[0]], []).append(entry)
+        return list(requests.items())
+
+    def _send_request(self, sms_id, members):
+        """Hand one planned request over; return a result per member, in order."""
+        messages = [message for _position, message, _valid in members]
+        phones = [phone_of(message) for message in messages]
+        params = {"id": sms_id, "cost": 3, "op": 1}
+        if len(messages) == 1:
+            params.update(phones=phones[0], mes=messages[0].body or "")
+        else:
+            params["list"] = "\n".join(
+                f"{phone}:{list_text(message.body)}"
+                for phone, message in zip(phones, messages, strict=True)
+            )
+        sender = self._sender(messages[0])
         if sender:
             params["sender"] = sender
-        left = self._seconds_left(message)
-        if left is not None:
-            valid = lifetime(left)
-            if valid is None:
-                return self._failed(
-                    message,
-                    "sms_expired",
-                    "The message was not sent: less than a minute of validity was left.",
-                )
-            params["valid"] = valid
+        lifetimes = [valid for _position, _message, valid in members if valid]
+        if lifetimes:
+            # zero-padded "hh:mm" strings sort like the lifetimes they stand for
+            params["valid"] = min(lifetimes)
         data = self._call("send.php", params, message_errors=SEND_ERROR_FAILURES)
         if not isinstance(data, dict):
             raise GatewayError(f"SMSC sent an unexpected answer: {data!r}", maybe_sent=True)
         if "error_code" in data:
+            # the whole request was refused: no message of it was sent
             code = _int(data.get("error_code"))
-            return self._failed(
-                message,
-                SEND_ERROR_FAILURES.get(code, "unknown"),
-                f"SMSC error {code}: {data.get('error') or ''}".strip(),
-            )
+            text = f"SMSC error {code}: {data.get('error') or ''}".strip()
+            failure_type = SEND_ERROR_FAILURES.get(code, "unknown")
+            return [self._failed(message, failure_type, text) for message in messages]
         if "balance" in data:
             currency = self.config.get("currency") or "RUB"
             self.last_balance = (float(data["balance"]), currency)
-        return SendResult(
-            uuid=message.uuid,
-            state="pending",
-            external_id=f"{data.get('id', sms_id)}:{phone}",
-            segments=_int(data.get("cnt")),
-            cost=float(data.get("cost") or 0.0),
+        answered_id = str(data.get("id") or "")
+        return self._read_phones(
+            answered_id if answered_id.isdigit() else str(sms_id), messages, phones, data
         )
+
+    def _read_phones(self, sms_id, messages, phones, data):
+        """Results from an accepted request's answer and its ``phones`` details."""
+        details = {}
+        for entry in data.get("phones") or ():
+            if isinstance(entry, dict):
+                details[digits(entry.get("phone"))] = entry
+        outcomes = []
+        for phone in phones:
+            entry = details.get(digits(phone)) or {}
+            status = _int(entry.get("status"), None)
+            # only a status known to be a failure refuses the message: were an unknown code
+            # a failure after all, the status polling would still report it
+            refused = status is not None and STATUSES.get(status, ("pending",))[0] == "error"
+            outcomes.append((entry, status if refused else None))
+        accepted = sum(1 for _entry, refused in outcomes if refused is None)
+        results = []
+        for message, phone, (entry, status) in zip(messages, phones, outcomes, strict=True):
+            if status is not None:
+                failure_type = STATUSES[status][1]
+                text = status_text(status, _int(entry.get("error")))
+                results.append(self._failed(message, failure_type, text))
+                continue
+            # the request's totals are this message's when SMSC took no other one
+            alone = accepted == 1
+            cost = entry.get("cost", data.get("cost") if alone else None)
+            segments = entry.get("cnt", data.get("cnt") if alone else None)
+            results.append(
+                SendResult(
+                    uuid=message.uuid,
+                    state="pending",
+                    external_id=f"{sms_id}:{phone}",
+                    segments=_int(segments),
+                    cost=_float(cost),
+                )
+            )
+        return results
 
     # status
 
@@ -282,19 +498,29 @@ class SmscClient(GatewayClient):
         return [status_report(*row) for row in rows]
 
     def find_sent(self, messages):
-        by_id = {str(smsc_id(message.reference)): message for message in messages}
-        pairs = [
-            (str(smsc_id(message.reference)), "".join((message.number or "").split()))
-            for message in messages
-        ]
+        """One mass status request for the ``id``/phone pairs the messages were planned with
+        (their ``external_id``; without one, the id their reference gives); a report for each
+        one SMSC holds, carrying the message's external id and reference."""
+        pairs = []
+        owners = {}
+        for message in messages:
+            pair = split_external_id(message.external_id)
+            if pair is None:
+                pair = (str(smsc_id(message.reference)), phone_of(message))
+            if not pair[1]:
+                continue  # no number: it was never sent
+            pairs.append(pair)
+            owners[(pair[0], digits(pair[1]))] = (message, f"{pair[0]}:{pair[1]}")
         with self.http:
             rows = self._query(pairs)
         reports = []
         for external_id, status, err, timestamp in rows:
-            message = by_id.get(external_id.split(":", 1)[0])
-            if status == NOT_FOUND or message is None:
+            sms_id, _sep, phone = external_id.partition(":")
+            owner = owners.get((sms_id, digits(phone)))
+            if status == NOT_FOUND or owner is None:
                 continue
-            report = status_report(external_id, status, err, timestamp)
+            message, own_external_id = owner
+            report = status_report(own_external_id, status, err, timestamp)
             reports.append(dataclasses.replace(report, reference=message.reference))
         return reports
 

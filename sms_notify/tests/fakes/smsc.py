@@ -1,12 +1,19 @@
-"""A fake SMSC.ru: ``sys/send.php``, ``sys/status.php`` and ``sys/balance.php`` with ``fmt=3``.
+r"""A fake SMSC.ru: ``sys/send.php``, ``sys/status.php`` and ``sys/balance.php`` with ``fmt=3``.
 
-Accepts ``login`` + ``psw`` or ``apikey``, by GET or POST.  Errors come back with HTTP 200 and
-``{"error": ..., "error_code": N}`` (plus ``"id"`` for errors 3, 6, 7 and 8) as SMSC does:
-2 for bad credentials, 3 for insufficient funds, 6 for a forbidden text or sender, 7 for a bad
-number, 8 for an undeliverable number and 9 for an identical request within a minute.
-Messages are kept per ``(id, phone)`` for status queries; :meth:`FakeSmsc.set_status` moves
-them on and :meth:`FakeSmsc.status_callback` builds what SMSC would post to the client's
-status handler.
+Accepts ``login`` + ``psw`` or ``apikey``, by GET or POST.  A send request carries one text for
+``phones`` (``mes``) or one text per line in ``list`` (``<phones>:<text>``, the phones separated
+from the text by the first colon or semicolon, lines by a newline, a newline inside a text
+written as the two characters ``\n``).  With ``op=1`` the answer lists every phone under
+``phones`` (``phone``, ``mccmnc``, ``cost``, plus ``status`` and ``error`` for a refused
+number: 22 bad number, 25 undeliverable, 23 forbidden text, 24 no funds).
+
+Errors come back with HTTP 200 and ``{"error": ..., "error_code": N}`` (plus ``"id"`` for errors
+3, 6, 7 and 8) as SMSC does: 2 for bad credentials, 3 for insufficient funds (the whole request
+costs more than the balance), 9 for an identical request within a minute and, when every
+message of a request is refused, 7 for a bad number, 8 for an undeliverable number and 6 for a
+forbidden text or sender.  Messages are kept per ``(id, phone)`` for status queries;
+:meth:`FakeSmsc.set_status` moves them on and :meth:`FakeSmsc.status_callback` builds what SMSC
+would post to the client's status handler.
 """
 
 import itertools
@@ -24,6 +31,12 @@ SEND_ERRORS = {
     "undeliverable": (8, "can't deliver message"),
 }
 VALID_PATTERN = re.compile(r"^(\d{1,2}|\d{2}:\d{2})$")
+#: one line of ``list``: phones, then the first colon or semicolon, then the text
+LIST_LINE = re.compile(r"^(?P<phones>[^:;]*)[:;](?P<text>.*)$", re.DOTALL)
+#: per-number problem -> the status ``op=1`` reports for the refused number
+PHONE_STATUSES = {"bad_number": 22, "undeliverable": 25, "forbidden": 23, "no_funds": 24}
+#: operator code in the ``op=1`` details (MTS Russia; the fake has no number plan)
+MCCMNC = "25001"
 
 
 class FakeSmsc(FakeGateway):
@@ -67,36 +80,77 @@ class FakeSmsc(FakeGateway):
             return json_response(answer)
         return text_response("not found", status=404)
 
+    @staticmethod
+    def _items(params):
+        """``[(phone, text)]`` of a send request, or ``None`` when it is malformed."""
+        if params.get("list") is None:
+            text = params.get("mes") or ""
+            phones = [phone for phone in re.split(r"[,;]", params.get("phones") or "") if phone]
+            return [(phone, text) for phone in phones] if text else None
+        items = []
+        for line in params["list"].split("\n"):
+            if not line.strip():
+                continue
+            match = LIST_LINE.match(line)
+            if not match or not match["text"]:
+                return None
+            text = match["text"].replace("\\n", "\n")
+            phones = [phone.strip() for phone in match["phones"].split(",")]
+            items += [(phone, text) for phone in phones if phone]
+        return items
+
     def _send(self, params):
-        phones = [phone for phone in re.split(r"[,;]", params.get("phones") or "") if phone]
-        text = params.get("mes") or ""
+        items = self._items(params)
         sender = params.get("sender") or ""
-        if not phones or not text:
+        if not items:
             return json_response({"error": "parameters error", "error_code": 1})
         valid = params.get("valid")
         if valid is not None and not VALID_PATTERN.match(valid):
             return json_response({"error": "parameters error", "error_code": 1})
         sms_id = int(params.get("id") or next(self._ids))
-        key = (tuple(phones), text, sender)
+        key = (tuple(items), sender)
         now = time.time()
         if now - self._recent.get(key, 0) < 60:
             return json_response({"error": "duplicate request, wait a minute", "error_code": 9})
-        problems = [self.number_error(phone) for phone in phones]
-        if sender in self.forbidden_senders or self.text_forbidden(text):
-            problems.append("forbidden")
-        for problem in ("bad_number", "undeliverable", "forbidden", "no_funds"):
-            if problem in problems:
-                code, description = SEND_ERRORS[problem]
-                return json_response({"error": description, "error_code": code, "id": sms_id})
-        parts = analyze(text).segments
-        count = parts * len(phones)
+        sender_forbidden = sender in self.forbidden_senders
+        problems = [
+            self.number_error(phone)
+            or ("forbidden" if sender_forbidden or self.text_forbidden(text) else None)
+            for phone, text in items
+        ]
+        if all(problems):
+            # nothing of the request can go: SMSC refuses it as a whole
+            for problem in ("bad_number", "undeliverable", "forbidden", "no_funds"):
+                if problem in problems:
+                    return self._send_error(problem, sms_id)
+        segments = {}
+        for (_phone, text), problem in zip(items, problems, strict=True):
+            if not problem and text not in segments:
+                segments[text] = analyze(text).segments
+        count = sum(
+            segments[text]
+            for (_phone, text), problem in zip(items, problems, strict=True)
+            if not problem
+        )
         cost = round(count * self.price, 2)
         if cost > self.balance:
-            code, description = SEND_ERRORS["no_funds"]
-            return json_response({"error": description, "error_code": code, "id": sms_id})
+            return self._send_error("no_funds", sms_id)
         self._recent[key] = now
         self.balance = round(self.balance - cost, 2)
-        for phone in phones:
+        details = []
+        for (phone, text), problem in zip(items, problems, strict=True):
+            if problem:
+                details.append(
+                    {
+                        "phone": phone,
+                        "mccmnc": MCCMNC,
+                        "cost": "0.00",
+                        "status": str(PHONE_STATUSES[problem]),
+                        "error": "0",
+                    }
+                )
+                continue
+            parts = segments[text]
             self.messages[(sms_id, phone)] = {
                 "status": -1,
                 "err": 0,
@@ -107,12 +161,20 @@ class FakeSmsc(FakeGateway):
                 "cost": round(parts * self.price, 2),
                 "parts": parts,
             }
+            details.append({"phone": phone, "mccmnc": MCCMNC, "cost": f"{parts * self.price:.2f}"})
         answer = {"id": sms_id, "cnt": count}
         if params.get("cost") in ("2", "3"):
             answer["cost"] = f"{cost:.2f}"
         if params.get("cost") == "3":
             answer["balance"] = f"{self.balance:.2f}"
+        if params.get("op") == "1":
+            answer["phones"] = details
         return json_response(answer)
+
+    @staticmethod
+    def _send_error(problem, sms_id):
+        code, description = SEND_ERRORS[problem]
+        return json_response({"error": description, "error_code": code, "id": sms_id})
 
     def _status(self, params):
         ids = [part for part in (params.get("id") or "").split(",") if part]
