@@ -203,3 +203,49 @@ def test_reason_goes_through_the_translate_callable_like_odoo_env_translation():
 def test_result_cannot_be_altered_after_the_fact():
     with pytest.raises(dataclasses.FrozenInstanceError):
         normalize("601 234 567", "PL").e164 = "+48000000000"
+
+
+SHORTCUT_SAMPLES = [
+    "+48600000001",
+    "+48 600 000 001",
+    "+48-600-000-001",
+    "+79161234567",
+    "+7 916 123-45-67",
+    "+77012345678",  # Kazakhstan under +7
+    "+74951234567",  # Moscow landline
+    "+447400123456",
+    "+447700900123",  # UK drama range: invalid
+    "+390612345678",  # Rome landline, Italian leading zero
+    "+393123456789",
+    "+12015550123",  # US fixed line or mobile
+    "+80012345678",  # international freephone, no country
+    "+9991234567",  # no such country code
+    "+4860000000",  # one digit short
+    "+48 600 000 001 2",
+    "+1",
+]
+
+
+@pytest.mark.parametrize("number", SHORTCUT_SAMPLES)
+def test_international_shortcut_agrees_with_the_full_parser(number, monkeypatch):
+    """Numbers in international form skip the full parser when they are mobiles; whatever the
+    shortcut answers must be what the parser answers."""
+    from sms_notify.tools import numbers  # noqa: PLC0415
+
+    numbers._classify.cache_clear()
+    with_shortcut = normalize(number, None, "PL")
+    numbers._classify.cache_clear()
+    monkeypatch.setattr(numbers, "_international_mobile", lambda raw: None)
+    without_shortcut = normalize(number, None, "PL")
+    numbers._classify.cache_clear()
+    assert with_shortcut == without_shortcut
+
+
+def test_shortcut_takes_only_mobiles_in_international_form():
+    from sms_notify.tools.numbers import _international_mobile  # noqa: PLC0415
+
+    assert _international_mobile("+48 600 000 001") == ("+48600000001", "PL", None, {})
+    assert _international_mobile("+77012345678")[1] == "KZ"
+    assert _international_mobile("+74951234567") is None  # a landline: the parser says why
+    assert _international_mobile("+7 (916) 123-45-67") is None  # brackets: the parser reads it
+    assert _international_mobile("89161234567") is None  # national form

@@ -35,6 +35,7 @@ GSM7_BASIC_CHARS = frozenset(
 #: Characters of the default alphabet's extension table: reached through the escape code, so
 #: each costs two septets while the message stays GSM-7.
 GSM7_EXTENSION_CHARS = frozenset("\f^{}\\[~]|€")
+_GSM7_CHARS = GSM7_BASIC_CHARS | GSM7_EXTENSION_CHARS
 
 #: Units per message when it fits in a single SMS, and per segment once concatenated (the
 #: concatenation header takes 6 bytes of the 140-byte user data).
@@ -89,7 +90,10 @@ class SmsAnalysis:
 
 def char_units(text, encoding):
     """Units ``text`` takes in ``encoding`` (septets or UTF-16 code units)."""
-    return sum(_char_units(char, encoding) for char in text)
+    if encoding == GSM7:
+        return len(text) + sum(text.count(char) for char in GSM7_EXTENSION_CHARS & set(text))
+    # astral characters take a surrogate pair; a lone surrogate stays a single unit
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _char_units(char, encoding):
@@ -101,10 +105,7 @@ def _char_units(char, encoding):
 
 def detect_encoding(text):
     """GSM-7 when every character has a code in the default alphabet, UCS-2 otherwise."""
-    for char in text:
-        if char not in GSM7_BASIC_CHARS and char not in GSM7_EXTENSION_CHARS:
-            return UCS2
-    return GSM7
+    return GSM7 if _GSM7_CHARS.issuperset(text) else UCS2
 
 
 def analyze(text):
@@ -122,6 +123,10 @@ def analyze(text):
         return SmsAnalysis(encoding=encoding, segments=1, units=units, parts=(text,))
 
     limit = CONCATENATED_SEGMENT_LIMITS[encoding]
+    if units == len(text):
+        # every character takes one unit: the parts are plain slices
+        parts = tuple(text[start : start + limit] for start in range(0, len(text), limit))
+        return SmsAnalysis(encoding=encoding, segments=len(parts), units=units, parts=parts)
     parts = []
     start = used = 0
     for index, char in enumerate(text):

@@ -16,6 +16,7 @@ The ``+7`` country code is shared by Russia and Kazakhstan, so ``region`` is rea
 number itself (``+7 7xx`` numbers are Kazakh), never assumed from the default region.
 """
 
+import functools
 from dataclasses import dataclass
 
 import phonenumbers
@@ -151,41 +152,89 @@ def normalize(number, country_code=None, company_country_code=None, translate=No
     raw = str(number).strip() if number else ""
     if not raw:
         return NormalizedNumber(failure_type=MISSING, reason=translate(_MISSING_REASON))
-
-    def refuse(message, region=None, **params):
-        reason = translate(message, number=raw, **params)
-        return NormalizedNumber(failure_type=FORMAT, reason=reason, region=region)
-
     customer_region = _known_region(country_code)
     default_region = customer_region or _known_region(company_country_code)
+    e164, region, refusal, params = _classify(
+        raw, default_region, default_region == customer_region
+    )
+    if e164:
+        return NormalizedNumber(e164=e164, region=region)
+    reason = translate(refusal, number=raw, **params)
+    return NormalizedNumber(failure_type=FORMAT, reason=reason, region=region)
+
+
+@functools.lru_cache(maxsize=65536)
+def _classify(raw, default_region, in_customer_region):
+    """``(e164, region, refusal, params)`` for ``raw`` read in ``default_region``.
+
+    Cached: a mailing or the queue meets the same numbers again and again, and parsing and
+    typing one costs about a tenth of a millisecond."""
+    mobile = _international_mobile(raw)
+    if mobile:
+        return mobile
     numobj, error = _parse(raw, default_region)
-    if not (numobj and phonenumbers.is_valid_number(numobj)):
+    valid = bool(numobj and phonenumbers.is_valid_number(numobj))
+    if not valid:
         if raw.startswith("00"):
             # 00 is the international prefix of most of the world, but not of the default
             # region (or there is none): read it as a + rather than as national digits.
             numobj, error = _parse("+" + raw[2:], None)
         elif raw.startswith("0") and default_region in _OLD_TRUNK_ZERO_REGIONS:
             numobj, error = _parse(raw[1:], default_region)
+        valid = bool(numobj and phonenumbers.is_valid_number(numobj))
 
     if numobj is None:
         if error.error_type != NumberParseException.INVALID_COUNTRY_CODE:
-            return refuse(_NOT_A_NUMBER_REASON)
+            return None, None, _NOT_A_NUMBER_REASON, {}
         if raw.startswith(("+", "00")):
-            return refuse(_UNKNOWN_COUNTRY_CODE_REASON)
-        return refuse(_NO_COUNTRY_REASON)
+            return None, None, _UNKNOWN_COUNTRY_CODE_REASON, {}
+        return None, None, _NO_COUNTRY_REASON, {}
 
-    if not phonenumbers.is_valid_number(numobj):
+    if not valid:
         if numobj.country_code_source != CountryCodeSource.FROM_DEFAULT_COUNTRY:
-            return refuse(_INVALID_INTERNATIONAL_REASON, country_code=numobj.country_code)
-        if default_region == customer_region:
-            return refuse(_INVALID_IN_CUSTOMER_COUNTRY_REASON, country=default_region)
-        return refuse(_INVALID_IN_COMPANY_COUNTRY_REASON, country=default_region)
+            return None, None, _INVALID_INTERNATIONAL_REASON, {"country_code": numobj.country_code}
+        if in_customer_region:
+            return None, None, _INVALID_IN_CUSTOMER_COUNTRY_REASON, {"country": default_region}
+        return None, None, _INVALID_IN_COMPANY_COUNTRY_REASON, {"country": default_region}
 
     region = phonenumbers.region_code_for_number(numobj)
     # numbers of no country (+800 ...) get the pseudo-region "001"
     region = region if region in phonenumbers.SUPPORTED_REGIONS else None
     number_type = phonenumbers.number_type(numobj)
     if number_type not in SMS_NUMBER_TYPES:
-        return refuse(_TYPE_REASONS.get(number_type, _OTHER_TYPE_REASON), region=region)
+        return None, region, _TYPE_REASONS.get(number_type, _OTHER_TYPE_REASON), {}
     e164 = phonenumbers.format_number(numobj, phonenumbers.PhoneNumberFormat.E164)
-    return NormalizedNumber(e164=e164, region=region)
+    return e164, region, None, {}
+
+
+_INTERNATIONAL_CHARS = frozenset("+0123456789 -")
+
+
+def _international_mobile(raw):
+    """``(e164, region, None, {})`` when ``raw`` is ``+``, a country code and a mobile number,
+    written with digits, spaces and dashes only; ``None`` otherwise.
+
+    The common case (numbers stored in E.164, as every queued SMS is), checked without the
+    full parser: a third of the time. Anything else, including every refusal, goes through
+    the full parser for its precise reason."""
+    if not raw.startswith("+") or not _INTERNATIONAL_CHARS.issuperset(raw):
+        return None
+    digits = raw[1:].replace(" ", "").replace("-", "")
+    if not digits.isdigit() or not 7 <= len(digits) <= 15:
+        return None
+    for size in (1, 2, 3):
+        country_code = int(digits[:size])
+        if country_code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            break
+    else:
+        return None
+    national = digits[size:]
+    if not national or national.startswith("0"):
+        # Italian-style leading zeros need the parser's bookkeeping
+        return None
+    numobj = phonenumbers.PhoneNumber(country_code=country_code, national_number=int(national))
+    if phonenumbers.number_type(numobj) not in SMS_NUMBER_TYPES:
+        return None
+    region = phonenumbers.region_code_for_number(numobj)
+    region = region if region in phonenumbers.SUPPORTED_REGIONS else None
+    return f"+{country_code}{national}", region, None, {}
