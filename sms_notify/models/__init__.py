@@ -1,3 +1,4 @@
 from . import sms_notify_gateway
 from . import sms_sms
 from . import res_config_settings
+from . import bulk_rows

@@ -1,3 +1,4 @@
+import dataclasses
 import logging
 import threading
 from collections import defaultdict
@@ -167,7 +168,6 @@ class SmsSms(models.Model):
         self.env.cr.execute(query, {"now": fields.Datetime.now(), "limit": limit, "ids": ids})
         batch = self.browse([row[0] for row in self.env.cr.fetchall()])
         if batch:
-            batch.write({"state": "process", "claimed_datetime": fields.Datetime.now()})
             batch._sms_notify_check_and_route()
             self.env.flush_all()
             if auto_commit:
@@ -224,35 +224,47 @@ class SmsSms(models.Model):
                     )
 
     def _sms_notify_check_and_route(self):
-        """Fail or cancel what must not be sent, write numbers in E.164, give each remaining
-        message the gateway that sends to its number, and store the identifiers the gateway
-        will know them by where its client chooses them (see ``GatewayClient.plan``)."""
+        """Fail or cancel what must not be sent; mark the others Processing, with their number
+        in E.164, the gateway that sends to it and the identifiers the gateway will know them
+        by where its client chooses them (see ``GatewayClient.plan``)."""
+        now = fields.Datetime.now()
         sendable = self._sms_notify_cancel_expired()._sms_notify_refuse_too_long()
-        sendable = sendable._sms_notify_normalize_numbers()
+        e164_numbers = sendable._sms_notify_normalize_numbers()
         gateways = self.env["sms.notify.gateway"].sudo()._get_candidates(self.env.company)
         routes = defaultdict(list)
-        for sms in sendable:
-            routes[gateways._route(sms.number)].append(sms.id)
+        for sms_id, number in e164_numbers.items():
+            routes[gateways._route(number)].append(sms_id)
+        messages, values = self.browse(), []
         for gateway, sms_ids in routes.items():
-            messages = self.browse(sms_ids)
+            routed = self.browse(sms_ids)
             if not gateway:
-                for sms in messages:
+                for sms in routed:
                     sms._sms_notify_fail(
                         gateways.browse(),
                         "sms_country_not_supported",
                         self.env._(
                             "No gateway sends to %(number)s: add its country code to a "
                             "gateway's number prefixes, or leave one gateway without prefixes.",
-                            number=sms.number,
+                            number=e164_numbers[sms.id],
                         ),
                     )
                 continue
-            messages.gateway_id = gateway
-            planned = gateway._get_client().plan(messages._sms_notify_outgoing(gateway))
-            by_uuid = {message.uuid: message.external_id for message in planned}
-            for sms in messages:
-                if by_uuid.get(sms.uuid):
-                    sms.external_id = by_uuid[sms.uuid]
+            outgoing = [
+                dataclasses.replace(message, number=e164_numbers[sms.id], external_id=None)
+                for sms, message in zip(routed, routed._sms_notify_outgoing(gateway), strict=True)
+            ]
+            for message in gateway._get_client().plan(outgoing):
+                values.append(
+                    {
+                        "state": "process",
+                        "claimed_datetime": now,
+                        "number": message.number,
+                        "gateway_id": gateway.id,
+                        "external_id": message.external_id or False,
+                    }
+                )
+            messages |= routed
+        messages.sudo()._sms_notify_update(values)
 
     def _sms_notify_outgoing(self, gateway):
         """The messages as the gateway client sees them."""
@@ -347,10 +359,10 @@ class SmsSms(models.Model):
         )
 
     def _sms_notify_normalize_numbers(self):
-        """Write each number in E.164 and fail the ones no SMS can reach, before any gateway
-        call: return the messages worth sending."""
+        """Fail the messages no SMS can reach, before any gateway call; return
+        ``{sms id: E.164 number}`` for the others."""
         company_country = self.env.company.country_id.code
-        sendable = self.browse()
+        e164_numbers = {}
         for sms in self.sudo():
             normalized = numbers.normalize(
                 sms.number,
@@ -359,12 +371,10 @@ class SmsSms(models.Model):
                 translate=self.env._,
             )
             if normalized.ok:
-                if sms.number != normalized.e164:
-                    sms.number = normalized.e164
-                sendable |= sms
+                e164_numbers[sms.id] = normalized.e164
             else:
                 sms._sms_notify_fail(sms.gateway_id, normalized.failure_type, normalized.reason)
-        return sendable
+        return e164_numbers
 
     def _sms_notify_handle_gateway_error(self, gateway, error):
         """Keep what the gateway answered before it failed; decide the fate of the rest.
@@ -425,26 +435,28 @@ class SmsSms(models.Model):
         messages = self.sudo().with_context(sms_skip_msg_notification=True)
         outcomes = defaultdict(list)
         unanswered = []
+        answered_ids, values_list = [], []
         for sms in messages:
             result = by_uuid.get(sms.uuid)
             if result is None:
                 unanswered.append(sms.id)
                 continue
             values = {
+                "gateway_id": gateway.id,
                 "state": result.state,
                 "failure_type": result.failure_type or False,
                 "external_id": result.external_id or sms.external_id or False,
                 "cost": result.cost,
                 "gateway_error": result.error_message or False,
                 "sent_datetime": now if result.state != "error" else False,
+                "status_datetime": now,
+                "segments": result.segments or sms.segments,
             }
-            if result.segments:
-                values["segments"] = result.segments
-            sms.write(values)
+            answered_ids.append(sms.id)
+            values_list.append(values)
             outcome = (result.state, values["failure_type"], values["gateway_error"])
             outcomes[outcome].append(sms.id)
-        answered = messages - messages.browse(unanswered)
-        answered.write({"gateway_id": gateway.id, "status_datetime": now})
+        messages.browse(answered_ids)._sms_notify_update(values_list)
         for (state, failure_type, reason), sms_ids in outcomes.items():
             messages.browse(sms_ids).sms_tracker_id._action_update_from_sms_state(
                 state, failure_type=failure_type, failure_reason=reason

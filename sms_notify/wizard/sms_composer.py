@@ -1,7 +1,7 @@
 from odoo import models
 from odoo.exceptions import UserError
 
-from ..tools import gsm
+from ..tools import gsm, numbers
 
 
 class SmsComposer(models.TransientModel):
@@ -39,3 +39,119 @@ class SmsComposer(models.TransientModel):
                     limit=limit,
                 )
             )
+
+    # ------------------------------------------------------------------
+    # Mass mode: the same outcome as Odoo's, in time linear in the recipients
+    # ------------------------------------------------------------------
+
+    def _prepare_recipient_values(self, records):
+        if self.composition_mode != "mass" or not self.env["sms.sms"]._sms_notify_gateway():
+            return super()._prepare_recipient_values(records)
+        return self._sms_notify_recipients(records)
+
+    def _sms_notify_recipients(self, records):
+        """What ``_sms_get_recipients_info`` answers, for the whole recordset at once and with
+        numbers checked the way the gateways need them (a valid mobile number, in E.164).
+
+        Odoo finds partners, countries and numbers one record at a time; for a mailing to
+        10,000 contacts that was the largest part of its preparation."""
+        number_fields = [self.number_field_name] if self.number_field_name else []
+        number_fields = [
+            fname
+            for fname in number_fields or records._phone_get_number_fields()
+            if fname in records._fields
+        ]
+        partner_number_fields = self.env["res.partner"]._phone_get_number_fields()
+        partners_by_record = records._mail_get_partners()
+        country_by_record = records._phone_get_country()
+        company_country = self.env.company.country_id.code
+
+        def e164(number, country):
+            if not number:
+                return False
+            return numbers.normalize(number, country.code, company_country).e164 or False
+
+        result = {}
+        for record in records:
+            partners = partners_by_record[record.id]
+            country = country_by_record.get(record.id) or self.env["res.country"]
+            found = next(
+                (
+                    (fname, sanitized)
+                    for fname in number_fields
+                    if (sanitized := e164(record[fname], country))
+                ),
+                None,
+            )
+            if found:
+                fname, sanitized = found
+                result[record.id] = {
+                    "partner": partners[:1],
+                    "sanitized": sanitized,
+                    "number": record[fname],
+                    "partner_store": False,
+                    "field_store": fname,
+                }
+            elif partners:
+                partner, fname, sanitized = partners[-1:], False, False
+                for candidate in partners:
+                    fname, sanitized = next(
+                        (
+                            (field, number)
+                            for field in partner_number_fields
+                            if (number := e164(candidate[field], candidate.country_id))
+                        ),
+                        (False, False),
+                    )
+                    if sanitized:
+                        partner = candidate
+                        break
+                if not sanitized:
+                    fname = "phone" if partner.phone and not partner.mobile else "mobile"
+                result[record.id] = {
+                    "partner": partner,
+                    "sanitized": sanitized,
+                    "number": partner[fname],
+                    "partner_store": True,
+                    "field_store": fname,
+                }
+            else:
+                value, fname = next(
+                    ((record[fname], fname) for fname in number_fields if record[fname]),
+                    (False, number_fields[0] if number_fields else False),
+                )
+                result[record.id] = {
+                    "partner": self.env["res.partner"],
+                    "sanitized": False,
+                    "number": value,
+                    "partner_store": False,
+                    "field_store": fname,
+                }
+        return result
+
+    def _get_done_record_ids(self, records, recipients_info):
+        """Duplicates in one pass: Odoo looks each number up in a list of the numbers seen so
+        far, which takes minutes at 100,000 recipients. Other modules' additions (SMS
+        Marketing's already-reached records) still come from the parent, given no record."""
+        done_ids = super()._get_done_record_ids(records.browse(), recipients_info)
+        seen = set()
+        for record in records:
+            sanitized = recipients_info[record.id]["sanitized"]
+            if sanitized in seen:
+                done_ids.append(record.id)
+            else:
+                seen.add(sanitized)
+        return done_ids
+
+    def _get_blacklist_record_ids(self, records, recipients_info):
+        """The blacklist as a set: Odoo scans the whole blacklist for every recipient."""
+        if not self.mass_use_blacklist:
+            return super()._get_blacklist_record_ids(records, recipients_info)
+        blacklist_ids = super()._get_blacklist_record_ids(records.browse(), recipients_info)
+        blacklisted = set(self.env["phone.blacklist"].sudo().search([]).mapped("number"))
+        blacklist_ids += [
+            record.id
+            for record in records
+            if recipients_info[record.id]["sanitized"] in blacklisted
+        ]
+        return blacklist_ids
