@@ -1,0 +1,2 @@
+from . import mail_render_mixin
+from . import mailing_mailing

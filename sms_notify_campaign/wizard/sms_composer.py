@@ -1,0 +1,89 @@
+from odoo import models
+
+from odoo.addons.sms_notify.tools import gsm
+
+from ..tools.links import trace_links_to_sms
+
+
+class SmsComposer(models.TransientModel):
+    _inherit = "sms.composer"
+
+    def _get_done_record_ids(self, records, recipients_info):
+        """A number this mailing already sends to is a duplicate here too: a large mailing is
+        prepared in chunks (see ``mailing.mailing.action_send_sms``), and the same number
+        must not get the mailing twice because it appears in two chunks."""
+        done_ids = super()._get_done_record_ids(records, recipients_info)
+        if not self.mailing_id:
+            return done_ids
+        reached = {
+            number
+            for (number,) in self.env["mailing.trace"]
+            .sudo()
+            ._read_group(
+                [
+                    ("mass_mailing_id", "=", self.mailing_id.id),
+                    ("trace_type", "=", "sms"),
+                    ("trace_status", "!=", "cancel"),
+                    ("sms_number", "!=", False),
+                ],
+                ["sms_number"],
+            )
+        }
+        if reached:
+            done = set(done_ids)
+            done_ids += [
+                record.id
+                for record in records
+                if record.id not in done and recipients_info[record.id]["sanitized"] in reached
+            ]
+        return done_ids
+
+    def _prepare_mass_sms(self, records, sms_record_values):
+        """Store a mailing's SMS, traces and trackers with one INSERT per thousand rows.
+
+        SMS Marketing creates them through the ORM, nested (SMS → trace → tracker), then
+        rewrites every body to add the SMS id to its tracked links: most of the time a large
+        mailing takes before its first SMS can leave. The rows stored here are the same."""
+        if not self.mailing_id or not records:
+            return super()._prepare_mass_sms(records, sms_record_values)
+        env = self.env
+        sms_model = env["sms.sms"].sudo()
+        env.cr.execute(
+            "SELECT nextval(pg_get_serial_sequence('sms_sms', 'id')) FROM generate_series(1, %s)",
+            [len(records)],
+        )
+        sms_ids = [row[0] for row in env.cr.fetchall()]
+        short_link_prefix = sms_model.get_base_url() + "/r/"
+        sms_vals_list, trace_vals_list = [], []
+        for record, sms_id in zip(records, sms_ids, strict=True):
+            values = dict(sms_record_values[record.id])
+            # SMS Marketing nests the trace, and the trace its tracker, in the SMS values
+            [(_create, _zero, trace_values)] = values.pop("mailing_trace_ids")
+            trace_values = dict(trace_values, sms_id_int=sms_id)
+            trace_values.pop("sms_tracker_ids", None)
+            body = trace_links_to_sms(values["body"], short_link_prefix, sms_id)
+            analysis = gsm.analyze(body or "")
+            sms_vals_list.append(
+                dict(
+                    values,
+                    id=sms_id,
+                    body=body,
+                    encoding=analysis.encoding,
+                    segments=analysis.segments,
+                )
+            )
+            trace_vals_list.append(trace_values)
+        sms_all = sms_model._sms_notify_insert(sms_vals_list)
+        campaign = self.mailing_id.campaign_id.id
+        traces = (
+            env["mailing.trace"]
+            .sudo()
+            ._sms_notify_insert([dict(values, campaign_id=campaign) for values in trace_vals_list])
+        )
+        env["sms.tracker"].sudo()._sms_notify_insert(
+            [
+                {"sms_uuid": values["uuid"], "mailing_trace_id": trace.id}
+                for values, trace in zip(sms_vals_list, traces, strict=True)
+            ]
+        )
+        return sms_all
