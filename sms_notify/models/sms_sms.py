@@ -5,6 +5,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools.sql import create_index
 
 from ..tools import gsm, numbers, sandbox
 from ..tools.gateway import GatewayError, OutgoingSms
@@ -98,6 +99,18 @@ class SmsSms(models.Model):
         "long after that lost its worker and is reconciled with the gateway.",
     )
 
+    def init(self):
+        super().init()
+        # the queue takes the lowest outgoing ids again and again: without this index each
+        # batch reads past every message already sent
+        create_index(
+            self.env.cr,
+            "sms_sms_sms_notify_outgoing_index",
+            self._table,
+            ["id"],
+            where="state = 'outgoing'",
+        )
+
     @api.depends("body")
     def _compute_segmenting(self):
         for sms in self:
@@ -145,6 +158,9 @@ class SmsSms(models.Model):
             if auto_commit:
                 # the answers are kept even if a later batch kills the worker
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+            # a worker going through a large mailing keeps nothing from batch to batch: its
+            # memory, and the time the garbage collector spends on it, would grow with it
+            self.env.invalidate_all()
         return None
 
     def _sms_notify_claim(self, limit, ids=None, auto_commit=True):

@@ -132,8 +132,14 @@ class SmsComposer(models.TransientModel):
     def _get_done_record_ids(self, records, recipients_info):
         """Duplicates in one pass: Odoo looks each number up in a list of the numbers seen so
         far, which takes minutes at 100,000 recipients. Other modules' additions (SMS
-        Marketing's already-reached records) still come from the parent, given no record."""
-        done_ids = super()._get_done_record_ids(records.browse(), recipients_info)
+        Marketing's already-reached records) still come from the parent, given no record;
+        only those of ``records`` are kept, since Odoo then looks each recipient up in them."""
+        record_ids = set(records.ids)
+        done_ids = [
+            record_id
+            for record_id in super()._get_done_record_ids(records.browse(), recipients_info)
+            if record_id in record_ids
+        ]
         seen = set()
         for record in records:
             sanitized = recipients_info[record.id]["sanitized"]

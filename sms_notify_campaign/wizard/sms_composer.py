@@ -12,7 +12,14 @@ class SmsComposer(models.TransientModel):
         """A number this mailing already sends to is a duplicate here too: a large mailing is
         prepared in chunks (see ``mailing.mailing.action_send_sms``), and the same number
         must not get the mailing twice because it appears in two chunks."""
-        done_ids = super()._get_done_record_ids(records, recipients_info)
+        # SMS Marketing adds every record the mailing reached before, and Odoo then looks each
+        # recipient up in that list: only this chunk's records matter
+        record_ids = set(records.ids)
+        done_ids = [
+            record_id
+            for record_id in super()._get_done_record_ids(records, recipients_info)
+            if record_id in record_ids
+        ]
         if not self.mailing_id:
             return done_ids
         reached = {
@@ -37,6 +44,15 @@ class SmsComposer(models.TransientModel):
                 if record.id not in done and recipients_info[record.id]["sanitized"] in reached
             ]
         return done_ids
+
+    def _get_optout_record_ids(self, records, recipients_info):
+        # SMS Marketing answers every opted-out contact, not only this chunk's
+        record_ids = set(records.ids)
+        return [
+            record_id
+            for record_id in super()._get_optout_record_ids(records, recipients_info)
+            if record_id in record_ids
+        ]
 
     def _prepare_mass_sms(self, records, sms_record_values):
         """Store a mailing's SMS, traces and trackers with one INSERT per thousand rows.
