@@ -172,6 +172,28 @@ def measure(variant, dbname, size, url, odoo_args):
 # --------------------------------------------------------------------------------------
 
 
+def settle(pg, timeout=120):
+    """Let PostgreSQL finish the previous measure's background work (checkpoint, autovacuum)
+    so that it does not slow the next one down."""
+    conn = pg.connect()
+    try:
+        with conn.cursor() as cr:
+            try:
+                cr.execute("CHECKPOINT")
+            except Exception as error:  # noqa: BLE001 - only superusers may; waiting still helps
+                print(f"(no CHECKPOINT: {error})".strip(), flush=True)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                cr.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
+                )
+                if not cr.fetchone()[0]:
+                    break
+                time.sleep(1)
+    finally:
+        conn.close()
+
+
 def run(sizes, keep):
     odoo = devenv.find_odoo(target="bench")
     pg = devenv.ensure_postgres()
@@ -197,6 +219,7 @@ def run(sizes, keep):
                 check=True,
                 env=odoo.env or None,
             )
+            settle(pg)
             peer = FakeIap() if variant == "stock" else fake_smsc()
             try:
                 with peer:
