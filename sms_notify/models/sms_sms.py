@@ -100,7 +100,7 @@ class SmsSms(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         # the queue takes the lowest outgoing ids again and again: without this index each
         # batch reads past every message already sent
         create_index(
@@ -110,6 +110,7 @@ class SmsSms(models.Model):
             ["id"],
             where="state = 'outgoing'",
         )
+        return result
 
     @api.depends("body")
     def _compute_segmenting(self):
