@@ -134,12 +134,9 @@ class SmsComposer(models.TransientModel):
         far, which takes minutes at 100,000 recipients. Other modules' additions (SMS
         Marketing's already-reached records) still come from the parent, given no record;
         only those of ``records`` are kept, since Odoo then looks each recipient up in them."""
-        record_ids = set(records.ids)
-        done_ids = [
-            record_id
-            for record_id in super()._get_done_record_ids(records.browse(), recipients_info)
-            if record_id in record_ids
-        ]
+        done_ids = self._sms_notify_among(
+            super()._get_done_record_ids(records.browse(), recipients_info), records
+        )
         seen = set()
         for record in records:
             sanitized = recipients_info[record.id]["sanitized"]
@@ -148,6 +145,13 @@ class SmsComposer(models.TransientModel):
             else:
                 seen.add(sanitized)
         return done_ids
+
+    @staticmethod
+    def _sms_notify_among(record_ids, records):
+        """The ids of ``record_ids`` that belong to ``records``: Odoo looks every recipient up
+        in these lists, so ids of other records only cost time."""
+        wanted = set(records.ids)
+        return [record_id for record_id in record_ids if record_id in wanted]
 
     def _get_blacklist_record_ids(self, records, recipients_info):
         """The blacklist as a set: Odoo scans the whole blacklist for every recipient."""

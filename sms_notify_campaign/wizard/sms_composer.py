@@ -14,12 +14,9 @@ class SmsComposer(models.TransientModel):
         must not get the mailing twice because it appears in two chunks."""
         # SMS Marketing adds every record the mailing reached before, and Odoo then looks each
         # recipient up in that list: only this chunk's records matter
-        record_ids = set(records.ids)
-        done_ids = [
-            record_id
-            for record_id in super()._get_done_record_ids(records, recipients_info)
-            if record_id in record_ids
-        ]
+        done_ids = self._sms_notify_among(
+            super()._get_done_record_ids(records, recipients_info), records
+        )
         if not self.mailing_id:
             return done_ids
         reached = {
@@ -47,12 +44,9 @@ class SmsComposer(models.TransientModel):
 
     def _get_optout_record_ids(self, records, recipients_info):
         # SMS Marketing answers every opted-out contact, not only this chunk's
-        record_ids = set(records.ids)
-        return [
-            record_id
-            for record_id in super()._get_optout_record_ids(records, recipients_info)
-            if record_id in record_ids
-        ]
+        return self._sms_notify_among(
+            super()._get_optout_record_ids(records, recipients_info), records
+        )
 
     def _prepare_mass_sms(self, records, sms_record_values):
         """Store a mailing's SMS, traces and trackers with one INSERT per thousand rows.
@@ -64,9 +58,10 @@ class SmsComposer(models.TransientModel):
             return super()._prepare_mass_sms(records, sms_record_values)
         env = self.env
         sms_model = env["sms.sms"].sudo()
+        # ids reserved first: the tracked links of each body carry its SMS id
         env.cr.execute(
-            "SELECT nextval(pg_get_serial_sequence('sms_sms', 'id')) FROM generate_series(1, %s)",
-            [len(records)],
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [sms_model._table, len(records)],
         )
         sms_ids = [row[0] for row in env.cr.fetchall()]
         short_link_prefix = sms_model.get_base_url() + "/r/"
@@ -78,6 +73,8 @@ class SmsComposer(models.TransientModel):
             trace_values = dict(trace_values, sms_id_int=sms_id)
             trace_values.pop("sms_tracker_ids", None)
             body = trace_links_to_sms(values["body"], short_link_prefix, sms_id)
+            # given here rather than left to _compute_segmenting, which would update every
+            # row again right after the insert
             analysis = gsm.analyze(body or "")
             sms_vals_list.append(
                 dict(
