@@ -241,6 +241,41 @@ def test_international_shortcut_agrees_with_the_full_parser(number, monkeypatch)
     assert with_shortcut == without_shortcut
 
 
+def _example_numbers_of_every_type():
+    """For every country code, phonenumbers' example number of each type, and neighbours
+    differing in the last digit: the shortcut must agree with the parser on all of them."""
+    import phonenumbers  # noqa: PLC0415
+
+    samples = set()
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        for number_type in range(12):
+            example = phonenumbers.example_number_for_type(region, number_type)
+            if example is None:
+                continue
+            e164 = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+            samples.update(e164[:-1] + digit for digit in "0159")
+    return sorted(samples)
+
+
+def test_international_shortcut_agrees_with_the_parser_in_every_country(monkeypatch):
+    from sms_notify.tools import numbers  # noqa: PLC0415
+
+    shortcuts = {
+        number: numbers._international_mobile(number) for number in _example_numbers_of_every_type()
+    }
+    monkeypatch.setattr(numbers, "_international_mobile", lambda raw: None)
+    disagreements = []
+    for number, shortcut in shortcuts.items():
+        if shortcut is None:
+            continue  # the parser answers it anyway
+        numbers._classify.cache_clear()
+        full = normalize(number, None, None)
+        if (full.e164, full.region) != shortcut[:2]:
+            disagreements.append((number, shortcut[:2], (full.e164, full.region)))
+    numbers._classify.cache_clear()
+    assert not disagreements
+
+
 def test_shortcut_takes_only_mobiles_in_international_form():
     from sms_notify.tools.numbers import _international_mobile  # noqa: PLC0415
 
