@@ -1,9 +1,13 @@
+from collections import defaultdict
+
 from odoo import api, models
 from odoo.models import LOG_ACCESS_COLUMNS
 from odoo.tools import SQL, split_every
 
 #: rows per INSERT statement
 INSERT_CHUNK = 1000
+#: records sharing their values are written with one statement from this many on
+SAME_VALUES_MIN_ROWS = 8
 #: fewer new rows than this never make the planner's statistics misleading
 ANALYZE_MIN_ROWS = 1000
 
@@ -60,25 +64,41 @@ class Base(models.AbstractModel):
             for name, value in common.items()
             if columns[name].type != "monetary"
         }
+        # one array per column that varies: psycopg2 quotes lists in C, a tuple per row in Python
+        varying = [name for name in names if name in given or name not in shared]
+        selected = SQL(", ").join(
+            SQL("%s::%s", shared[name], SQL(columns[name].column_type[1]))
+            if name not in varying
+            else SQL("v.%s", SQL.identifier(name))
+            for name in names
+        )
         ids = []
         for chunk in split_every(INSERT_CHUNK, vals_list):
-            rows = []
+            arrays = {name: [] for name in varying}
             for vals in chunk:
                 stored = common | vals
-                converted = {
-                    name: value
-                    if name == "id"
-                    else columns[name].convert_to_column_insert(value, self, stored)
-                    for name, value in stored.items()
-                    if name in vals or name not in shared
-                }
-                rows.append(tuple(converted.get(name, shared.get(name)) for name in names))
+                for name in varying:
+                    value = stored.get(name)
+                    arrays[name].append(
+                        value
+                        if name == "id"
+                        else columns[name].convert_to_column_insert(value, self, stored)
+                    )
             self.env.cr.execute(
                 SQL(
-                    "INSERT INTO %s (%s) VALUES %s RETURNING id",
+                    "INSERT INTO %s (%s) SELECT %s FROM unnest(%s) AS v(%s) RETURNING id",
                     SQL.identifier(self._table),
                     SQL(", ").join(map(SQL.identifier, names)),
-                    SQL(", ").join(rows),
+                    selected,
+                    SQL(", ").join(
+                        SQL(
+                            "%s::%s[]",
+                            arrays[name],
+                            SQL("int4" if name == "id" else columns[name].column_type[1]),
+                        )
+                        for name in varying
+                    ),
+                    SQL(", ").join(map(SQL.identifier, varying)),
                 )
             )
             ids.extend(row[0] for row in self.env.cr.fetchall())
@@ -92,13 +112,13 @@ class Base(models.AbstractModel):
         return records
 
     def _sms_notify_update(self, vals_list):
-        """Write ``vals_list[i]`` on the i-th record of ``self``: different values per record,
-        one ``UPDATE`` per hundred rows, without ``write()``'s per-call cost.
+        """Write ``vals_list[i]`` on the i-th record of ``self`` without ``write()``'s per-call
+        cost: records given the same values share one ``UPDATE ... WHERE id = ANY(...)``, the
+        others get one ``UPDATE`` per hundred rows.
 
         What ``write()`` does is done for the whole set: access rights, ``modified()`` before
-        and after, Python constraints; the values go through the ORM's own low-level batch
-        update (the one a flush uses). Only plain stored fields (no one2many/many2many, no
-        inverse) may be written this way."""
+        and after, Python constraints; the values go through the ORM's own conversions. Only
+        plain stored fields (no one2many/many2many, no inverse) may be written this way."""
         if not self:
             return
         if len(self) != len(vals_list):
@@ -112,18 +132,55 @@ class Base(models.AbstractModel):
         # values still waiting in the cache must not overwrite these at the next flush
         self.flush_recordset(list(fnames))
         self.modified(fnames, before=True)
-        self._write_multi(
+        # a queue batch's answers are mostly the same few outcomes
+        groups = defaultdict(list)
+        for record_id, vals in zip(self._ids, vals_list, strict=True):
+            groups[tuple(sorted(vals.items()))].append(record_id)
+        single_ids, single_vals = [], []
+        for items, ids in groups.items():
+            if len(ids) < SAME_VALUES_MIN_ROWS:
+                single_ids += ids
+                single_vals += [dict(items)] * len(ids)
+            elif items:
+                self.browse(ids)._sms_notify_update_same(dict(items))
+        records = self.browse(single_ids)
+        records._write_multi(
             [
                 {
                     fname: self._fields[fname].convert_to_column_update(value, record)
                     for fname, value in vals.items()
                 }
-                for record, vals in zip(self, vals_list, strict=True)
+                for record, vals in zip(records, single_vals, strict=True)
             ]
         )
         self.invalidate_recordset(list(fnames | {"write_date", "write_uid"}))
         self.modified(fnames)
         self._validate_fields(fnames)
+
+    def _sms_notify_update_same(self, vals):
+        """One ``UPDATE`` per ten thousand rows giving them all ``vals``."""
+        assignments = [
+            SQL(
+                "%s = %s",
+                SQL.identifier(fname),
+                self._fields[fname].convert_to_column_update(value, self[:1]),
+            )
+            for fname, value in vals.items()
+        ]
+        if self._log_access:
+            assignments += [
+                SQL("write_uid = %s", self.env.uid),
+                SQL("write_date = %s", self.env.cr.now()),
+            ]
+        for ids in split_every(10000, self._ids, list):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET %s WHERE id = ANY(%s)",
+                    SQL.identifier(self._table),
+                    SQL(", ").join(assignments),
+                    ids,
+                )
+            )
 
     @api.model
     def _sms_notify_analyze_if_grown(self, inserted):

@@ -76,3 +76,29 @@ class TestBulkRows(TransactionCase):
             sms._sms_notify_update([{"uuid": "a"}, {"uuid": "b"}])
         with self.assertRaises(ValueError):
             sms._sms_notify_update([{"sms_tracker_id": False}])
+
+    def test_update_of_many_records_sharing_values_mixed_with_others(self):
+        """A queue batch is mostly one outcome: those records are written together, the
+        others row by row, and each still gets exactly its own values."""
+        user = new_test_user(self.env, login="bulk-rows-writer", groups="base.group_system")
+        sms = self.env["sms.sms"].create(
+            [
+                {"number": f"+4860000{index:04d}", "body": "a", "external_id": "old"}
+                for index in range(20)
+            ]
+        )
+        self.env.flush_all()  # the parts count is computed and stored as the superuser
+        sms.mapped("external_id")  # in the cache before the update
+        shared = {"state": "pending", "cost": 0.5, "external_id": False}
+        vals_list = [dict(shared) for _index in range(20)]
+        vals_list[3] = {"state": "error", "failure_type": "sms_number_format"}
+        vals_list[11] = dict(shared, cost=1.0)
+
+        sms.with_user(user).sudo()._sms_notify_update(vals_list)
+
+        for record, vals in zip(sms, vals_list, strict=True):
+            self.assertEqual({fname: record[fname] for fname in vals}, vals)
+        self.assertEqual(sms[3].external_id, "old")
+        self.env.invalidate_all()
+        self.assertEqual(sms.mapped("external_id").count(False), 19)
+        self.assertEqual(set(sms.mapped("write_uid")), {user})
