@@ -1,13 +1,9 @@
-from collections import defaultdict
-
 from odoo import api, models
 from odoo.models import LOG_ACCESS_COLUMNS
 from odoo.tools import SQL, split_every
 
 #: rows per INSERT statement
 INSERT_CHUNK = 1000
-#: records sharing their values are written with one statement from this many on
-SAME_VALUES_MIN_ROWS = 8
 #: fewer new rows than this never make the planner's statistics misleading
 ANALYZE_MIN_ROWS = 1000
 
@@ -111,76 +107,40 @@ class Base(models.AbstractModel):
         records._validate_fields(given)
         return records
 
-    def _sms_notify_update(self, vals_list):
-        """Write ``vals_list[i]`` on the i-th record of ``self`` without ``write()``'s per-call
-        cost: records given the same values share one ``UPDATE ... WHERE id = ANY(...)``, the
-        others get one ``UPDATE`` per hundred rows.
+    def _sms_notify_write_later(self, vals_list):
+        """Give ``vals_list[i]`` to the i-th record of ``self`` in the cache: the values reach
+        the table with the next flush, in the same ``UPDATE`` as whatever else is written to
+        these records before it (a queue batch's claim, then its answers).
 
-        What ``write()`` does is done for the whole set: access rights, ``modified()`` before
-        and after, Python constraints; the values go through the ORM's own conversions. Only
-        plain stored fields (no one2many/many2many, no inverse) may be written this way."""
+        ``write()`` needs a call per distinct value, here each record gets its own. Access
+        rights, ``modified()`` and Python constraints are checked as ``write()`` does. Every
+        dict gives the same plain stored fields (no one2many/many2many, no inverse)."""
         if not self:
             return
         if len(self) != len(vals_list):
             raise ValueError("one dict of values per record")
+        fnames = set(vals_list[0])
+        if any(set(vals) != fnames for vals in vals_list):
+            raise ValueError("every record must be given the same fields")
         self.check_access("write")
-        fnames = set().union(*vals_list)
         for fname in fnames:
             field = self._fields[fname]
             if not (field.store and field.column_type) or field.inverse:
                 raise ValueError(f"{self._name}.{fname} cannot be written row by row")
-        # values still waiting in the cache must not overwrite these at the next flush
-        self.flush_recordset(list(fnames))
         self.modified(fnames, before=True)
-        # a queue batch's answers are mostly the same few outcomes
-        groups = defaultdict(list)
-        for record_id, vals in zip(self._ids, vals_list, strict=True):
-            groups[tuple(sorted(vals.items()))].append(record_id)
-        single_ids, single_vals = [], []
-        for items, ids in groups.items():
-            if len(ids) < SAME_VALUES_MIN_ROWS:
-                single_ids += ids
-                single_vals += [dict(items)] * len(ids)
-            elif items:
-                self.browse(ids)._sms_notify_update_same(dict(items))
-        records = self.browse(single_ids)
-        records._write_multi(
-            [
-                {
-                    fname: self._fields[fname].convert_to_column_update(value, record)
-                    for fname, value in vals.items()
-                }
-                for record, vals in zip(records, single_vals, strict=True)
-            ]
-        )
-        self.invalidate_recordset(list(fnames | {"write_date", "write_uid"}))
+        for fname in fnames:
+            field = self._fields[fname]
+            self.env.cache.update(
+                self,
+                field,
+                [
+                    field.convert_to_cache(vals[fname], record)
+                    for record, vals in zip(self, vals_list, strict=True)
+                ],
+                dirty=True,
+            )
         self.modified(fnames)
         self._validate_fields(fnames)
-
-    def _sms_notify_update_same(self, vals):
-        """One ``UPDATE`` per ten thousand rows giving them all ``vals``."""
-        assignments = [
-            SQL(
-                "%s = %s",
-                SQL.identifier(fname),
-                self._fields[fname].convert_to_column_update(value, self[:1]),
-            )
-            for fname, value in vals.items()
-        ]
-        if self._log_access:
-            assignments += [
-                SQL("write_uid = %s", self.env.uid),
-                SQL("write_date = %s", self.env.cr.now()),
-            ]
-        for ids in split_every(10000, self._ids, list):
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE %s SET %s WHERE id = ANY(%s)",
-                    SQL.identifier(self._table),
-                    SQL(", ").join(assignments),
-                    ids,
-                )
-            )
 
     @api.model
     def _sms_notify_analyze_if_grown(self, inserted):

@@ -1,8 +1,11 @@
+import contextlib
 import dataclasses
 import logging
 import threading
 from collections import defaultdict
 from datetime import timedelta
+
+import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.tools.sql import create_index
@@ -139,6 +142,17 @@ class SmsSms(models.Model):
         self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
         return None
 
+    def _sms_notify_where(self, fname, predicate):
+        """``filtered()`` on one field, read for the whole set at once: a queue batch is
+        filtered several times, and ``filtered()`` reads each record on its own."""
+        return self.browse(
+            [
+                record_id
+                for record_id, value in zip(self._ids, self.mapped(fname), strict=True)
+                if predicate(value)
+            ]
+        )
+
     def _sms_notify_gateway(self):
         return self.env["sms.notify.gateway"].sudo()._get_for_company(self.env.company)
 
@@ -146,31 +160,41 @@ class SmsSms(models.Model):
     def _process_queue(self, ids=None):
         if not self._sms_notify_gateway():
             return super()._process_queue(ids=ids)
-        self._sms_notify_reconcile_stale()
         auto_commit = not getattr(threading.current_thread(), "testing", False)
+        self._sms_notify_recover_dispatches()
+        self._sms_notify_reconcile_stale()
+        if auto_commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         batch_size = int(
             self.env["ir.config_parameter"].sudo().get_param("sms.session.batch.size", 500)
         )
-        while batch := self._sms_notify_claim(batch_size, ids, auto_commit):
-            for _gateway, messages in (
-                batch.filtered(lambda sms: sms.state == "process").grouped("gateway_id").items()
-            ):
+        while (claimed := self._sms_notify_claim(batch_size, ids, auto_commit)) is not None:
+            routes, dispatch_ids = claimed
+            for messages in routes.values():
                 messages.with_context(sms_notify_queue_worker=True)._send()
             if auto_commit:
                 # the answers are kept even if a later batch kills the worker
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+            # the dispatch is done with; this transaction's snapshot predates it, so it is
+            # removed on the side (were the worker to die first, the recovery would find
+            # nothing left to recover in it and remove it)
+            with self._sms_notify_side_cursor(auto_commit) as cr:
+                cr.execute("DELETE FROM sms_notify_dispatch WHERE id = ANY(%s)", [dispatch_ids])
             # a worker going through a large mailing keeps nothing from batch to batch: its
             # memory, and the time the garbage collector spends on it, would grow with it
             self.env.invalidate_all()
         return None
 
     def _sms_notify_claim(self, limit, ids=None, auto_commit=True):
-        """Take up to ``limit`` due messages for this worker, check them, and commit the
-        sendable ones as Processing with the gateway about to send them (the one asked about
-        them after a crash).
+        """Take up to ``limit`` due messages for this worker and check them; commit a
+        dispatch naming the sendable ones, their gateway and the identifiers planned for them
+        (what is asked about them after a crash). Return ``({gateway: messages},
+        dispatches)``, or ``None`` when nothing was due.
 
-        ``SKIP LOCKED`` lets several workers (or servers) share the queue: rows another worker
-        is claiming are skipped, never sent twice."""
+        The batch stays locked in this worker's transaction until its answers are committed:
+        ``SKIP LOCKED`` lets other workers (or servers) share the queue without ever taking
+        the same message, and each message's row is written once, with its answer, instead
+        of once to mark it Processing and once more with the answer."""
         query = """
             SELECT id FROM sms_sms
              WHERE state = 'outgoing'
@@ -184,14 +208,76 @@ class SmsSms(models.Model):
         self.env.flush_all()  # the previous batch's answers must be in the table we query
         self.env.cr.execute(query, {"now": fields.Datetime.now(), "limit": limit, "ids": ids})
         batch = self.browse([row[0] for row in self.env.cr.fetchall()])
-        if batch:
-            batch._sms_notify_check_and_route()
-            self.env.flush_all()
-            if auto_commit:
-                # Processing must be on disk before any gateway call: the crash recovery
-                # relies on it, and other workers skip these rows from now on
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        return batch
+        if not batch:
+            return None
+        routes = batch._sms_notify_check_and_route()
+        dispatch_values = [
+            {
+                "gateway_id": gateway.id,
+                "planned": list(
+                    zip(
+                        messages._ids,
+                        messages.mapped("number"),
+                        messages.mapped("external_id"),
+                        strict=True,
+                    )
+                ),
+            }
+            for gateway, messages in routes.items()
+        ]
+        # committed on the side, before any gateway call, while this transaction keeps the
+        # batch locked
+        with self._sms_notify_side_cursor(auto_commit) as cr:
+            dispatch_ids = self.env(cr=cr)["sms.notify.dispatch"].sudo().create(dispatch_values).ids
+        return routes, dispatch_ids
+
+    def _sms_notify_side_cursor(self, auto_commit):
+        """A cursor committing apart from the queue's transaction; the queue's own cursor
+        when nothing is committed (tests)."""
+        if auto_commit:
+            return self.env.registry.cursor()
+        return contextlib.nullcontext(self.env.cr)
+
+    def _sms_notify_recover_dispatches(self):
+        """Messages whose worker died while handing them over: committed as Processing with
+        the identifiers planned for them, as they were when the worker died, so that
+        ``_sms_notify_reconcile_stale`` asks the gateway about them once the claim is old
+        enough, instead of sending them a second time.
+
+        A dispatch whose messages are still locked belongs to a live worker and is left
+        alone; one whose messages were answered meanwhile has nothing left to recover."""
+        for dispatch in self.env["sms.notify.dispatch"].sudo().search([]):
+            try:
+                with self.env.cr.savepoint():
+                    self._sms_notify_recover_dispatch(dispatch)
+            except psycopg2.errors.SerializationFailure:
+                # its worker answered (or removed it) since this transaction began
+                continue
+
+    def _sms_notify_recover_dispatch(self, dispatch):
+        planned = {sms_id: (number, ref) for sms_id, number, ref in dispatch.planned}
+        self.env.cr.execute("SELECT id FROM sms_sms WHERE id = ANY(%s)", [list(planned)])
+        existing = {row[0] for row in self.env.cr.fetchall()}
+        self.env.cr.execute(
+            "SELECT id, state FROM sms_sms WHERE id = ANY(%s) FOR UPDATE SKIP LOCKED",
+            [list(existing)],
+        )
+        free = dict(self.env.cr.fetchall())
+        if set(free) != existing:
+            return  # its worker is still at it
+        for sms_id, state in free.items():
+            if state == "outgoing":
+                number, reference = planned[sms_id]
+                self.browse(sms_id).sudo().write(
+                    {
+                        "state": "process",
+                        "gateway_id": dispatch.gateway_id.id,
+                        "number": number,
+                        "external_id": reference or False,
+                        "claimed_datetime": dispatch.create_date,
+                    }
+                )
+        self.env.cr.execute("DELETE FROM sms_notify_dispatch WHERE id = %s", [dispatch.id])
 
     def _sms_notify_reconcile_stale(self):
         """Settle messages whose worker died between claiming them and storing the answer.
@@ -243,7 +329,8 @@ class SmsSms(models.Model):
     def _sms_notify_check_and_route(self):
         """Fail or cancel what must not be sent; mark the others Processing, with their number
         in E.164, the gateway that sends to it and the identifiers the gateway will know them
-        by where its client chooses them (see ``GatewayClient.plan``)."""
+        by where its client chooses them (see ``GatewayClient.plan``). Return
+        ``{gateway: messages}`` for the sendable ones."""
         now = fields.Datetime.now()
         sendable = self._sms_notify_cancel_expired()._sms_notify_refuse_too_long()
         e164_numbers = sendable._sms_notify_normalize_numbers()
@@ -251,7 +338,7 @@ class SmsSms(models.Model):
         routes = defaultdict(list)
         for sms_id, number in e164_numbers.items():
             routes[gateways._route(number)].append(sms_id)
-        messages, values = self.browse(), []
+        messages, values, routed_by_gateway = self.browse(), [], {}
         for gateway, sms_ids in routes.items():
             routed = self.browse(sms_ids)
             if not gateway:
@@ -281,7 +368,10 @@ class SmsSms(models.Model):
                     }
                 )
             messages |= routed
-        messages.sudo()._sms_notify_update(values)
+            routed_by_gateway[gateway] = routed
+        # written together with the answers (see _sms_notify_claim)
+        messages.sudo()._sms_notify_write_later(values)
+        return routed_by_gateway
 
     def _sms_notify_outgoing(self, gateway):
         """The messages as the gateway client sees them."""
@@ -343,7 +433,9 @@ class SmsSms(models.Model):
         """Cancel the messages whose validity ended before they could be handed over; return
         the others."""
         now = fields.Datetime.now()
-        expired = self.filtered(lambda sms: sms.valid_until and sms.valid_until <= now)
+        expired = self._sms_notify_where(
+            "valid_until", lambda valid_until: valid_until and valid_until <= now
+        )
         if expired:
             expired.sudo().write(
                 {
@@ -363,7 +455,7 @@ class SmsSms(models.Model):
         """Fail the messages over the segment limit before any gateway call; return the
         others. The composer refuses them already; this catches every other way in."""
         limit = self._sms_notify_max_segments()
-        too_long = self.filtered(lambda sms: limit and sms.segments > limit)
+        too_long = self._sms_notify_where("segments", lambda segments: limit and segments > limit)
         for sms in too_long:
             sms._sms_notify_fail(
                 sms.gateway_id,
@@ -484,8 +576,8 @@ class SmsSms(models.Model):
                 "sent_datetime": now if result.state != "error" else False,
                 "status_datetime": now,
             }
-            # what the claim stored already is left alone, so that most of a batch shares
-            # its values (see _sms_notify_update)
+            # what the claim gave them already is left alone, so that most of a batch shares
+            # its values and is written at once
             if other_gateway:
                 values["gateway_id"] = gateway.id
             if result.external_id and result.external_id != external_id:
@@ -496,11 +588,18 @@ class SmsSms(models.Model):
             values_list.append(values)
             outcome = (result.state, values["failure_type"], values["gateway_error"])
             outcomes[outcome].append(sms_id)
-        messages.browse(answered_ids)._sms_notify_update(values_list)
+        same_values = defaultdict(list)
+        for sms_id, values in zip(answered_ids, values_list, strict=True):
+            same_values[tuple(sorted(values.items()))].append(sms_id)
+        for items, sms_ids in same_values.items():
+            # kept in the cache: the claim's values and these reach the table in one UPDATE
+            # per message when the batch is committed
+            messages.browse(sms_ids).write(dict(items))
+        tracker_ids = messages._sms_notify_trackers()
         for (state, failure_type, reason), sms_ids in outcomes.items():
-            messages.browse(sms_ids).sms_tracker_id._action_update_from_sms_state(
-                state, failure_type=failure_type, failure_reason=reason
-            )
+            self.env["sms.tracker"].sudo().browse(
+                [tracker_ids[sms_id] for sms_id in sms_ids if sms_id in tracker_ids]
+            )._action_update_from_sms_state(state, failure_type=failure_type, failure_reason=reason)
         if unanswered:
             messages.browse(unanswered)._sms_notify_fail(
                 gateway, "unknown", "The gateway gave no answer for it."
@@ -508,6 +607,18 @@ class SmsSms(models.Model):
         self.mail_message_id._notify_message_notification_update()
         if gateway.gateway_type == "sandbox":
             self._sms_notify_schedule_sandbox_reports(gateway)
+
+    def _sms_notify_trackers(self):
+        """``{sms id: tracker id}``, found with one query: ``sms_tracker_id`` is computed
+        record by record."""
+        self.env.cr.execute(
+            """SELECT sms.id, tracker.id
+                 FROM sms_sms sms
+                 JOIN sms_tracker tracker ON tracker.sms_uuid = sms.uuid
+                WHERE sms.id = ANY(%s)""",
+            [list(self._ids)],
+        )
+        return dict(self.env.cr.fetchall())
 
     def _sms_notify_fail(self, gateway, failure_type, error):
         self.sudo().write(

@@ -43,62 +43,49 @@ class TestBulkRows(TransactionCase):
                 [{"uuid": "y", "segments": 1}, {"uuid": "z"}]
             )
 
-    def test_insert_and_update_check_access_rights(self):
+    def test_insert_and_write_later_check_access_rights(self):
         user = new_test_user(self.env, login="bulk-rows-user", groups="base.group_user")
         with self.assertRaises(AccessError):
             self.env["sms.sms"].with_user(user)._sms_notify_insert([{"uuid": "denied"}])
         sms = self.env["sms.sms"].create({"number": "+48600000003", "body": "x"})
         with self.assertRaises(AccessError):
-            sms.with_user(user)._sms_notify_update([{"external_id": "denied"}])
+            sms.with_user(user)._sms_notify_write_later([{"external_id": "denied"}])
 
-    def test_update_writes_a_value_per_record_and_the_cache_follows(self):
+    def _stored(self, sms, column):
+        self.env.cr.execute(
+            f"SELECT {column} FROM sms_sms WHERE id = ANY(%s) ORDER BY id", [sms.ids]
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def test_write_later_gives_each_record_its_value_and_the_flush_stores_them(self):
+        user = new_test_user(self.env, login="bulk-rows-writer", groups="base.group_system")
         sms = self.env["sms.sms"].create(
             [{"number": "+48600000004", "body": "a"}, {"number": "+48600000005", "body": "b"}]
         )
-        sms.mapped("external_id")  # in the cache before the update
-        sms._sms_notify_update([{"external_id": "one", "cost": 1.5}, {"external_id": "two"}])
-        self.assertEqual(sms.mapped("external_id"), ["one", "two"])
-        self.assertEqual(sms.mapped("cost"), [1.5, 0.0])
-        self.env.invalidate_all()
-        self.assertEqual(sms.mapped("external_id"), ["one", "two"])
-
-    def test_update_does_not_lose_values_still_waiting_in_the_cache(self):
-        sms = self.env["sms.sms"].create({"number": "+48600000006", "body": "a"})
-        sms.gateway_error = "pending write"
-        sms._sms_notify_update([{"gateway_error": "bulk"}])
         self.env.flush_all()
-        self.env.invalidate_all()
-        self.assertEqual(sms.gateway_error, "bulk")
+        sms.mapped("external_id")  # in the cache before
 
-    def test_update_refuses_relational_lists_and_mismatched_values(self):
-        sms = self.env["sms.sms"].create({"number": "+48600000007", "body": "a"})
-        with self.assertRaises(ValueError):
-            sms._sms_notify_update([{"uuid": "a"}, {"uuid": "b"}])
-        with self.assertRaises(ValueError):
-            sms._sms_notify_update([{"sms_tracker_id": False}])
-
-    def test_update_of_many_records_sharing_values_mixed_with_others(self):
-        """A queue batch is mostly one outcome: those records are written together, the
-        others row by row, and each still gets exactly its own values."""
-        user = new_test_user(self.env, login="bulk-rows-writer", groups="base.group_system")
-        sms = self.env["sms.sms"].create(
-            [
-                {"number": f"+4860000{index:04d}", "body": "a", "external_id": "old"}
-                for index in range(20)
-            ]
+        sms.with_user(user).sudo()._sms_notify_write_later(
+            [{"external_id": "one", "cost": 1.5}, {"external_id": "two", "cost": 0.0}]
         )
-        self.env.flush_all()  # the parts count is computed and stored as the superuser
-        sms.mapped("external_id")  # in the cache before the update
-        shared = {"state": "pending", "cost": 0.5, "external_id": False}
-        vals_list = [dict(shared) for _index in range(20)]
-        vals_list[3] = {"state": "error", "failure_type": "sms_number_format"}
-        vals_list[11] = dict(shared, cost=1.0)
 
-        sms.with_user(user).sudo()._sms_notify_update(vals_list)
+        self.assertEqual(sms.mapped("external_id"), ["one", "two"])
+        self.assertEqual(self._stored(sms, "external_id"), [None, None], "not written yet")
+        # a write that follows joins the same flush
+        sms.with_user(user).sudo().write({"gateway_error": "later"})
+        self.env.flush_all()
+        self.assertEqual(self._stored(sms, "external_id"), ["one", "two"])
+        self.assertEqual(self._stored(sms, "cost"), [1.5, 0.0])
+        self.assertEqual(self._stored(sms, "gateway_error"), ["later", "later"])
+        self.assertEqual(self._stored(sms, "write_uid"), [user.id, user.id])
 
-        for record, vals in zip(sms, vals_list, strict=True):
-            self.assertEqual({fname: record[fname] for fname in vals}, vals)
-        self.assertEqual(sms[3].external_id, "old")
-        self.env.invalidate_all()
-        self.assertEqual(sms.mapped("external_id").count(False), 19)
-        self.assertEqual(set(sms.mapped("write_uid")), {user})
+    def test_write_later_refuses_relational_and_uneven_values(self):
+        sms = self.env["sms.sms"].create(
+            [{"number": "+48600000006", "body": "a"}, {"number": "+48600000007", "body": "b"}]
+        )
+        with self.assertRaises(ValueError):
+            sms[0]._sms_notify_write_later([{"uuid": "a"}, {"uuid": "b"}])
+        with self.assertRaises(ValueError):
+            sms._sms_notify_write_later([{"external_id": "a"}, {"cost": 1.0}])
+        with self.assertRaises(ValueError):
+            sms[0]._sms_notify_write_later([{"sms_tracker_id": False}])

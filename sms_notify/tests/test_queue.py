@@ -92,6 +92,31 @@ class TestQueue(SmscGatewayCommon):
             "each message reached SMSC exactly once",
         )
 
+    def test_message_of_a_dead_workers_dispatch_is_not_sent_again(self):
+        """A worker committed a dispatch, called the gateway and died before storing the
+        answer: its message is free again but must not be sent a second time. It waits as
+        Processing, with the reference planned for it, until the gateway is asked about it."""
+        sms = self.env["sms.sms"].create({"number": "+79123456781", "body": "In flight"})
+        dispatch = self.env["sms.notify.dispatch"].create(
+            {"gateway_id": self.smsc.id, "planned": [[sms.id, "+79123456781", "42:79123456781"]]}
+        )
+
+        self.env["sms.sms"]._process_queue()
+
+        self.assertRecordValues(
+            sms,
+            [
+                {
+                    "state": "process",
+                    "gateway_id": self.smsc.id,
+                    "external_id": "42:79123456781",
+                    "claimed_datetime": dispatch.create_date,
+                }
+            ],
+        )
+        self.assertFalse(self.fake.requests_to("/sys/send.php"), "not sent again")
+        self.assertFalse(dispatch.exists())
+
     def test_recent_processing_message_is_left_to_its_worker(self):
         sms = self.env["sms.sms"].create(
             {

@@ -95,13 +95,18 @@ class TestQueueSurvivesAKilledWorker(TransactionCase):
             with self._committed() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 messages = env["sms.sms"].browse(sms_ids)
-                states = set(messages.mapped("state"))
-                # sent batches, the batch the worker died in, and batches never claimed
-                self.assertLessEqual(states, {"pending", "process", "outgoing"})
-                self.assertIn("process", states)
+                # sent batches; the batch the worker died in and those never claimed
+                self.assertLessEqual(set(messages.mapped("state")), {"pending", "outgoing"})
+                # the batch it died in is named by the dispatch it committed before the call
+                dispatches = env["sms.notify.dispatch"].search([("gateway_id", "=", gateway.id)])
+                self.assertEqual(len(dispatches), 1)
+                in_flight = env["sms.sms"].browse([planned[0] for planned in dispatches.planned])
+                self.assertEqual(len(in_flight), BATCH)
+                self.assertEqual(set(in_flight.mapped("state")), {"outgoing"})
                 # time passes: the dead worker's claim becomes stale
-                messages.filtered(lambda sms: sms.state == "process").claimed_datetime = (
-                    fields.Datetime.now() - timedelta(hours=1)
+                cr.execute(
+                    "UPDATE sms_notify_dispatch SET create_date = %s WHERE id = ANY(%s)",
+                    [fields.Datetime.now() - timedelta(hours=1), dispatches.ids],
                 )
             fake.clear_failures()
             with self._committed() as cr:
@@ -124,6 +129,45 @@ class TestQueueSurvivesAKilledWorker(TransactionCase):
                 env["sms.sms"].browse(sms_ids).unlink()
                 env["sms.notify.gateway"].browse(gateway.id).unlink()
                 env["ir.config_parameter"].set_param("sms.session.batch.size", batch_param)
+
+    def test_dispatch_of_a_live_worker_is_left_alone(self):
+        """A worker is handing a batch over: its dispatch is committed and it holds the
+        batch's rows locked. Another worker's queue run must neither take the dispatch over
+        nor remove it (it is what recovers the batch should this worker die next)."""
+        fake = self.enterContext(FakeSmsc(login="shop", password="secret"))
+        with self._committed() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            gateway = env["sms.notify.gateway"].create(
+                {
+                    "name": "Live worker SMSC",
+                    "gateway_type": "smsc",
+                    "sequence": -1,
+                    "base_url": fake.url,
+                    "login": "shop",
+                    "password": "secret",
+                }
+            )
+            sms = env["sms.sms"].create({"number": "+79123456783", "body": "In flight"})
+            dispatch = env["sms.notify.dispatch"].create(
+                {"gateway_id": gateway.id, "planned": [[sms.id, sms.number, "44:79123456783"]]}
+            )
+        live_worker = self._committed()
+        try:
+            live_worker.execute("SELECT id FROM sms_sms WHERE id = %s FOR UPDATE", [sms.id])
+            with self._committed() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["sms.sms"]._sms_notify_recover_dispatches()
+                self.assertTrue(env["sms.notify.dispatch"].browse(dispatch.id).exists())
+                self.assertEqual(env["sms.sms"].browse(sms.id).state, "outgoing")
+            self.assertFalse(fake.requests)
+        finally:
+            live_worker.rollback()
+            live_worker.close()
+            with self._committed() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["sms.notify.dispatch"].browse(dispatch.id).exists().unlink()
+                env["sms.sms"].browse(sms.id).unlink()
+                env["sms.notify.gateway"].browse(gateway.id).unlink()
 
 
 def _phones_of(params):

@@ -243,7 +243,7 @@ class GatewayClient:
         """Return ``messages`` with ``external_id`` set where this client chooses the vendor's
         identifier itself, before sending.
 
-        The engine stores these identifiers together with the *Processing* state before it calls
+        The engine commits these identifiers (in the batch's dispatch) before it calls
         :meth:`send`, so that after a crash :meth:`find_sent` can ask the vendor about exactly
         the requests that were made.  :meth:`send` must send each planned message under its
         planned identifier.  Vendors that hand out their own identifiers keep the default: the
