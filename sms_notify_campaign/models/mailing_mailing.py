@@ -7,6 +7,8 @@ from odoo.tools import split_every
 #: one string, which Odoo refuses to read back above 100 KiB: about 14,000 recipients. Smaller
 #: chunks let the first SMS leave sooner; each chunk rereads the numbers already reached.
 COMPOSE_CHUNK = 2000
+#: the first chunk is smaller still: the queue starts sending as soon as it is committed
+FIRST_COMPOSE_CHUNK = 500
 
 
 class MailingMailing(models.Model):
@@ -26,7 +28,8 @@ class MailingMailing(models.Model):
         queue = self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()
         for mailing in self:
             recipients = res_ids or mailing._get_remaining_recipients()
-            for chunk in split_every(COMPOSE_CHUNK, recipients, list):
+            first, rest = recipients[:FIRST_COMPOSE_CHUNK], recipients[FIRST_COMPOSE_CHUNK:]
+            for chunk in [first, *split_every(COMPOSE_CHUNK, rest, list)] if first else []:
                 super(MailingMailing, mailing).action_send_sms(res_ids=chunk)
                 queue._trigger()
                 if auto_commit:

@@ -153,12 +153,15 @@ class TestMailingThroughGateway(SmscGatewayCommon):
         queue = self.env.ref("sms.ir_cron_sms_scheduler_action")
         triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", queue.id)])
 
-        with patch.object(mailing_mailing, "COMPOSE_CHUNK", 3):
+        with (
+            patch.object(mailing_mailing, "FIRST_COMPOSE_CHUNK", 1),
+            patch.object(mailing_mailing, "COMPOSE_CHUNK", 2),
+        ):
             mailing.action_send_sms()
 
         # each chunk wakes the SMS queue, so that it leaves while the next one is prepared
         new_triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", queue.id)]) - triggers
-        self.assertEqual(len(new_triggers), 2)
+        self.assertEqual(len(new_triggers), 3)
 
         traces = self.env["mailing.trace"].search([("mass_mailing_id", "=", mailing.id)])
         self.assertEqual(sorted(traces.mapped("res_id")), sorted(contacts.ids))
