@@ -1,2 +1,3 @@
 from . import mail_render_mixin
 from . import mailing_mailing
+from . import sms_tracker

@@ -1,3 +1,4 @@
+from datetime import datetime
 from unittest.mock import patch
 
 from odoo.tests import tagged
@@ -187,6 +188,48 @@ class TestMailingThroughGateway(SmscGatewayCommon):
             ),
             18000,
         )
+
+    def test_traces_are_updated_as_sms_marketing_updates_them(self):
+        """The batch update of traces gives every trace what SMS Marketing's own update
+        gives it, whatever status the trace had and whichever status is reported."""
+        from odoo.addons.mass_mailing_sms.models.sms_tracker import (  # noqa: PLC0415
+            SmsTracker as SmsMarketingTracker,
+        )
+
+        from ..models.sms_tracker import STATUSES_TO_IGNORE  # noqa: PLC0415
+        from ..models.sms_tracker import SmsTracker as SuiteTracker  # noqa: PLC0415
+
+        statuses = ["outgoing", "process", "pending", "sent", "error", "cancel", "bounce"]
+        contacts = self._contacts([f"+48 600 400 {index:03d}" for index in range(14)])
+        mailing = self._mailing(contacts, "Frames -20% until Sunday")
+        mailing.action_send_sms()
+        traces = self.env["mailing.trace"].search(
+            [("mass_mailing_id", "=", mailing.id)], order="id"
+        )
+        trackers = traces.sms_tracker_ids
+        self.assertEqual(len(trackers), 14)
+        long_ago = datetime(2026, 1, 1, 12, 0)
+        for reported in STATUSES_TO_IGNORE:
+            outcomes = []
+            for implementation in (SmsMarketingTracker, SuiteTracker):
+                for index, trace in enumerate(traces):
+                    trace.write(
+                        {
+                            "trace_status": statuses[index % 7],
+                            "sent_datetime": long_ago if index >= 7 else False,
+                            "failure_type": False,
+                        }
+                    )
+                implementation._update_sms_traces(
+                    trackers, reported, failure_type="sms_server", failure_reason="why"
+                )
+                outcomes.append(
+                    [
+                        (trace.trace_status, trace.failure_type, trace.sent_datetime)
+                        for trace in traces
+                    ]
+                )
+            self.assertEqual(outcomes[1], outcomes[0], f"{reported} reported")
 
     def test_links_are_found_as_odoo_finds_them(self):
         self.assertEqual(TEXT_URL_PATTERN, TEXT_URL_REGEX)
