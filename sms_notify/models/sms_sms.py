@@ -481,11 +481,14 @@ class SmsSms(models.Model):
         """Fail the messages no SMS can reach, before any gateway call; return
         ``{sms id: E.164 number}`` for the others."""
         company_country = self.env.company.country_id.code
+        messages = self.sudo()
         e164_numbers = {}
-        for sms in self.sudo():
+        for sms, number in zip(messages, messages.mapped("number"), strict=True):
+            # the customer's country only matters to a number without its country code
+            international = bool(number) and number.startswith("+")
             normalized = numbers.normalize(
-                sms.number,
-                country_code=sms.partner_id.country_id.code,
+                number,
+                country_code=None if international else sms.partner_id.country_id.code,
                 company_country_code=company_country,
                 translate=self.env._,
             )

@@ -65,6 +65,7 @@ gateway's secret in the URL.
 
 import dataclasses
 import hashlib
+import re
 from datetime import datetime, timezone
 
 from .gateway import (
@@ -140,6 +141,9 @@ def lifetime(seconds):
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+_NOT_DIGITS = re.compile(r"[^0-9]")
+
+
 def phone_of(message):
     """The number as sent to SMSC and used in external ids."""
     return "".join((message.number or "").split())
@@ -147,7 +151,7 @@ def phone_of(message):
 
 def digits(phone):
     """What two spellings of one number have in common (SMSC may answer without the ``+``)."""
-    return "".join(ch for ch in str(phone or "") if ch.isdigit())
+    return _NOT_DIGITS.sub("", str(phone or ""))
 
 
 def list_text(body):
