@@ -1,6 +1,6 @@
 """Mass SMS mailing throughput: this suite against stock Odoo, in one run.
 
-    python3 bench/mailing_sms.py [--sizes 10000 100000] [--keep]
+    python3 bench/mailing_sms.py [--sizes 10000 100000] [--rounds N] [--keep]
 
 For each size, the same SMS mailing (mass_mailing_sms, one text to N mailing contacts) is
 composed and sent twice, each in a fresh database:
@@ -24,6 +24,7 @@ Nothing here runs in the test suite: run it on purpose, on an idle machine.
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -250,7 +251,7 @@ def settle(pg, timeout=120):
         conn.close()
 
 
-def run(sizes, keep):
+def run(sizes, keep, rounds):
     odoo = devenv.find_odoo(target="bench")
     pg = devenv.ensure_postgres()
     base_args = [f"--addons-path={odoo.addons_path}", *pg.odoo_args(), "--log-level=warn"]
@@ -259,72 +260,109 @@ def run(sizes, keep):
     measure_env = {**(odoo.env or os.environ), "ODOO_LIMIT_LITEVAL_BUFFER": str(64 * 1024**2)}
     rows = []
     for size in sizes:
-        for variant, module in VARIANTS.items():
-            dbname = f"sms_notify_bench_{variant}_{size}_{os.getpid()}"
-            print(f"== {variant} {size}: installing {module} in {dbname}", flush=True)
-            subprocess.run(
-                odoo.command(
-                    "-d",
+        for round_ in range(1, rounds + 1):
+            for variant, module in VARIANTS.items():
+                row = _measure_once(odoo, pg, base_args, measure_env, variant, module, size, keep)
+                row["round"] = round_
+                print(json.dumps(row, ensure_ascii=False), flush=True)
+                rows.append(row)
+    _print_summary(sizes, rows)
+
+
+def _measure_once(odoo, pg, base_args, measure_env, variant, module, size, keep):
+    """One measure in a fresh database."""
+    dbname = f"sms_notify_bench_{variant}_{size}_{os.getpid()}"
+    print(f"== {variant} {size}: installing {module} in {dbname}", flush=True)
+    subprocess.run(
+        odoo.command(
+            "-d",
+            dbname,
+            "-i",
+            module,
+            "--without-demo=all",
+            "--stop-after-init",
+            *base_args,
+        ),
+        check=True,
+        env=odoo.env or None,
+    )
+    settle(pg)
+    peer = FakeIap() if variant == "stock" else fake_smsc()
+    try:
+        with peer:
+            measured = subprocess.run(
+                [
+                    odoo.python,
+                    __file__,
+                    "--measure",
+                    variant,
                     dbname,
-                    "-i",
-                    module,
-                    "--without-demo=all",
-                    "--stop-after-init",
-                    *base_args,
-                ),
-                check=True,
-                env=odoo.env or None,
+                    str(size),
+                    peer.url,
+                    json.dumps(base_args),
+                ],
+                capture_output=True,
+                text=True,
+                env=measure_env,
             )
-            settle(pg)
-            peer = FakeIap() if variant == "stock" else fake_smsc()
-            try:
-                with peer:
-                    measured = subprocess.run(
-                        [
-                            odoo.python,
-                            __file__,
-                            "--measure",
-                            variant,
-                            dbname,
-                            str(size),
-                            peer.url,
-                            json.dumps(base_args),
-                        ],
-                        capture_output=True,
-                        text=True,
-                        env=measure_env,
-                    )
-                    if measured.returncode:
-                        print(measured.stderr[-3000:], file=sys.stderr)
-                        raise SystemExit(f"{variant} {size}: the measure failed")
-                    row = json.loads(measured.stdout.strip().splitlines()[-1])
-                    row["received_by_gateway"] = peer.received
-            finally:
-                if not keep:
-                    pg.drop_database(dbname)
-            print(json.dumps(row, ensure_ascii=False), flush=True)
-            rows.append(row)
+            if measured.returncode:
+                print(measured.stderr[-3000:], file=sys.stderr)
+                raise SystemExit(f"{variant} {size}: the measure failed")
+            row = json.loads(measured.stdout.strip().splitlines()[-1])
+            row["received_by_gateway"] = peer.received
+    finally:
+        if not keep:
+            pg.drop_database(dbname)
+    return row
+
+
+def _print_summary(sizes, rows):
     print()
     print(
-        f"{'size':>7} {'variant':<6} {'compose s':>10} {'send s':>8} {'SMS/s':>8} "
+        f"{'size':>7} {'round':>5} {'variant':<6} {'compose s':>10} {'send s':>8} {'SMS/s':>8} "
         f"{'peak RSS MB':>12} {'kept':>7} {'at gateway':>10}"
     )
     for row in rows:
         print(
-            f"{row['size']:>7} {row['variant']:<6} {row['compose_s']:>10} {row['send_s']:>8} "
-            f"{row['sms_per_s']:>8} {row['peak_rss_mb']:>12} {row['kept_in_history']:>7} "
-            f"{row['received_by_gateway']:>10}"
+            f"{row['size']:>7} {row['round']:>5} {row['variant']:<6} {row['compose_s']:>10} "
+            f"{row['send_s']:>8} {row['sms_per_s']:>8} {row['peak_rss_mb']:>12} "
+            f"{row['kept_in_history']:>7} {row['received_by_gateway']:>10}"
         )
     for size in sizes:
-        pair = {row["variant"]: row for row in rows if row["size"] == size}
-        ratio = pair["suite"]["sms_per_s"] / pair["stock"]["sms_per_s"]
-        print(f"{size}: suite/stock throughput {ratio:.2f}x")
+        measured = [row for row in rows if row["size"] == size]
+        throughput = {
+            variant: statistics.median(
+                row["sms_per_s"] for row in measured if row["variant"] == variant
+            )
+            for variant in VARIANTS
+        }
+        # each round's stock and suite ran one after the other, on the same machine state
+        ratios = [
+            suite["sms_per_s"] / stock["sms_per_s"]
+            for stock, suite in zip(
+                (row for row in measured if row["variant"] == "stock"),
+                (row for row in measured if row["variant"] == "suite"),
+                strict=True,
+            )
+        ]
+        print(
+            f"{size}: suite/stock throughput {throughput['suite'] / throughput['stock']:.2f}x "
+            f"(medians of {len(ratios)} rounds; per round "
+            f"{', '.join(f'{ratio:.2f}x' for ratio in ratios)})"
+        )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure each size this many times (stock, then suite, each round); the summary "
+        "compares the medians: at 10,000 the figures move by a fifth from run to run",
+    )
     parser.add_argument("--measure", nargs=5, help=argparse.SUPPRESS)
     parser.add_argument("--queue-worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -335,7 +373,7 @@ def main():
         variant, dbname, size, url, odoo_args = args.measure
         print(json.dumps(measure(variant, dbname, int(size), url, json.loads(odoo_args))))
         return
-    run(args.sizes, args.keep)
+    run(args.sizes, args.keep, args.rounds)
 
 
 if __name__ == "__main__":
