@@ -188,8 +188,8 @@ class SmsSms(models.Model):
     def _sms_notify_claim(self, limit, ids=None, auto_commit=True):
         """Take up to ``limit`` due messages for this worker and check them; commit a
         dispatch naming the sendable ones, their gateway and the identifiers planned for them
-        (what is asked about them after a crash). Return ``({gateway: messages},
-        dispatches)``, or ``None`` when nothing was due.
+        (what is asked about them after a crash). Return ``({gateway: messages}, dispatch
+        ids)``, or ``None`` when nothing was due.
 
         The batch stays locked in this worker's transaction until its answers are committed:
         ``SKIP LOCKED`` lets other workers (or servers) share the queue without ever taking
