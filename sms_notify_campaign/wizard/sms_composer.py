@@ -17,8 +17,11 @@ class SmsComposer(models.TransientModel):
         done_ids = self._sms_notify_among(
             super()._get_done_record_ids(records, recipients_info), records
         )
-        if not self.mailing_id:
+        numbers = {recipients_info[record.id]["sanitized"] for record in records} - {False}
+        if not self.mailing_id or not numbers:
             return done_ids
+        # only this chunk's numbers are looked up: reading every number already reached would
+        # make each chunk of a large mailing slower than the one before
         reached = {
             number
             for (number,) in self.env["mailing.trace"]
@@ -28,7 +31,7 @@ class SmsComposer(models.TransientModel):
                     ("mass_mailing_id", "=", self.mailing_id.id),
                     ("trace_type", "=", "sms"),
                     ("trace_status", "!=", "cancel"),
-                    ("sms_number", "!=", False),
+                    ("sms_number", "in", list(numbers)),
                 ],
                 ["sms_number"],
             )
