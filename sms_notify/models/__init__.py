@@ -3,3 +3,7 @@ from . import sms_notify_dispatch
 from . import sms_sms
 from . import res_config_settings
 from . import bulk_rows
+from . import sms_notify_tariff
+from . import sms_notify_account
+from . import sms_notify_ledger
+from . import sms_template

@@ -10,7 +10,7 @@ import psycopg2.errors
 from odoo import api, fields, models
 from odoo.tools.sql import create_index
 
-from ..tools import gsm, numbers, sandbox
+from ..tools import gsm, numbers, pricing, sandbox
 from ..tools.gateway import GatewayError, OutgoingSms
 from ..tools.iap import IAP_ACCEPTED_STATES
 
@@ -28,6 +28,15 @@ MAX_SEND_ATTEMPTS = 6
 #: first wait after a transient error; it doubles with each try (30 s ... 8 min)
 RETRY_BASE_SECONDS = 30
 DEFAULT_RETENTION_DAYS = 365
+#: delivery failures the operators do not charge for: the message never left for the phone
+NOT_CHARGED_FAILURES = (
+    "sms_number_format",
+    "sms_invalid_destination",
+    "sms_country_not_supported",
+    "sms_not_allowed",
+    "sms_rejected",
+    "sms_blacklist",
+)
 
 
 class SmsSms(models.Model):
@@ -94,6 +103,27 @@ class SmsSms(models.Model):
         readonly=True,
         copy=False,
         help="After a gateway outage, the message waits until then before the next try.",
+    )
+    sms_kind = fields.Selection(
+        [(pricing.SERVICE, "Service"), (pricing.ADVERTISING, "Advertising")],
+        string="Kind",
+        default=lambda self: self.env.context.get("sms_notify_kind") or pricing.SERVICE,
+        help="Service: a notification the customer expects (order ready, reminder). "
+        "Advertising: a promotion. Taken from the template, rule or campaign; decides the price "
+        "and the consent the customer must have given.",
+    )
+    registered_template = fields.Boolean(
+        string="Registered Service Template",
+        default=lambda self: bool(self.env.context.get("sms_notify_registered_template")),
+        help="Its text comes from a template the operators registered as a service template: "
+        "under an own sender name only such service messages get the service price.",
+    )
+    price = fields.Float(
+        digits=(16, 2),
+        readonly=True,
+        copy=False,
+        help="Charged to the SMS balance under the tariff in force when it was handed over; "
+        "0 when it was refunded or nothing is charged.",
     )
     claimed_datetime = fields.Datetime(
         readonly=True,
@@ -211,25 +241,60 @@ class SmsSms(models.Model):
         if not batch:
             return None
         routes = batch._sms_notify_check_and_route()
-        dispatch_values = [
-            {
-                "gateway_id": gateway.id,
-                "planned": list(
-                    zip(
-                        messages._ids,
-                        messages.mapped("number"),
-                        messages.mapped("external_id"),
-                        strict=True,
-                    )
-                ),
-            }
-            for gateway, messages in routes.items()
-        ]
+        account = (
+            self.env["sms.notify.account"].sudo()._get_for_company(self.env.company, create=False)
+        )
         # committed on the side, before any gateway call, while this transaction keeps the
-        # batch locked
+        # batch locked: the debit and the dispatch together
         with self._sms_notify_side_cursor(auto_commit) as cr:
+            if account.tariff_id and routes:
+                routes = self._sms_notify_charge(account, routes, cr)
+            dispatch_values = [
+                {
+                    "gateway_id": gateway.id,
+                    "planned": list(
+                        zip(
+                            messages._ids,
+                            messages.mapped("number"),
+                            messages.mapped("external_id"),
+                            messages.mapped("price"),
+                            strict=True,
+                        )
+                    ),
+                }
+                for gateway, messages in routes.items()
+            ]
             dispatch_ids = self.env(cr=cr)["sms.notify.dispatch"].sudo().create(dispatch_values).ids
         return routes, dispatch_ids
+
+    def _sms_notify_charge(self, account, routes, cr):
+        """Charge the routed messages to the company's balance on ``cr``; fail the ones it
+        does not cover. Return the routes of the charged ones."""
+        if cr is not self.env.cr:
+            # the balance must be read after the account's lock is granted, not as it was when
+            # the transaction began: the charge of a worker holding the lock is then counted
+            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        messages = self.browse()
+        for routed in routes.values():
+            messages |= routed
+        # the ledger is written on the side cursor; the messages, and the price each one is
+        # given, stay in this transaction with the rest of their claim
+        refused, balance = account.with_env(account.env(cr=cr))._sms_notify_charge(messages)
+        if refused:
+            currency = account.currency_id
+            refused._sms_notify_fail(
+                refused.gateway_id[:1],
+                "sms_credit",
+                self.env._(
+                    "Not sent: the SMS balance (%(balance)s %(currency)s) does not cover it. "
+                    "Top up the balance in SMS Notify › Balance, then resend the message.",
+                    balance=f"{balance:,.2f}",
+                    currency=currency.name,
+                ),
+            )
+        return {
+            gateway: charged for gateway, routed in routes.items() if (charged := routed - refused)
+        }
 
     def _sms_notify_side_cursor(self, auto_commit):
         """A cursor committing apart from the queue's transaction; the queue's own cursor
@@ -255,7 +320,8 @@ class SmsSms(models.Model):
                 continue
 
     def _sms_notify_recover_dispatch(self, dispatch):
-        planned = {sms_id: (number, ref) for sms_id, number, ref in dispatch.planned}
+        # dispatches written before prices were planned have three values per message
+        planned = {sms_id: tuple(rest) for sms_id, *rest in dispatch.planned}
         self.env.cr.execute("SELECT id FROM sms_sms WHERE id = ANY(%s)", [list(planned)])
         existing = {row[0] for row in self.env.cr.fetchall()}
         self.env.cr.execute(
@@ -267,7 +333,7 @@ class SmsSms(models.Model):
             return  # its worker is still at it
         for sms_id, state in free.items():
             if state == "outgoing":
-                number, reference = planned[sms_id]
+                number, reference, *price = planned[sms_id]
                 self.browse(sms_id).sudo().write(
                     {
                         "state": "process",
@@ -275,6 +341,8 @@ class SmsSms(models.Model):
                         "number": number,
                         "external_id": reference or False,
                         "claimed_datetime": dispatch.create_date,
+                        # its debit was committed with the dispatch
+                        "price": price[0] if price else 0,
                     }
                 )
         self.env.cr.execute("DELETE FROM sms_notify_dispatch WHERE id = %s", [dispatch.id])
@@ -306,6 +374,8 @@ class SmsSms(models.Model):
                         "received the message. Check with the recipient before resending.",
                         gateway=gateway.name,
                     ),
+                    # it may well have been sent: its price stays charged
+                    refund=False,
                 )
                 continue
             except GatewayError as error:
@@ -322,6 +392,11 @@ class SmsSms(models.Model):
                     )
                     sms._sms_notify_apply_delivery(state, report.failure_type or False)
                 else:
+                    sms._sms_notify_refund(
+                        self.env._(
+                            "Not received by %(gateway)s, queued again", gateway=gateway.name
+                        )
+                    )
                     sms.write(
                         {"state": "outgoing", "claimed_datetime": False, "external_id": False}
                     )
@@ -375,7 +450,10 @@ class SmsSms(models.Model):
 
     def _sms_notify_outgoing(self, gateway):
         """The messages as the gateway client sees them."""
-        sender = gateway.sender
+        account = (
+            self.env["sms.notify.account"].sudo()._get_for_company(self.env.company, create=False)
+        )
+        sender = (account and account._sms_notify_sender()) or gateway.sender
         # a column at a time: the ORM reads a field for many records much faster than many
         # fields record by record
         return [
@@ -523,6 +601,10 @@ class SmsSms(models.Model):
         fails with the gateway's last error."""
         now = fields.Datetime.now()
         gateway._mark_down(error)
+        # charged again when they are handed over, maybe at another price or gateway
+        self._sms_notify_refund(
+            self.env._("Not sent yet, %(gateway)s unavailable", gateway=gateway.name)
+        )
         for sms in self:
             attempts = sms.send_attempts + 1
             if attempts >= MAX_SEND_ATTEMPTS:
@@ -598,6 +680,16 @@ class SmsSms(models.Model):
             # kept in the cache: the claim's values and these reach the table in one UPDATE
             # per message when the batch is committed
             messages.browse(sms_ids).write(dict(items))
+        refused_ids = [
+            sms_id
+            for (state, _failure, _reason), sms_ids in outcomes.items()
+            if state == "error"
+            for sms_id in sms_ids
+        ]
+        if refused_ids:
+            messages.browse(refused_ids)._sms_notify_refund(
+                self.env._("Refused by %(gateway)s", gateway=gateway.name)
+            )
         tracker_ids = messages._sms_notify_trackers()
         for (state, failure_type, reason), sms_ids in outcomes.items():
             self.env["sms.tracker"].sudo().browse(
@@ -623,7 +715,25 @@ class SmsSms(models.Model):
         )
         return dict(self.env.cr.fetchall())
 
-    def _sms_notify_fail(self, gateway, failure_type, error):
+    def _sms_notify_refund(self, reason):
+        """Give back to the balance what these messages were charged (each one once)."""
+        charged = self._sms_notify_where("price", bool)
+        if not charged:
+            return
+        account = (
+            self.env["sms.notify.account"].sudo()._get_for_company(self.env.company, create=False)
+        )
+        if account:
+            account._sms_notify_refund(sum(charged.mapped("price")), len(charged), reason)
+        charged.sudo().write({"price": 0})
+
+    def _sms_notify_fail(self, gateway, failure_type, error, refund=True):
+        if refund:
+            self._sms_notify_refund(
+                self.env._("Not sent: %(reason)s", reason=str(error))
+                if len(self) == 1
+                else self.env._("%(count)s SMS not sent", count=len(self))
+            )
         self.sudo().write(
             {
                 "gateway_id": gateway.id,
@@ -646,6 +756,10 @@ class SmsSms(models.Model):
         """Record a delivery report: the SMS, its notification or trace, and the chatter icon."""
         if not self:
             return
+        if state == "error" and failure_type in NOT_CHARGED_FAILURES:
+            self._sms_notify_refund(
+                self.env._("Not charged by the operator: %(reason)s", reason=reason or failure_type)
+            )
         self.write(
             {
                 "state": state,

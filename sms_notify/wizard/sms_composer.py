@@ -1,15 +1,126 @@
-from odoo import models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import gsm, numbers
+from ..tools import gsm, numbers, pricing
 
 
 class SmsComposer(models.TransientModel):
     _inherit = "sms.composer"
 
+    sms_kind = fields.Selection(
+        [(pricing.SERVICE, "Service"), (pricing.ADVERTISING, "Advertising")],
+        string="Kind",
+        compute="_compute_sms_kind",
+        store=True,
+        readonly=False,
+        help="Service: a notification the customer expects. Advertising: a promotion. Decides "
+        "the price, and the consent the customer must have given.",
+    )
+    sms_notify_billed = fields.Boolean(compute="_compute_sms_notify_cost")
+    sms_notify_currency_id = fields.Many2one("res.currency", compute="_compute_sms_notify_cost")
+    sms_notify_cost = fields.Monetary(
+        string="Cost",
+        currency_field="sms_notify_currency_id",
+        compute="_compute_sms_notify_cost",
+        help="What sending costs under the company's tariff: every SMS part of every message.",
+    )
+    sms_notify_balance_after = fields.Monetary(
+        string="Balance After Sending",
+        currency_field="sms_notify_currency_id",
+        compute="_compute_sms_notify_cost",
+    )
+    sms_notify_cost_summary = fields.Char(string="Cost Details", compute="_compute_sms_notify_cost")
+    sms_notify_cost_enough = fields.Boolean(compute="_compute_sms_notify_cost")
+
+    @api.depends("template_id")
+    def _compute_sms_kind(self):
+        for composer in self:
+            composer.sms_kind = (
+                composer.template_id.sms_kind or composer.sms_kind or (pricing.SERVICE)
+            )
+
+    @api.depends(
+        "body",
+        "sms_kind",
+        "template_id",
+        "composition_mode",
+        "recipient_valid_count",
+        "sanitized_numbers",
+        "res_ids",
+        "res_id",
+    )
+    def _compute_sms_notify_cost(self):
+        account = (
+            self.env["sms.notify.account"].sudo()._get_for_company(self.env.company, create=False)
+        )
+        for composer in self:
+            composer.sms_notify_currency_id = account.currency_id or self.env.company.currency_id
+            preview = account.tariff_id and composer._sms_notify_cost_preview(account)
+            composer.sms_notify_billed = bool(preview)
+            if not preview:
+                composer.sms_notify_cost = composer.sms_notify_balance_after = 0
+                composer.sms_notify_cost_summary = False
+                composer.sms_notify_cost_enough = True
+                continue
+            composer.sms_notify_cost = float(preview.total)
+            composer.sms_notify_balance_after = float(preview.balance_after)
+            composer.sms_notify_cost_enough = preview.enough
+            currency = account.currency_id.name
+            composer.sms_notify_cost_summary = self.env._(
+                "%(messages)s message(s), %(segments)s SMS part(s): %(total)s %(currency)s. "
+                "Balance %(balance)s %(currency)s, %(after)s %(currency)s after sending.",
+                messages=preview.messages,
+                segments=preview.segments,
+                total=f"{preview.total:,.2f}",
+                currency=currency,
+                balance=f"{preview.balance:,.2f}",
+                after=f"{preview.balance_after:,.2f}",
+            )
+
+    def _sms_notify_cost_preview(self, account):
+        """What sending would cost: each recipient's text as it will be sent in comment mode;
+        in mass mode the template's text for every valid recipient (rendering a mailing's
+        every text on each change would take too long)."""
+        tariff = account.tariff_id._pricing()
+        segment_counts = []
+        if (
+            self.composition_mode == "comment"
+            and self.res_model
+            and (records := self._get_records())
+        ):
+            bodies = self._prepare_body_values(records)
+            if self.comment_single_recipient:
+                segment_counts = [gsm.analyze(self.body or "").segments]
+            else:
+                valid = records._sms_get_recipients_info(force_field=self.number_field_name)
+                segment_counts = [
+                    gsm.analyze(bodies[record.id] or "").segments
+                    for record in records
+                    if valid[record.id]["sanitized"]
+                ]
+        elif self.composition_mode == "mass":
+            segment_counts = [gsm.analyze(self.body or "").segments] * self.recipient_valid_count
+        else:
+            recipients = self.sanitized_numbers.split(",") if self.sanitized_numbers else [1]
+            segment_counts = [gsm.analyze(self.body or "").segments] * len(recipients)
+        return pricing.preview(
+            tariff,
+            segment_counts,
+            self.sms_kind or pricing.SERVICE,
+            self.template_id.operator_registered,
+            account.balance,
+        )
+
     def _action_send_sms(self):
         self._check_segment_limit()
-        return super()._action_send_sms()
+        # the messages created below take their kind from the context (see sms.sms.sms_kind)
+        return super(
+            SmsComposer,
+            self.with_context(
+                sms_notify_kind=self.sms_kind or pricing.SERVICE,
+                sms_notify_registered_template=self.template_id.operator_registered,
+            ),
+        )._action_send_sms()
 
     def _check_segment_limit(self):
         """Refuse a text over the segment limit while the user can still shorten it.

@@ -1,0 +1,286 @@
+import logging
+from datetime import date
+
+from odoo import api, fields, models
+
+from ..tools import pricing
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_MINIMUM_TOPUP = 1000
+
+
+class SmsNotifyAccount(models.Model):
+    """A company's prepaid SMS account: the tariff in force, the balance and its ledger.
+
+    Without a tariff nothing is charged (messages are paid to the gateway's vendor directly)."""
+
+    _name = "sms.notify.account"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _description = "SMS Balance"
+    _rec_name = "company_id"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, ondelete="cascade"
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    tariff_id = fields.Many2one(
+        "sms.notify.tariff",
+        domain="[('company_id', '=', company_id)]",
+        tracking=True,
+        help="Prices of the messages and the monthly fee. Empty: nothing is charged to this "
+        "balance.",
+    )
+    tariff_type = fields.Selection(related="tariff_id.tariff_type")
+    balance = fields.Monetary(compute="_compute_balance", help="The sum of all movements.")
+    ledger_ids = fields.One2many("sms.notify.ledger", "account_id", string="Movements")
+    minimum_topup = fields.Monetary(
+        string="Minimum Top-up",
+        default=DEFAULT_MINIMUM_TOPUP,
+        help="Top-up requests below this amount are refused.",
+    )
+    low_balance_threshold = fields.Monetary(
+        help="Below this balance the users to warn get an activity and an e-mail, once until "
+        "the balance is topped up again. 0: no warning."
+    )
+    low_balance_user_ids = fields.Many2many("res.users", string="Users to Warn")
+    low_balance_warned = fields.Boolean(readonly=True, copy=False)
+    sender = fields.Char(
+        string="Messages Go Out As",
+        compute="_compute_sender",
+        help="The tariff's shared name, or the company's own sender name once it is active.",
+    )
+
+    _sql_constraints = [
+        ("company_unique", "UNIQUE(company_id)", "A company has a single SMS balance."),
+    ]
+
+    @api.depends("ledger_ids.amount")
+    def _compute_balance(self):
+        balances = dict(
+            self.env["sms.notify.ledger"]
+            .sudo()
+            ._read_group([("account_id", "in", self.ids)], ["account_id"], ["amount:sum"])
+        )
+        for account in self:
+            account.balance = balances.get(account, 0.0)
+
+    @api.depends("tariff_id")
+    def _compute_sender(self):
+        for account in self:
+            account.sender = account._sms_notify_sender()
+
+    @api.model
+    def _get_for_company(self, company, create=True):
+        account = self.sudo().search([("company_id", "=", company.id)], limit=1)
+        if not account and create:
+            account = self.sudo().create({"company_id": company.id})
+        return account
+
+    @api.model
+    def action_open_balance(self):
+        """The *Balance* menu: the current company's account, opened on its form."""
+        account = self._get_for_company(self.env.company)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": account.id,
+            "view_mode": "form",
+            "name": self.env._("SMS Balance"),
+        }
+
+    def action_view_ledger(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sms_notify.sms_notify_ledger_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"default_account_id": self.id}
+        return action
+
+    def action_adjust(self):
+        """An administrator's correction, with its reason (a dialog on a new movement)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sms.notify.ledger",
+            "view_mode": "form",
+            "views": [(self.env.ref("sms_notify.sms_notify_ledger_view_form_adjust").id, "form")],
+            "target": "new",
+            "name": self.env._("Adjust Balance"),
+            "context": {"default_account_id": self.id, "default_kind": "adjustment"},
+        }
+
+    # ------------------------------------------------------------------
+    # Charging messages
+    # ------------------------------------------------------------------
+
+    def _sms_notify_sender(self):
+        """The sender name the tariff imposes, or ``False`` to leave the gateway's."""
+        self.ensure_one()
+        tariff = self.tariff_id
+        if not tariff:
+            return False
+        if tariff.tariff_type == pricing.OWN_NAME:
+            own = self.env["sms.notify.sender.name"].sudo()._get_active_name(self.company_id)
+            if own:
+                return own.name
+        return tariff.shared_sender or False
+
+    def _sms_notify_locked_balance(self):
+        """The balance, with the account locked until the end of the transaction: the caller
+        charges what this balance covers before anyone else may read it."""
+        self.ensure_one()
+        cr = self.env.cr
+        cr.execute("SELECT id FROM sms_notify_account WHERE id = %s FOR UPDATE", [self.id])
+        cr.execute(
+            "SELECT COALESCE(SUM(amount), 0) FROM sms_notify_ledger WHERE account_id = %s",
+            [self.id],
+        )
+        return cr.fetchone()[0]
+
+    def _sms_notify_charge(self, messages):
+        """Charge ``messages`` (in sending order) to the balance; return the ones it does not
+        cover. Must run in a transaction of its own, committed before the messages are handed
+        over, whose cursor reads committed data (see ``sms.sms._sms_notify_claim``): two
+        workers charging at once then take turns on the account's row lock, and the second
+        sees the first one's debit."""
+        self.ensure_one()
+        tariff = self.tariff_id
+        prices = tariff._pricing()
+        kinds = messages.mapped("sms_kind")
+        registered = messages.mapped("registered_template")
+        segments = messages.mapped("segments")
+        message_prices = [
+            prices.message_price(count or 0, kind or pricing.SERVICE, is_registered)
+            for count, kind, is_registered in zip(segments, kinds, registered, strict=True)
+        ]
+        balance = self._sms_notify_locked_balance()
+        covered = pricing.covered(balance, message_prices)
+        debits = {}  # sms kind → [messages, segments, amount]
+        charged_values, charged_ids, refused_ids = [], [], []
+        for sms_id, kind, count, price, fits in zip(
+            messages._ids, kinds, segments, message_prices, covered, strict=True
+        ):
+            if not fits:
+                refused_ids.append(sms_id)
+                continue
+            charged_ids.append(sms_id)
+            charged_values.append({"price": float(price)})
+            debit = debits.setdefault(kind or pricing.SERVICE, [0, 0, 0])
+            debit[0] += 1
+            debit[1] += count or 0
+            debit[2] += price
+        kind_labels = dict(self.env["sms.sms"]._fields["sms_kind"]._description_selection(self.env))
+        self.env["sms.notify.ledger"].sudo().create(
+            [
+                {
+                    "account_id": self.id,
+                    "kind": "debit",
+                    "amount": -float(amount),
+                    "tariff_id": tariff.id,
+                    "sms_kind": kind,
+                    "message_count": count,
+                    "segment_count": parts,
+                    "name": self.env._(
+                        "%(count)s %(kind)s SMS, %(parts)s parts",
+                        count=count,
+                        kind=kind_labels.get(kind, kind).lower(),
+                        parts=parts,
+                    ),
+                }
+                for kind, (count, parts, amount) in debits.items()
+                if amount
+            ]
+        )
+        charged = messages.browse(charged_ids)
+        charged._sms_notify_write_later(charged_values)
+        return messages.browse(refused_ids), balance
+
+    def _sms_notify_refund(self, amount, count, reason):
+        self.ensure_one()
+        if amount <= 0:
+            return
+        self.env["sms.notify.ledger"].sudo().create(
+            {
+                "account_id": self.id,
+                "kind": "refund",
+                "amount": amount,
+                "message_count": count,
+                "name": reason,
+            }
+        )
+
+    # ------------------------------------------------------------------
+    # Low balance, monthly fees
+    # ------------------------------------------------------------------
+
+    def _sms_notify_check_low_balance(self):
+        """Warn the chosen users once when the balance falls below the threshold; arm the
+        warning again once a top-up lifts it above."""
+        for account in self.sudo():
+            if not account.low_balance_threshold:
+                continue
+            low = account.balance < account.low_balance_threshold
+            if low == account.low_balance_warned:
+                continue
+            account.low_balance_warned = low
+            if low:
+                account._sms_notify_warn_low_balance()
+
+    def _sms_notify_warn_low_balance(self):
+        users = self.low_balance_user_ids.filtered("active")
+        if not users:
+            return
+        summary = self.env._("Top up the SMS balance")
+        note = self.env._(
+            "The SMS balance of %(company)s is down to %(balance)s %(currency)s, below the "
+            "threshold of %(threshold)s. Messages it cannot pay for are not sent: request a "
+            "top-up.",
+            company=self.company_id.name,
+            balance=f"{self.balance:,.2f}",
+            currency=self.currency_id.name,
+            threshold=f"{self.low_balance_threshold:,.2f}",
+        )
+        for user in users:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo", summary=summary, note=note, user_id=user.id
+            )
+        self.message_post(
+            body=note,
+            subject=self.env._("Low SMS balance: %(company)s", company=self.company_id.name),
+            partner_ids=users.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+            message_type="notification",
+        )
+
+    @api.model
+    def _cron_monthly_fees(self, today=None):
+        """Charge each own-name tariff's monthly fee once per month (a missed run charges it
+        at the next one: the month is recorded on the movement)."""
+        today = today or fields.Date.context_today(self)
+        period = f"{today.year:04d}-{today.month:02d}"
+        accounts = self.sudo().search([("tariff_id.tariff_type", "=", pricing.OWN_NAME)])
+        ledger = self.env["sms.notify.ledger"].sudo()
+        charged = set(
+            ledger.search([("fee_period", "=", period), ("account_id", "in", accounts.ids)])
+            .mapped("account_id")
+            .ids
+        )
+        for account in accounts:
+            fee = account.tariff_id._pricing().monthly_fee
+            if account.id in charged or not fee:
+                continue
+            ledger.create(
+                {
+                    "account_id": account.id,
+                    "kind": "fee",
+                    "amount": -float(fee),
+                    "tariff_id": account.tariff_id.id,
+                    "fee_period": period,
+                    "name": self.env._(
+                        "Sender name registration, %(month)s",
+                        month=date(today.year, today.month, 1).strftime("%m/%Y"),
+                    ),
+                }
+            )

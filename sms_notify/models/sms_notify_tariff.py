@@ -1,0 +1,72 @@
+from odoo import fields, models
+
+from ..tools import pricing
+
+
+class SmsNotifyTariff(models.Model):
+    _name = "sms.notify.tariff"
+    _description = "SMS Tariff"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    tariff_type = fields.Selection(
+        [
+            (pricing.SHARED_NAME, "Shared sender name"),
+            (pricing.OWN_NAME, "Own sender name"),
+        ],
+        string="Type",
+        required=True,
+        default=pricing.SHARED_NAME,
+        help="Shared sender name: every message goes out under the provider's name, at one "
+        "price. Own sender name: your registered name, a monthly fee for its registration with "
+        "the operators, and separate prices for service and advertising messages.",
+    )
+    price_per_message = fields.Monetary(
+        string="Price per SMS", help="Price of each SMS part, whatever the message's kind."
+    )
+    price_service = fields.Monetary(
+        string="Service SMS Price",
+        help="Price of each SMS part of a service message (order ready, reminder, bonus "
+        "points) whose template the operators registered as a service template.",
+    )
+    price_advertising = fields.Monetary(
+        string="Advertising SMS Price",
+        help="Price of each SMS part of an advertising message, and of service messages whose "
+        "template is not registered with the operators.",
+    )
+    monthly_fee = fields.Monetary(
+        help="Charged to the balance on the first day of every month for the registration of "
+        "the sender name with the operators."
+    )
+    shared_sender = fields.Char(
+        string="Provider's Sender Name",
+        help="Name messages go out under on this tariff, and under an own-name tariff until "
+        "the company's sender name is active. Empty: the gateway's sender name.",
+    )
+    description = fields.Text(translate=True)
+
+    _sql_constraints = [
+        (
+            "prices_not_negative",
+            "CHECK(COALESCE(price_per_message, 0) >= 0 AND COALESCE(price_service, 0) >= 0 "
+            "AND COALESCE(price_advertising, 0) >= 0 AND COALESCE(monthly_fee, 0) >= 0)",
+            "Prices and fees cannot be negative.",
+        ),
+    ]
+
+    def _pricing(self):
+        """The tariff as the pure price calculation sees it."""
+        self.ensure_one()
+        return pricing.Tariff(
+            tariff_type=self.tariff_type,
+            price_per_message=self.price_per_message,
+            price_service=self.price_service,
+            price_advertising=self.price_advertising,
+            monthly_fee=self.monthly_fee if self.tariff_type == pricing.OWN_NAME else 0,
+        )

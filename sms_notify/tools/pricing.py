@@ -1,0 +1,109 @@
+"""What a message costs under a tariff, and how many of a batch a balance covers.
+
+Prices are per segment (operators bill every part of a concatenated SMS) and exact to the
+cent or kopeck: amounts are ``Decimal``, rounded half up to two places once per message, the way
+a price list rounds, so that the ledger's sum equals the sum of the prices shown per message.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+SERVICE = "service"
+ADVERTISING = "advertising"
+MESSAGE_KINDS = (SERVICE, ADVERTISING)
+
+#: every message goes out under the provider's sender name, at one price
+SHARED_NAME = "shared"
+#: the company's own registered name: a monthly fee, and service messages cheaper than
+#: advertising ones when their template is registered with the operators
+OWN_NAME = "own"
+
+CENT = Decimal("0.01")
+
+
+def to_amount(value):
+    """``value`` (float, int, str or Decimal) as an exact amount of two decimals."""
+    if isinstance(value, float):
+        # repr gives the shortest decimal that reads back as this float: 9.8, not 9.80000000001
+        value = repr(value)
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Tariff:
+    tariff_type: str
+    price_per_message: Decimal = Decimal(0)
+    price_service: Decimal = Decimal(0)
+    price_advertising: Decimal = Decimal(0)
+    monthly_fee: Decimal = Decimal(0)
+
+    def __post_init__(self):
+        if self.tariff_type not in (SHARED_NAME, OWN_NAME):
+            raise ValueError(f"unknown tariff type {self.tariff_type!r}")
+        for name in ("price_per_message", "price_service", "price_advertising", "monthly_fee"):
+            object.__setattr__(self, name, to_amount(getattr(self, name)))
+
+    def segment_price(self, kind, registered_template=False):
+        """Price of one segment of a message of ``kind``.
+
+        Under an own name, the operators charge the service price only for texts of a
+        template they registered as a service template; anything else is advertising."""
+        if kind not in MESSAGE_KINDS:
+            raise ValueError(f"unknown message kind {kind!r}")
+        if self.tariff_type == SHARED_NAME:
+            return self.price_per_message
+        if kind == SERVICE and registered_template:
+            return self.price_service
+        return self.price_advertising
+
+    def message_price(self, segments, kind, registered_template=False):
+        if segments < 0:
+            raise ValueError("a message cannot have a negative number of segments")
+        return to_amount(self.segment_price(kind, registered_template) * segments)
+
+
+def covered(balance, prices):
+    """Which of ``prices`` (in sending order) ``balance`` pays for: a list of booleans.
+
+    Each message is taken if what is left still covers it, so a short message behind a long
+    one that did not fit still leaves; the balance never goes below zero."""
+    left = to_amount(balance)
+    result = []
+    for price in prices:
+        price = to_amount(price)
+        fits = price <= left
+        if fits:
+            left -= price
+        result.append(fits)
+    return result
+
+
+@dataclass(frozen=True)
+class CostPreview:
+    messages: int
+    segments: int
+    total: Decimal
+    balance: Decimal
+
+    @property
+    def balance_after(self):
+        return self.balance - self.total
+
+    @property
+    def enough(self):
+        return self.total <= self.balance
+
+
+def preview(tariff, segment_counts, kind, registered_template, balance):
+    """The cost of sending messages of ``segment_counts`` segments each, and the balance left."""
+    segment_counts = list(segment_counts)
+    total = sum(
+        (tariff.message_price(count, kind, registered_template) for count in segment_counts),
+        Decimal(0),
+    )
+    return CostPreview(
+        messages=len(segment_counts),
+        segments=sum(segment_counts),
+        total=to_amount(total),
+        balance=to_amount(balance),
+    )
