@@ -21,6 +21,9 @@ class SmsNotifyCommon(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["sms.notify.gateway"].search([]).action_archive()
+        # nothing is charged unless a test chooses a tariff (demo databases come with one)
+        cls.account = cls.env["sms.notify.account"]._get_for_company(cls.env.company)
+        cls.account.tariff_id = False
         cls.customer = cls.env["res.partner"].create(
             {
                 "name": "Anna Petrova",
@@ -33,6 +36,28 @@ class SmsNotifyCommon(TransactionCase):
     def _create_gateway(cls, gateway_type="sandbox", **values):
         return cls.env["sms.notify.gateway"].create(
             {"name": f"Test {gateway_type}", "gateway_type": gateway_type, **values}
+        )
+
+    @classmethod
+    def _bill(cls, tariff, topup=0):
+        """Charge messages to the company's balance under ``tariff``, topped up by ``topup``."""
+        cls.account.tariff_id = tariff
+        if topup:
+            cls._credit(topup)
+
+    @classmethod
+    def _credit(cls, amount, kind="topup"):
+        return (
+            cls.env["sms.notify.ledger"]
+            .sudo()
+            .create(
+                {
+                    "account_id": cls.account.id,
+                    "kind": kind,
+                    "amount": amount,
+                    "name": "Test top-up",
+                }
+            )
         )
 
     def _post_sms(self, record, body, numbers=None, run_queue=True):

@@ -1,0 +1,82 @@
+"""Messages are priced per segment under the tariff in force, exact to the kopeck, and a
+balance never pays for more than it holds."""
+
+from decimal import Decimal
+
+import pytest
+
+from sms_notify.tools import gsm
+from sms_notify.tools.pricing import (
+    ADVERTISING,
+    OWN_NAME,
+    SERVICE,
+    SHARED_NAME,
+    Tariff,
+    covered,
+    preview,
+    to_amount,
+)
+
+SHARED = Tariff(SHARED_NAME, price_per_message=9.8)
+OWN = Tariff(OWN_NAME, price_service=8.8, price_advertising=9.6, monthly_fee=8934)
+
+
+def test_shared_name_has_one_price_whatever_the_kind():
+    assert SHARED.message_price(1, SERVICE) == Decimal("9.80")
+    assert SHARED.message_price(1, ADVERTISING) == Decimal("9.80")
+    assert SHARED.message_price(3, SERVICE, registered_template=True) == Decimal("29.40")
+
+
+def test_own_name_service_price_needs_a_registered_template():
+    assert OWN.message_price(2, SERVICE, registered_template=True) == Decimal("17.60")
+    # a service text the operators never registered is charged as advertising
+    assert OWN.message_price(2, SERVICE, registered_template=False) == Decimal("19.20")
+    assert OWN.message_price(2, ADVERTISING, registered_template=True) == Decimal("19.20")
+
+
+def test_prices_are_per_segment_of_the_exact_count():
+    long_cyrillic = "Ваш заказ готов. " * 5  # 85 UCS-2 characters: two segments of 67
+    segments = gsm.analyze(long_cyrillic).segments
+    assert segments == 2
+    assert SHARED.message_price(segments, SERVICE) == Decimal("19.60")
+    assert SHARED.message_price(0, SERVICE) == Decimal("0.00")
+
+
+def test_floats_become_exact_amounts():
+    # 0.1 + 0.2 is not 0.3 in binary floating point; amounts must not drift
+    assert to_amount(0.1) + to_amount(0.2) == Decimal("0.30")
+    assert to_amount(9.8) * 3 == Decimal("29.40")
+    assert to_amount("8.805") == Decimal("8.81")  # half up, as price lists round
+    assert Tariff(SHARED_NAME, price_per_message=1.005).price_per_message == Decimal("1.01")
+
+
+def test_unknown_kind_or_tariff_type_is_refused():
+    with pytest.raises(ValueError, match="kind"):
+        SHARED.message_price(1, "promo")
+    with pytest.raises(ValueError, match="tariff type"):
+        Tariff("split")
+    with pytest.raises(ValueError, match="negative"):
+        SHARED.message_price(-1, SERVICE)
+
+
+def test_balance_covers_what_it_can_in_sending_order():
+    assert covered(20, [9.8, 9.8, 9.8]) == [True, True, False]
+    # exactly the balance is allowed, a kopeck more is not
+    assert covered(19.6, [9.8, 9.8]) == [True, True]
+    assert covered(19.59, [9.8, 9.8]) == [True, False]
+    # a short message behind a long one that did not fit still leaves
+    assert covered(15, [9.8, 19.6, 4.9]) == [True, False, True]
+    assert covered(0, [9.8]) == [False]
+    assert covered(-5, [0]) == [False]
+
+
+def test_preview_sums_every_part_and_says_if_the_balance_is_enough():
+    result = preview(OWN, [1, 2, 4], SERVICE, True, 100)
+    assert result.messages == 3
+    assert result.segments == 7
+    assert result.total == Decimal("61.60")
+    assert result.balance_after == Decimal("38.40")
+    assert result.enough
+    short = preview(SHARED, [4] * 3, ADVERTISING, False, 100)
+    assert short.total == Decimal("117.60")
+    assert not short.enough
