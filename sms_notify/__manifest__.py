@@ -14,9 +14,12 @@
         "security/sms_notify_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/sms_notify_operator_data.xml",
         "views/sms_notify_gateway_views.xml",
         "views/sms_sms_views.xml",
         "views/res_config_settings_views.xml",
+        "views/sms_notify_sender_name_views.xml",
+        "views/sms_notify_operator_views.xml",
         "views/sms_notify_menus.xml",
     ],
     "demo": [
