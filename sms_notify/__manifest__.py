@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/sms_notify_tariff_data.xml",
+        "data/sms_notify_operator_data.xml",
         "views/sms_notify_gateway_views.xml",
         "views/sms_sms_views.xml",
         "views/sms_template_views.xml",
@@ -23,6 +24,8 @@
         "views/sms_notify_ledger_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/sms_composer_views.xml",
+        "views/sms_notify_sender_name_views.xml",
+        "views/sms_notify_operator_views.xml",
         "views/sms_notify_menus.xml",
     ],
     "demo": [

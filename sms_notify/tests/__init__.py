@@ -9,3 +9,4 @@ from . import test_delivery_reports
 from . import test_limits
 from . import test_queue_crash
 from . import test_money
+from . import test_sender_name

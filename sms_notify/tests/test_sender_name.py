@@ -1,0 +1,214 @@
+import base64
+from datetime import timedelta
+
+import psycopg2
+
+from odoo import Command, fields
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+from ..models.sms_notify_sender_name import REGISTRATION_DAYS
+
+
+@tagged("post_install", "-at_install")
+class TestSenderName(TransactionCase):
+    """Registering a sender name with the operators, as an SMS Notify administrator does."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.other_company = cls.env["res.company"].create({"name": "Optika North"})
+        cls.manager = cls.env["res.users"].create(
+            {
+                "name": "Marina Manager",
+                "login": "sender_name_manager",
+                "email": "marina@example.com",
+                "company_id": cls.company.id,
+                "company_ids": [Command.set((cls.company | cls.other_company).ids)],
+                "groups_id": [Command.set([cls.env.ref("sms_notify.group_sms_notify_manager").id])],
+            }
+        )
+        cls.operators = cls.env["sms.notify.operator"].search([])
+        cls.SenderName = cls.env["sms.notify.sender.name"].with_user(cls.manager)
+
+    def _create(self, name="OPTIKA", company=None, documents=True):
+        sender = self.SenderName.create(
+            {
+                "name": name,
+                "company_id": (company or self.company).id,
+                "basis": "legal_name",
+                "basis_detail": "LLC Optika",
+            }
+        )
+        if documents:
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": "register_extract.pdf",
+                    "datas": base64.b64encode(b"%PDF-1.4 extract"),
+                    "res_model": sender._name,
+                    "res_id": sender.id,
+                }
+            )
+            sender.attachment_ids = [Command.link(attachment.id)]
+        return sender
+
+    def _registered(self, name="OPTIKA", company=None):
+        sender = self._create(name, company)
+        sender.action_submit()
+        sender.registration_ids.action_mark_registered()
+        return sender
+
+    def test_invalid_names_are_refused_with_the_reason(self):
+        cases = {
+            "My Shop": "no spaces",
+            "OPTIKA-PRO": "not '-'",
+            "ОПТИКА": "Cyrillic letters",
+            "2024": "at least one Latin letter",
+            "OPTIKAPROFI1": "has 12 characters: operators accept at most 11",
+        }
+        for name, reason in cases.items():
+            with self.subTest(name=name), self.assertRaisesRegex(ValidationError, reason):
+                self._create(name, documents=False)
+
+    def test_renaming_to_an_invalid_name_is_refused(self):
+        sender = self._create()
+        with self.assertRaisesRegex(ValidationError, "no spaces"):
+            sender.name = "OPTIKA PRO"
+
+    def test_form_lists_the_problems_while_typing(self):
+        sender = self.SenderName.new({"name": "Optika Pro-2024"})
+        problems = sender.name_problems.splitlines()
+        self.assertEqual(len(problems), 3)
+        self.assertIn("no spaces", problems[0])
+        sender.name = "OPTIKA_PRO"
+        self.assertFalse(sender.name_problems)
+
+    def test_submit_without_documents_is_refused(self):
+        sender = self._create(documents=False)
+        with self.assertRaisesRegex(UserError, "Attach the documents"):
+            sender.action_submit()
+        self.assertEqual(sender.state, "draft")
+
+    def test_submit_asks_every_operator_and_reminds_the_managers(self):
+        sender = self._create()
+        sender.action_submit()
+        today = fields.Date.context_today(sender)
+        self.assertEqual(sender.state, "submitted")
+        self.assertEqual(sender.submission_date, today)
+        self.assertEqual(sender.expected_date, today + timedelta(days=REGISTRATION_DAYS))
+        self.assertEqual(REGISTRATION_DAYS, 14)
+        self.assertEqual(len(sender.registration_ids), 4)
+        self.assertEqual(
+            set(sender.registration_ids.operator_id.mapped("name")),
+            {"MTS", "MegaFon", "Beeline", "Tele2"},
+        )
+        self.assertEqual(set(sender.registration_ids.mapped("state")), {"pending"})
+        activity = sender.activity_ids.filtered(lambda activity: activity.user_id == self.manager)
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_todo"))
+        self.assertEqual(activity.date_deadline, sender.expected_date)
+        self.assertEqual(activity.summary, "Follow up the registration of sender name OPTIKA")
+        self.assertNotIn(self.env.ref("base.user_root"), sender.activity_ids.user_id)
+        self.assertIn("Submitted for registration", sender.message_ids[0].body)
+
+    def test_archived_operator_is_not_asked(self):
+        self.env.ref("sms_notify.sms_notify_operator_tele2").active = False
+        sender = self._create()
+        sender.action_submit()
+        self.assertEqual(len(sender.registration_ids), 3)
+
+    def test_name_is_registered_once_every_operator_registered_it(self):
+        sender = self._create()
+        sender.action_submit()
+        first, *others = sender.registration_ids
+        first.action_mark_registered()
+        self.assertEqual(first.state, "registered")
+        self.assertEqual(first.date, fields.Date.context_today(first))
+        self.assertEqual(sender.state, "submitted")
+        others[0].note = "not matching the legal name"
+        others[0].action_mark_rejected()
+        self.assertIn("not matching the legal name", sender.message_ids[0].body)
+        self.assertEqual(sender.state, "submitted")
+        sender.registration_ids.filtered(
+            lambda line: line.state != "registered"
+        ).action_mark_registered()
+        self.assertEqual(sender.state, "registered")
+        self.assertIn("registered with every operator", sender.message_ids[0].body)
+        self.assertFalse(sender.activity_ids, "the follow-up to-dos are done")
+
+    def test_activate_demotes_the_name_in_use_of_the_same_company_only(self):
+        old = self._registered("OLDNAME")
+        old.action_activate()
+        elsewhere = self._registered("NORTH", self.other_company)
+        elsewhere.action_activate()
+        new = self._registered("NEWNAME")
+        new.action_activate()
+        self.assertEqual(new.state, "active")
+        self.assertEqual(old.state, "registered")
+        self.assertEqual(elsewhere.state, "active")
+        self.assertIn("NEWNAME", old.message_ids[0].body)
+
+    def test_database_refuses_two_names_in_use_in_one_company(self):
+        # what two administrators activating names at the same moment would leave behind
+        first = self._registered("FIRST")
+        second = self._registered("SECOND")
+        first.action_activate()
+        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.UniqueViolation):
+            with self.env.cr.savepoint():
+                second.write({"state": "active"})
+                second.flush_recordset(["state"])
+
+    def test_only_a_registered_name_can_be_activated(self):
+        sender = self._create()
+        sender.action_submit()
+        with self.assertRaises(UserError):
+            sender.action_activate()
+
+    def test_reject_requires_a_reason(self):
+        sender = self._create()
+        sender.action_submit()
+        with self.assertRaisesRegex(UserError, "Rejection Reason"):
+            sender.action_reject()
+        self.assertEqual(sender.state, "submitted")
+        sender.rejection_reason = "The trademark belongs to another company."
+        sender.action_reject()
+        self.assertEqual(sender.state, "rejected")
+        self.assertIn("The trademark belongs to another company.", sender.message_ids[0].body)
+        self.assertFalse(sender.activity_ids)
+
+    def test_rejected_name_can_be_fixed_and_submitted_again(self):
+        sender = self._create()
+        sender.action_submit()
+        sender.rejection_reason = "Name too generic."
+        sender.action_reject()
+        sender.action_reset_draft()
+        self.assertEqual(sender.state, "draft")
+        sender.name = "OPTIKA_SPB"
+        sender.action_submit()
+        self.assertEqual(sender.state, "submitted")
+        self.assertEqual(len(sender.registration_ids), 4, "a fresh round of registrations")
+        self.assertFalse(sender.rejection_reason)
+
+    def test_active_name_of_a_company(self):
+        SenderName = self.env["sms.notify.sender.name"]
+        self.assertFalse(SenderName._get_active_name(self.company))
+        registered = self._registered("REGISTERED")
+        active = self._registered("INUSE")
+        active.action_activate()
+        north = self._registered("NORTH", self.other_company)
+        north.action_activate()
+        self._create("DRAFTNAME")
+        self.assertEqual(SenderName._get_active_name(self.company), active)
+        self.assertEqual(SenderName._get_active_name(self.other_company).name, "NORTH")
+        self.assertNotEqual(SenderName._get_active_name(self.company), registered)
+        self.assertFalse(SenderName._get_active_name(self.env["res.company"]))
+
+    def test_sender_names_of_other_companies_are_hidden(self):
+        north = self._create("NORTH", self.other_company)
+        visible = self.SenderName.with_context(allowed_company_ids=self.company.ids).search(
+            [("id", "=", north.id)]
+        )
+        self.assertFalse(visible)
+        self.assertTrue(self.SenderName.search([("id", "=", north.id)]))
