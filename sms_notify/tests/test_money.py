@@ -92,7 +92,7 @@ class TestCharging(SmscGatewayCommon):
     def test_uncovered_message_fails_with_what_to_do_and_is_kept_for_retry(self):
         self._bill(self.shared, topup=10)
         first = self._send(GSM_1)
-        second = self._send(GSM_1)
+        second = self._send(GSM_1, number="+79123456780")
         self.assertEqual(first.state, "pending")
         self.assertRecordValues(
             second, [{"state": "error", "failure_type": "sms_credit", "price": 0}]
@@ -138,8 +138,21 @@ class TestCharging(SmscGatewayCommon):
         self._bill(self.own, topup=100)
         self._send(GSM_1)
         self.assertEqual(self.fake.requests_to("/sys/send.php")[-1].params["sender"], "PROVIDER")
-        self.account.tariff_id = False
+        name = self.env["sms.notify.sender.name"].create(
+            {"name": "Vzglyad78", "basis": "domain", "basis_detail": "vzglyad78.ru"}
+        )
+        name.state = "registered"
         self._send(GSM_2)
+        self.assertEqual(self.fake.requests_to("/sys/send.php")[-1].params["sender"], "PROVIDER")
+        name.action_activate()
+        self._send(CYR_3)
+        self.assertEqual(self.fake.requests_to("/sys/send.php")[-1].params["sender"], "Vzglyad78")
+        # a shared-name tariff ignores the own name
+        self.account.tariff_id = self.shared
+        self._send(CYR_4)
+        self.assertEqual(self.fake.requests_to("/sys/send.php")[-1].params["sender"], "PROVIDER")
+        self.account.tariff_id = False
+        self._send(GSM_1)
         self.assertEqual(self.fake.requests_to("/sys/send.php")[-1].params["sender"], "OPTICS")
 
     def test_without_tariff_nothing_is_charged(self):
@@ -274,7 +287,17 @@ class TestNoOverdraftBetweenWorkers(TransactionCase):
         outcomes = {}
 
         def worker(name, sms_ids, hold):
+            try:
+                charge(name, sms_ids, hold)
+            except Exception as error:  # noqa: BLE001 - reported by the test's own thread
+                outcomes[name] = error
+                first_charged.set()
+
+        def charge(name, sms_ids, hold):
             with self._committed() as cr, self._committed() as side_cr:
+                # the registry is given: looking it up by name waits for the loading of the
+                # modules, which runs these tests
+                cr.transaction = side_cr.transaction = api.Transaction(self.registry)
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 messages = env["sms.sms"].browse(sms_ids)
                 account = env["sms.notify.account"].browse(account_id)
@@ -294,6 +317,9 @@ class TestNoOverdraftBetweenWorkers(TransactionCase):
             second.start()
             first.join(30)
             second.join(30)
+            for outcome in outcomes.values():
+                if isinstance(outcome, Exception):
+                    raise outcome
             self.assertEqual(outcomes["first"], batches[0])
             self.assertEqual(outcomes["second"], [], "the balance left (5) covers no message")
             with self._committed() as cr:
