@@ -31,6 +31,7 @@
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/sms_notify_gateway_demo.xml",
+        "demo/sms_notify_account_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -12,6 +12,7 @@
     "external_dependencies": {"python": []},
     "data": [
         "security/ir.model.access.csv",
+        "views/mailing_mailing_views.xml",
     ],
     "auto_install": False,
     "installable": True,

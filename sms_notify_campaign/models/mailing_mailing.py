@@ -1,7 +1,9 @@
 import threading
 
-from odoo import models
+from odoo import fields, models
 from odoo.tools import split_every
+
+from odoo.addons.sms_notify.tools import pricing
 
 #: recipients per SMS composer. SMS Marketing hands the composer all the mailing's record ids as
 #: one string, which Odoo refuses to read back above 100 KiB: about 14,000 recipients. Smaller
@@ -13,6 +15,18 @@ FIRST_COMPOSE_CHUNK = 500
 
 class MailingMailing(models.Model):
     _inherit = "mailing.mailing"
+
+    sms_kind = fields.Selection(
+        [(pricing.SERVICE, "Service"), (pricing.ADVERTISING, "Advertising")],
+        string="SMS Kind",
+        default=pricing.ADVERTISING,
+        help="Advertising: a promotion, priced as advertising and sent only to customers who "
+        "agreed to receive promotions. Service: a notification every recipient expects, such as "
+        "a change of opening hours.",
+    )
+
+    def _send_sms_get_composer_values(self, res_ids):
+        return dict(super()._send_sms_get_composer_values(res_ids), sms_kind=self.sms_kind)
 
     def action_send_sms(self, res_ids=None):
         """Prepare the mailing's SMS a few thousand recipients at a time, each chunk committed

@@ -233,3 +233,34 @@ class TestMailingThroughGateway(SmscGatewayCommon):
 
     def test_links_are_found_as_odoo_finds_them(self):
         self.assertEqual(TEXT_URL_PATTERN, TEXT_URL_REGEX)
+
+
+@tagged("post_install", "-at_install")
+class TestMailingKindAndPrice(SmscGatewayCommon):
+    """A mailing's SMS are advertising unless the mailing says otherwise, and are charged so."""
+
+    def _send_mailing(self, **values):
+        contact = self.env["mailing.contact"].create({"name": "Olga", "mobile": "+79123456781"})
+        mailing = self.env["mailing.mailing"].create(
+            {
+                "subject": "Frames",
+                "mailing_type": "sms",
+                "body_plaintext": "Frames -20% this week",
+                "mailing_model_id": self.env["ir.model"]._get_id("mailing.contact"),
+                "mailing_domain": repr([("id", "=", contact.id)]),
+                **values,
+            }
+        )
+        mailing.action_send_sms()
+        self.env["sms.sms"]._process_queue()
+        return self.env["sms.sms"].search([("mailing_id", "=", mailing.id)])
+
+    def test_mailing_sms_are_advertising_and_charged_as_such(self):
+        self._bill(self.env.ref("sms_notify.sms_notify_tariff_own"), topup=100)
+        sms = self._send_mailing()
+        self.assertRecordValues(sms, [{"sms_kind": "advertising", "price": 9.6}])
+        self.assertAlmostEqual(self.account.balance, 90.4, places=2)
+
+    def test_service_mailing_keeps_its_kind(self):
+        sms = self._send_mailing(sms_kind="service")
+        self.assertEqual(sms.sms_kind, "service")
