@@ -7,3 +7,4 @@ from . import sms_notify_tariff
 from . import sms_notify_account
 from . import sms_notify_ledger
 from . import sms_template
+from . import sms_notify_topup

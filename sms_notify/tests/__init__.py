@@ -8,3 +8,4 @@ from . import test_bulk_rows
 from . import test_delivery_reports
 from . import test_limits
 from . import test_queue_crash
+from . import test_topup
