@@ -10,3 +10,4 @@ from . import sms_template
 from . import sms_notify_operator
 from . import sms_notify_sender_name
 from . import sms_notify_sender_registration
+from . import sms_notify_topup

@@ -39,6 +39,13 @@ class SmsNotifyAccount(models.Model):
         default=DEFAULT_MINIMUM_TOPUP,
         help="Top-up requests below this amount are refused.",
     )
+    provider_id = fields.Many2one(
+        "res.partner",
+        tracking=True,
+        help="Who sells the SMS balance and invoices its top-ups. With Invoicing installed, "
+        "requesting a top-up prepares the provider's bill, and paying it credits the balance.",
+    )
+    topup_count = fields.Integer(string="Top-ups", compute="_compute_topup_count")
     low_balance_threshold = fields.Monetary(
         help="Below this balance the users to warn get an activity and an e-mail, once until "
         "the balance is topped up again. 0: no warning."
@@ -64,6 +71,17 @@ class SmsNotifyAccount(models.Model):
         )
         for account in self:
             account.balance = balances.get(account, 0.0)
+
+    def _compute_topup_count(self):
+        # the smart button shows to administrators only, but the account form is readable by
+        # every SMS user
+        counts = dict(
+            self.env["sms.notify.topup"]
+            .sudo()
+            ._read_group([("account_id", "in", self.ids)], ["account_id"], ["__count"])
+        )
+        for account in self:
+            account.topup_count = counts.get(account, 0)
 
     @api.depends("tariff_id")
     def _compute_sender(self):
@@ -96,6 +114,29 @@ class SmsNotifyAccount(models.Model):
         )
         action["domain"] = [("account_id", "=", self.id)]
         action["context"] = {"default_account_id": self.id}
+        return action
+
+    def action_request_topup(self):
+        """A new top-up request, for the minimum amount unless the user asks for more."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sms.notify.topup",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "name": self.env._("Request Top-up"),
+            "context": {"default_account_id": self.id, "default_amount": self.minimum_topup},
+        }
+
+    def action_view_topups(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sms_notify.sms_notify_topup_action")
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {
+            "default_account_id": self.id,
+            "default_amount": self.minimum_topup,
+        }
         return action
 
     def action_adjust(self):

@@ -56,6 +56,14 @@ class SmsNotifyLedger(models.Model):
     fee_period = fields.Char(
         readonly=True, help="The month (YYYY-MM) a monthly fee was charged for."
     )
+    topup_id = fields.Many2one(
+        "sms.notify.topup",
+        string="Top-up Request",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The paid request this top-up credits.",
+    )
 
     _sql_constraints = [
         (
@@ -64,6 +72,7 @@ class SmsNotifyLedger(models.Model):
             "The monthly fee was already charged for this month.",
         ),
         ("amount_not_zero", "CHECK(amount <> 0)", "A balance movement needs an amount."),
+        ("topup_once", "UNIQUE(topup_id)", "This top-up request was already credited."),
     ]
 
     def init(self):

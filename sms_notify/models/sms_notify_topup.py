@@ -1,0 +1,193 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class SmsNotifyTopup(models.Model):
+    """A request to the provider to add an amount to the SMS balance. The balance is credited
+    once, when the request is paid: the credit is a ledger line linked back to the request."""
+
+    _name = "sms.notify.topup"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _description = "SMS Balance Top-up Request"
+    _order = "id desc"
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: self.env._("New"),
+    )
+    account_id = fields.Many2one(
+        "sms.notify.account",
+        string="Balance",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        default=lambda self: self.env["sms.notify.account"]._get_for_company(self.env.company).id,
+    )
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="account_id.currency_id")
+    amount = fields.Monetary(required=True, tracking=True, help="The amount to add to the balance.")
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("requested", "Requested"),
+            ("paid", "Paid"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="draft",
+        copy=False,
+        tracking=True,
+        help="Requested: the provider was told and its invoice awaits payment. Paid: the amount "
+        "was added to the balance.",
+    )
+    requested_by = fields.Many2one("res.users", readonly=True, copy=False)
+    request_date = fields.Datetime(string="Requested On", readonly=True, copy=False)
+    paid_date = fields.Datetime(string="Paid On", readonly=True, copy=False)
+    ledger_id = fields.Many2one(
+        "sms.notify.ledger",
+        string="Balance Credit",
+        readonly=True,
+        copy=False,
+        help="The movement that added the amount to the balance.",
+    )
+    note = fields.Text()
+
+    _sql_constraints = [
+        ("amount_positive", "CHECK(amount > 0)", "A top-up needs a positive amount."),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        accounts = self.env["sms.notify.account"]
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                account = accounts.browse(vals.get("account_id")) or accounts._get_for_company(
+                    self.env.company
+                )
+                vals["name"] = self.env["ir.sequence"].with_company(
+                    account.company_id
+                ).next_by_code("sms.notify.topup") or self.env._("New")
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(topup.state != "draft" for topup in self):
+            raise UserError(
+                self.env._(
+                    "Only draft top-up requests can be deleted: cancel a request instead, so "
+                    "that what was asked of the provider stays on record."
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
+
+    def _sms_notify_check_minimum(self):
+        for topup in self:
+            minimum = topup.account_id.minimum_topup
+            if topup.currency_id.compare_amounts(topup.amount, minimum) < 0:
+                raise UserError(
+                    self.env._(
+                        "A top-up must be at least %(minimum)s %(currency)s (%(name)s asks for "
+                        "%(amount)s).",
+                        minimum=f"{minimum:,.2f}",
+                        currency=topup.currency_id.name,
+                        name=topup.name,
+                        amount=f"{topup.amount:,.2f}",
+                    )
+                )
+
+    def action_request(self):
+        if any(topup.state != "draft" for topup in self):
+            raise UserError(self.env._("Only draft top-ups can be requested."))
+        self._sms_notify_check_minimum()
+        self.write(
+            {
+                "state": "requested",
+                "request_date": fields.Datetime.now(),
+                "requested_by": self.env.user.id,
+            }
+        )
+        for topup in self:
+            topup.message_post(
+                body=self.env._(
+                    "Top-up of %(amount)s %(currency)s requested.",
+                    amount=f"{topup.amount:,.2f}",
+                    currency=topup.currency_id.name,
+                )
+            )
+        self._sms_notify_create_invoice()
+        return True
+
+    def _sms_notify_create_invoice(self):
+        """Hook: prepare the provider's invoice of requested top-ups. Without an invoicing
+        bridge there is none: an administrator marks the request paid once the provider's
+        invoice is settled."""
+
+    def _sms_notify_check_can_mark_paid(self):
+        """Hook: raise a ``UserError`` when ``self`` may not be credited yet (e.g. its invoice
+        is unpaid)."""
+
+    def _sms_notify_lock(self):
+        """Lock the requests until the end of the transaction and read their state again, so
+        that two payments confirmed at once (a user and a bank reconciliation) credit once."""
+        self.env.cr.execute(
+            "SELECT id FROM sms_notify_topup WHERE id IN %s FOR UPDATE", [tuple(self.ids)]
+        )
+        self.invalidate_recordset(["state", "ledger_id"])
+
+    def action_mark_paid(self):
+        if not self:
+            return True
+        self._sms_notify_lock()
+        to_credit = self.filtered(lambda topup: topup.state != "paid" and not topup.ledger_id)
+        if any(topup.state != "requested" for topup in to_credit):
+            raise UserError(
+                self.env._("Only requested top-ups can be paid: request it first, or reset it.")
+            )
+        to_credit._sms_notify_check_can_mark_paid()
+        now = fields.Datetime.now()
+        for topup in to_credit:
+            credit = (
+                self.env["sms.notify.ledger"]
+                .sudo()
+                .create(
+                    {
+                        "account_id": topup.account_id.id,
+                        "kind": "topup",
+                        "amount": topup.amount,
+                        "topup_id": topup.id,
+                        "name": self.env._("Top-up %(name)s", name=topup.name),
+                    }
+                )
+            )
+            topup.write({"state": "paid", "paid_date": now, "ledger_id": credit.id})
+            topup.message_post(
+                body=self.env._(
+                    "Paid: %(amount)s %(currency)s added to the SMS balance.",
+                    amount=f"{topup.amount:,.2f}",
+                    currency=topup.currency_id.name,
+                )
+            )
+        return True
+
+    def action_cancel(self):
+        if any(topup.state == "paid" for topup in self):
+            raise UserError(
+                self.env._(
+                    "A paid top-up was added to the balance and cannot be cancelled: enter an "
+                    "adjustment on the balance to correct it."
+                )
+            )
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_draft(self):
+        if any(topup.state != "cancelled" for topup in self):
+            raise UserError(self.env._("Only cancelled top-ups can be reset to draft."))
+        self.write({"state": "draft", "request_date": False, "requested_by": False})
+        return True

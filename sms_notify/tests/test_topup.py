@@ -1,0 +1,133 @@
+from odoo.exceptions import UserError
+from odoo.tests import Form, new_test_user, tagged
+
+from ..models.sms_notify_account import DEFAULT_MINIMUM_TOPUP
+from .common import SmsNotifyCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTopup(SmsNotifyCommon):
+    """Top-up requests paid by hand: the account has no provider, so no invoice is prepared
+    even where an invoicing bridge is installed."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account = cls.env["sms.notify.account"]._get_for_company(cls.env.company)
+        cls.account.write({"provider_id": False, "minimum_topup": DEFAULT_MINIMUM_TOPUP})
+        cls.manager = new_test_user(
+            cls.env,
+            login="topup-manager",
+            groups="base.group_user,sms_notify.group_sms_notify_manager",
+        )
+        cls.topups = cls.env["sms.notify.topup"].with_user(cls.manager)
+
+    def _topup(self, amount=DEFAULT_MINIMUM_TOPUP):
+        return self.topups.create({"amount": amount})
+
+    def _balance(self):
+        self.account.invalidate_recordset(["balance"])
+        return self.account.balance
+
+    def test_new_request_takes_the_company_account_and_a_reference(self):
+        topup = self._topup()
+        self.assertEqual(topup.account_id, self.account)
+        self.assertEqual(topup.state, "draft")
+        self.assertRegex(topup.name, r"^TOP/\d{4}/\d{4,}$")
+        self.assertNotEqual(self._topup().name, topup.name)
+
+    def test_account_button_proposes_the_minimum(self):
+        action = self.account.with_user(self.manager).action_request_topup()
+        form = Form(
+            self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"])
+        )
+        self.assertEqual(form.amount, DEFAULT_MINIMUM_TOPUP)
+        topup = form.save()
+        self.assertEqual(topup.account_id, self.account)
+        self.assertEqual(self.account.topup_count, 1)
+
+    def test_request_below_the_minimum_is_refused_with_the_minimum(self):
+        topup = self._topup(999)
+        currency = self.account.currency_id.name
+        with self.assertRaisesRegex(UserError, rf"at least 1,000\.00 {currency}"):
+            topup.action_request()
+        self.assertEqual(topup.state, "draft")
+
+    def test_request_at_the_minimum_is_accepted_and_noted(self):
+        topup = self._topup(1000)
+        topup.action_request()
+        self.assertRecordValues(topup, [{"state": "requested", "requested_by": self.manager.id}])
+        self.assertTrue(topup.request_date)
+        self.assertIn("requested", topup.message_ids[0].body)
+
+    def test_minimum_follows_the_account(self):
+        self.account.minimum_topup = 5000
+        with self.assertRaises(UserError):
+            self._topup(4999).action_request()
+        self._topup(5000).action_request()
+
+    def test_balance_is_credited_once_when_paid(self):
+        before = self._balance()
+        topup = self._topup(1500)
+        topup.action_request()
+        self.assertEqual(self._balance(), before, "requested is not paid yet")
+
+        topup.action_mark_paid()
+        self.assertEqual(self._balance(), before + 1500)
+        self.assertEqual(topup.state, "paid")
+        self.assertTrue(topup.paid_date)
+        credit = topup.ledger_id
+        self.assertRecordValues(credit, [{"kind": "topup", "amount": 1500, "topup_id": topup.id}])
+        self.assertEqual(credit.account_id, self.account)
+        self.assertIn(topup.name, credit.name)
+
+        topup.action_mark_paid()
+        self.assertEqual(self._balance(), before + 1500)
+        credits = self.env["sms.notify.ledger"].search([("topup_id", "=", topup.id)])
+        self.assertEqual(len(credits), 1)
+
+    def test_draft_and_cancelled_requests_are_never_credited(self):
+        before = self._balance()
+        draft = self._topup()
+        with self.assertRaises(UserError):
+            draft.action_mark_paid()
+        cancelled = self._topup()
+        cancelled.action_request()
+        cancelled.action_cancel()
+        with self.assertRaises(UserError):
+            cancelled.action_mark_paid()
+        self.assertEqual(self._balance(), before)
+        self.assertFalse((draft | cancelled).ledger_id)
+
+    def test_cancelled_request_can_be_requested_again(self):
+        topup = self._topup()
+        topup.action_cancel()
+        topup.action_draft()
+        self.assertRecordValues(topup, [{"state": "draft", "request_date": False}])
+        topup.action_request()
+        self.assertEqual(topup.state, "requested")
+
+    def test_paid_request_cannot_be_cancelled_or_deleted(self):
+        topup = self._topup()
+        topup.action_request()
+        topup.action_mark_paid()
+        with self.assertRaises(UserError):
+            topup.action_cancel()
+        with self.assertRaises(UserError):
+            topup.unlink()
+        self.assertEqual(topup.state, "paid")
+
+    def test_only_drafts_can_be_deleted(self):
+        requested = self._topup()
+        requested.action_request()
+        with self.assertRaises(UserError):
+            requested.unlink()
+        draft = self._topup()
+        draft.unlink()
+        self.assertFalse(draft.exists())
+
+    def test_a_top_up_line_cannot_be_entered_by_hand(self):
+        with self.assertRaises(UserError):
+            self.env["sms.notify.ledger"].with_user(self.manager).create(
+                {"account_id": self.account.id, "kind": "topup", "amount": 1000, "name": "Gift"}
+            )

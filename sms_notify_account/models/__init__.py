@@ -1,0 +1,2 @@
+from . import sms_notify_topup
+from . import account_move
