@@ -23,7 +23,11 @@ class SmsNotifyCommon(TransactionCase):
         cls.env["sms.notify.gateway"].search([]).action_archive()
         # nothing is charged unless a test chooses a tariff (demo databases come with one)
         cls.account = cls.env["sms.notify.account"]._get_for_company(cls.env.company)
-        cls.account.tariff_id = False
+        cls.account.write({"tariff_id": False, "low_balance_threshold": 0})
+        # and the balance starts at zero (demo databases come with a top-up)
+        if cls.account.balance:
+            cls._credit(-cls.account.balance, kind="adjustment")
+        cls.movements_before = cls.account.ledger_ids
         cls.customer = cls.env["res.partner"].create(
             {
                 "name": "Anna Petrova",
@@ -44,6 +48,10 @@ class SmsNotifyCommon(TransactionCase):
         cls.account.tariff_id = tariff
         if topup:
             cls._credit(topup)
+
+    def _new_movements(self):
+        """The balance movements of the test (not the demo data's)."""
+        return self.account.ledger_ids - self.movements_before
 
     @classmethod
     def _credit(cls, amount, kind="topup"):

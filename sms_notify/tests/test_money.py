@@ -67,7 +67,7 @@ class TestCharging(SmscGatewayCommon):
 
         # 1000 − 58.80 − 102.40 − 8,934 monthly fee, once
         self.assertEqual(f"{self.account.balance:.2f}", "-8095.20")
-        ledger = self.account.ledger_ids
+        ledger = self._new_movements()
         self.assertEqual(sorted(ledger.mapped("kind")).count("fee"), 1)
         self.assertEqual(ledger.filtered(lambda line: line.kind == "refund").amount, 9.8)
         self.assertEqual(
@@ -84,7 +84,7 @@ class TestCharging(SmscGatewayCommon):
         sms = self._send(GSM_1)
         self.shared.price_per_message = 20
         self.assertEqual(sms.price, 9.8)
-        debit = self.account.ledger_ids.filtered(lambda line: line.kind == "debit")
+        debit = self._new_movements().filtered(lambda line: line.kind == "debit")
         self.assertRecordValues(
             debit, [{"tariff_id": self.shared.id, "amount": -9.8, "message_count": 1}]
         )
@@ -106,6 +106,31 @@ class TestCharging(SmscGatewayCommon):
         self.env["sms.sms"]._process_queue()
         self.assertRecordValues(second, [{"state": "pending", "price": 9.8}])
         self.assertAlmostEqual(self.account.balance, 100.2 - 9.8, places=2)
+
+    def test_chatter_resend_leads_to_the_balance_then_sends(self):
+        """The failed SMS of a chatter message: the resend dialog offers a top-up of the SMS
+        balance (not Odoo IAP credits), then sends it once the balance covers it."""
+        self._bill(self.shared)
+        message = self._post_sms(self.customer, GSM_1)
+        self.assertEqual(self._sms_of(message).failure_type, "sms_credit")
+        resend = self.env["sms.resend"].with_context(default_mail_message_id=message.id).create({})
+        self.assertTrue(resend.has_insufficient_credit)
+        self.assertTrue(resend.sms_notify_billed)
+        action = resend.action_buy_credits()
+        self.assertEqual(action["res_model"], "sms.notify.topup")
+        self._credit(50)
+        resend.action_resend()
+        self.env["sms.sms"]._process_queue()
+        # the history keeps the refused attempt beside the one sent
+        attempts = self.env["sms.sms"].search([("mail_message_id", "=", message.id)], order="id")
+        self.assertRecordValues(
+            attempts,
+            [
+                {"state": "error", "failure_type": "sms_credit", "price": 0},
+                {"state": "pending", "failure_type": False, "price": 9.8},
+            ],
+        )
+        self.assertAlmostEqual(self.account.balance, 40.2, places=2)
 
     def test_outage_refunds_until_the_message_is_handed_over(self):
         self._bill(self.shared, topup=100)
@@ -158,7 +183,7 @@ class TestCharging(SmscGatewayCommon):
     def test_without_tariff_nothing_is_charged(self):
         sms = self._send(GSM_1)
         self.assertRecordValues(sms, [{"state": "pending", "price": 0}])
-        self.assertFalse(self.account.ledger_ids)
+        self.assertFalse(self._new_movements())
 
     def test_kind_comes_from_the_template_through_the_composer(self):
         self._bill(self.own, topup=1000)
@@ -200,6 +225,7 @@ class TestCharging(SmscGatewayCommon):
 class TestLedger(SmsNotifyCommon):
     def test_balance_warning_reaches_the_chosen_users_once(self):
         admin = self.env.ref("base.user_admin")
+        self.account.activity_ids.unlink()
         self.account.write({"low_balance_threshold": 50, "low_balance_user_ids": [admin.id]})
         self._credit(60)
         self._credit(-15, kind="adjustment")  # 45: below
@@ -211,8 +237,23 @@ class TestLedger(SmsNotifyCommon):
         )
         self.assertEqual(len(warnings), 1)
         self.assertIn("below the threshold", warnings.body)
+        admin.notification_type = "email"
+        self._credit(100)  # armed again
+        self._credit(-120, kind="adjustment")  # 20: below again, warned by e-mail
+        notifications = self.env["mail.notification"].search(
+            [
+                ("res_partner_id", "=", admin.partner_id.id),
+                ("notification_type", "=", "email"),
+                ("mail_message_id.model", "=", "sms.notify.account"),
+                ("mail_message_id.subject", "ilike", "Low SMS balance"),
+            ]
+        )
+        self.assertTrue(notifications, "the warning went out by e-mail")
         self._credit(100)  # back above: armed again
         self.assertFalse(self.account.low_balance_warned)
+        self.assertEqual(
+            len(self.account.activity_ids.filtered(lambda act: act.user_id == admin)), 2
+        )
 
     def test_only_adjustments_are_entered_by_hand_and_need_a_reason(self):
         manager = self.env["res.users"].create(
@@ -239,13 +280,11 @@ class TestLedger(SmsNotifyCommon):
     def test_monthly_fee_only_for_own_names(self):
         self.account.tariff_id = self.env.ref("sms_notify.sms_notify_tariff_shared")
         self.env["sms.notify.account"]._cron_monthly_fees(today=date(2026, 12, 1))
-        self.assertFalse(self.account.ledger_ids)
+        self.assertFalse(self._new_movements())
         self.account.tariff_id = self.env.ref("sms_notify.sms_notify_tariff_own")
         self.env["sms.notify.account"]._cron_monthly_fees(today=date(2026, 12, 1))
         self.env["sms.notify.account"]._cron_monthly_fees(today=date(2027, 1, 1))
-        self.assertEqual(
-            sorted(self.account.ledger_ids.mapped("fee_period")), ["2026-12", "2027-01"]
-        )
+        self.assertEqual(sorted(self._new_movements().mapped("fee_period")), ["2026-12", "2027-01"])
         self.assertEqual(self.account.balance, -2 * 8934)
 
 
@@ -267,6 +306,8 @@ class TestNoOverdraftBetweenWorkers(TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             account = env["sms.notify.account"]._get_for_company(env.company)
             previous_tariff = account.tariff_id.id
+            previous_threshold = account.low_balance_threshold
+            account.low_balance_threshold = 0  # no warning to clean up
             tariff = env["sms.notify.tariff"].create(
                 {"name": "Race", "tariff_type": "shared", "price_per_message": self.PRICE}
             )
@@ -334,7 +375,8 @@ class TestNoOverdraftBetweenWorkers(TransactionCase):
                 cr.execute("DELETE FROM sms_notify_ledger WHERE id > %s", [last_line])
                 cr.execute("DELETE FROM sms_sms WHERE id = ANY(%s)", [batches[0] + batches[1]])
                 cr.execute(
-                    "UPDATE sms_notify_account SET tariff_id = %s WHERE id = %s",
-                    [previous_tariff or None, account_id],
+                    """UPDATE sms_notify_account SET tariff_id = %s, low_balance_threshold = %s
+                        WHERE id = %s""",
+                    [previous_tariff or None, previous_threshold, account_id],
                 )
                 cr.execute("DELETE FROM sms_notify_tariff WHERE id = %s", [tariff_id])
