@@ -210,6 +210,33 @@ class TestCharging(SmscGatewayCommon):
         sms = self.env["sms.sms"].search([("partner_id", "=", self.customer.id)], limit=1)
         self.assertRecordValues(sms, [{"sms_kind": "advertising", "price": 9.6}])
 
+    def test_automated_action_takes_the_kind_of_its_template(self):
+        self._bill(self.own, topup=100)
+        template = self.env["sms.template"].create(
+            {
+                "name": "Order ready",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "body": "{{ object.name }}, your glasses are ready.",
+                "sms_kind": "service",
+                "operator_registered": True,
+            }
+        )
+        action = self.env["ir.actions.server"].create(
+            {
+                "name": "Tell the customer",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "state": "sms",
+                "sms_template_id": template.id,
+                "sms_method": "comment",
+            }
+        )
+        action.with_context(active_model="res.partner", active_ids=self.customer.ids).run()
+        self.env["sms.sms"]._process_queue()
+        sms = self.env["sms.sms"].search([("partner_id", "=", self.customer.id)])
+        self.assertRecordValues(
+            sms, [{"sms_kind": "service", "registered_template": True, "price": 8.8}]
+        )
+
     def test_composer_warns_when_the_balance_does_not_cover(self):
         self._bill(self.shared, topup=5)
         composer = (
