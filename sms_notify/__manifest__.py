@@ -25,11 +25,11 @@
         "views/sms_notify_account_views.xml",
         "views/sms_notify_ledger_views.xml",
         "views/sms_notify_topup_views.xml",
-        "wizard/sms_composer_views.xml",
-        "wizard/sms_resend_views.xml",
         "views/sms_notify_sender_name_views.xml",
         "views/sms_notify_operator_views.xml",
         "views/res_config_settings_views.xml",
+        "wizard/sms_composer_views.xml",
+        "wizard/sms_resend_views.xml",
         "views/sms_notify_menus.xml",
     ],
     "demo": [

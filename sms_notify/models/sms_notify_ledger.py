@@ -47,7 +47,7 @@ class SmsNotifyLedger(models.Model):
         "sms.notify.tariff", readonly=True, help="The tariff in force when it was charged."
     )
     sms_kind = fields.Selection(
-        [(pricing.SERVICE, "Service"), (pricing.ADVERTISING, "Advertising")],
+        pricing.MESSAGE_KIND_SELECTION,
         string="Message Kind",
         readonly=True,
     )

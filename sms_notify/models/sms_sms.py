@@ -105,7 +105,7 @@ class SmsSms(models.Model):
         help="After a gateway outage, the message waits until then before the next try.",
     )
     sms_kind = fields.Selection(
-        [(pricing.SERVICE, "Service"), (pricing.ADVERTISING, "Advertising")],
+        pricing.MESSAGE_KIND_SELECTION,
         string="Kind",
         default=lambda self: self.env.context.get("sms_notify_kind") or pricing.SERVICE,
         help="Service: a notification the customer expects (order ready, reminder). "

@@ -7,7 +7,7 @@ class SmsTemplate(models.Model):
     _inherit = "sms.template"
 
     sms_kind = fields.Selection(
-        [(pricing.SERVICE, "Service"), (pricing.ADVERTISING, "Advertising")],
+        pricing.MESSAGE_KIND_SELECTION,
         string="Kind",
         required=True,
         default=pricing.SERVICE,

@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 SERVICE = "service"
 ADVERTISING = "advertising"
 MESSAGE_KINDS = (SERVICE, ADVERTISING)
+#: the kinds as Odoo's selection fields list them (Odoo translates the labels per field)
+MESSAGE_KIND_SELECTION = [(SERVICE, "Service"), (ADVERTISING, "Advertising")]
 
 #: every message goes out under the provider's sender name, at one price
 SHARED_NAME = "shared"

@@ -8,7 +8,7 @@ class SmsComposer(models.TransientModel):
     _inherit = "sms.composer"
 
     sms_kind = fields.Selection(
-        [(pricing.SERVICE, "Service"), (pricing.ADVERTISING, "Advertising")],
+        pricing.MESSAGE_KIND_SELECTION,
         string="Kind",
         compute="_compute_sms_kind",
         store=True,

@@ -17,7 +17,7 @@ class MailingMailing(models.Model):
     _inherit = "mailing.mailing"
 
     sms_kind = fields.Selection(
-        [(pricing.SERVICE, "Service"), (pricing.ADVERTISING, "Advertising")],
+        pricing.MESSAGE_KIND_SELECTION,
         string="SMS Kind",
         default=pricing.ADVERTISING,
         help="Advertising: a promotion, priced as advertising and sent only to customers who "
