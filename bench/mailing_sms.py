@@ -41,6 +41,10 @@ VARIANTS = {
     "stock": "mass_mailing_sms",
     "suite": "sms_notify_campaign",
 }
+#: the suite again, every SMS charged to a prepaid balance (``--charged``)
+CHARGED = {"charged": "sms_notify_campaign"}
+#: price per SMS part of the shared-name tariff the charged variant sends under
+CHARGED_PRICE = 9.8
 
 
 # --------------------------------------------------------------------------------------
@@ -116,6 +120,12 @@ def measure(variant, dbname, size, url, odoo_args):
         if variant == "stock":
             env["ir.config_parameter"].set_param("sms.endpoint", url)
         else:
+            if variant == "charged":
+                account = env["sms.notify.account"]._get_for_company(env.company)
+                account.tariff_id = env.ref("sms_notify.sms_notify_tariff_shared")
+                env["sms.notify.ledger"].create(
+                    {"account_id": account.id, "kind": "topup", "amount": 100 * size, "name": tag}
+                )
             env["sms.notify.gateway"].create(
                 {
                     "name": "Bench SMSC",
@@ -166,6 +176,20 @@ def measure(variant, dbname, size, url, odoo_args):
         env = api.Environment(cr, SUPERUSER_ID, {})
         kept = env["sms.sms"].search_count([("to_delete", "=", False)])
         states = dict(env["sms.sms"]._read_group([], ["state"], ["__count"]))
+        charges = {}
+        if variant == "charged":
+            [[parts, priced]] = env["sms.sms"]._read_group(
+                [("state", "not in", ("error", "canceled"))], [], ["segments:sum", "price:sum"]
+            )
+            debited = -sum(
+                env["sms.notify.ledger"].search([("kind", "=", "debit")]).mapped("amount")
+            )
+            # what the ledger took equals the parts sent at the tariff's price, to the kopeck
+            charges = {
+                "charged": round(debited, 2),
+                "expected": round(parts * CHARGED_PRICE, 2),
+                "priced_in_history": round(priced, 2),
+            }
     return {
         "variant": variant,
         "size": size,
@@ -178,6 +202,7 @@ def measure(variant, dbname, size, url, odoo_args):
         "queue_cpu_s": emptied["cpu_s"],
         "kept_in_history": kept,
         "states": states,
+        **charges,
     }
 
 
@@ -251,7 +276,7 @@ def settle(pg, timeout=120):
         conn.close()
 
 
-def run(sizes, keep, rounds):
+def run(sizes, keep, rounds, charged=False):
     odoo = devenv.find_odoo(target="bench")
     pg = devenv.ensure_postgres()
     base_args = [f"--addons-path={odoo.addons_path}", *pg.odoo_args(), "--log-level=warn"]
@@ -261,12 +286,12 @@ def run(sizes, keep, rounds):
     rows = []
     for size in sizes:
         for round_ in range(1, rounds + 1):
-            for variant, module in VARIANTS.items():
+            for variant, module in {**VARIANTS, **(CHARGED if charged else {})}.items():
                 row = _measure_once(odoo, pg, base_args, measure_env, variant, module, size, keep)
                 row["round"] = round_
                 print(json.dumps(row, ensure_ascii=False), flush=True)
                 rows.append(row)
-    _print_summary(sizes, rows)
+    _print_summary(sizes, rows, charged)
 
 
 def _measure_once(odoo, pg, base_args, measure_env, variant, module, size, keep):
@@ -316,15 +341,15 @@ def _measure_once(odoo, pg, base_args, measure_env, variant, module, size, keep)
     return row
 
 
-def _print_summary(sizes, rows):
+def _print_summary(sizes, rows, charged=False):
     print()
     print(
-        f"{'size':>7} {'round':>5} {'variant':<6} {'compose s':>10} {'send s':>8} {'SMS/s':>8} "
+        f"{'size':>7} {'round':>5} {'variant':<7} {'compose s':>10} {'send s':>8} {'SMS/s':>8} "
         f"{'peak RSS MB':>12} {'kept':>7} {'at gateway':>10}"
     )
     for row in rows:
         print(
-            f"{row['size']:>7} {row['round']:>5} {row['variant']:<6} {row['compose_s']:>10} "
+            f"{row['size']:>7} {row['round']:>5} {row['variant']:<7} {row['compose_s']:>10} "
             f"{row['send_s']:>8} {row['sms_per_s']:>8} {row['peak_rss_mb']:>12} "
             f"{row['kept_in_history']:>7} {row['received_by_gateway']:>10}"
         )
@@ -350,6 +375,17 @@ def _print_summary(sizes, rows):
             f"(medians of {len(ratios)} rounds; per round "
             f"{', '.join(f'{ratio:.2f}x' for ratio in ratios)})"
         )
+        if charged:
+            billed = [row for row in measured if row["variant"] == "charged"]
+            median = statistics.median(row["sms_per_s"] for row in billed)
+            exact = all(
+                row["charged"] == row["expected"] == row["priced_in_history"] for row in billed
+            )
+            print(
+                f"{size}: charged/suite throughput {median / throughput['suite']:.2f}x; "
+                f"balance debited {billed[-1]['charged']} for {billed[-1]['expected']} expected "
+                f"({'exact' if exact else 'MISMATCH'})"
+            )
 
 
 def main():
@@ -363,6 +399,11 @@ def main():
         help="measure each size this many times (stock, then suite, each round); the summary "
         "compares the medians: at 10,000 the figures move by a fifth from run to run",
     )
+    parser.add_argument(
+        "--charged",
+        action="store_true",
+        help="also measure the suite with every SMS charged to a prepaid balance",
+    )
     parser.add_argument("--measure", nargs=5, help=argparse.SUPPRESS)
     parser.add_argument("--queue-worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -373,7 +414,7 @@ def main():
         variant, dbname, size, url, odoo_args = args.measure
         print(json.dumps(measure(variant, dbname, int(size), url, json.loads(odoo_args))))
         return
-    run(args.sizes, args.keep, args.rounds)
+    run(args.sizes, args.keep, args.rounds, args.charged)
 
 
 if __name__ == "__main__":

@@ -55,7 +55,8 @@ class SmsNotifyAccount(models.Model):
     sender = fields.Char(
         string="Messages Go Out As",
         compute="_compute_sender",
-        help="The tariff's shared name, or the company's own sender name once it is active.",
+        help="The tariff's shared name, or the company's own sender name once it is active; "
+        "without either, the sender name of the gateway.",
     )
 
     _sql_constraints = [
@@ -85,8 +86,12 @@ class SmsNotifyAccount(models.Model):
 
     @api.depends("tariff_id")
     def _compute_sender(self):
+        gateways = self.env["sms.notify.gateway"].sudo()
         for account in self:
-            account.sender = account._sms_notify_sender()
+            account.sender = (
+                account._sms_notify_sender()
+                or gateways._get_candidates(account.company_id)[:1].sender
+            )
 
     @api.model
     def _get_for_company(self, company, create=True):
@@ -224,9 +229,9 @@ class SmsNotifyAccount(models.Model):
                     "message_count": count,
                     "segment_count": parts,
                     "name": self.env._(
-                        "%(count)s %(kind)s SMS, %(parts)s parts",
+                        "%(kind)s SMS sent: %(count)s, SMS parts: %(parts)s",
                         count=count,
-                        kind=kind_labels.get(kind, kind).lower(),
+                        kind=kind_labels.get(kind, kind),
                         parts=parts,
                     ),
                 }

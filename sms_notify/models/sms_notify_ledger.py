@@ -31,6 +31,7 @@ class SmsNotifyLedger(models.Model):
             ("fee", "Monthly fee"),
             ("adjustment", "Adjustment"),
         ],
+        string="Type",
         required=True,
         default="adjustment",
         help="Top-up: a paid top-up request. Messages sent: the price of the messages handed "

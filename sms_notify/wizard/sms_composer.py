@@ -88,10 +88,10 @@ class SmsComposer(models.TransientModel):
             and self.res_model
             and (records := self._get_records())
         ):
-            bodies = self._prepare_body_values(records)
             if self.comment_single_recipient:
                 segment_counts = [gsm.analyze(self.body or "").segments]
             else:
+                bodies = self._prepare_body_values(records)
                 valid = records._sms_get_recipients_info(force_field=self.number_field_name)
                 segment_counts = [
                     gsm.analyze(bodies[record.id] or "").segments
