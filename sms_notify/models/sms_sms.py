@@ -10,7 +10,7 @@ import psycopg2.errors
 from odoo import api, fields, models
 from odoo.tools.sql import create_index
 
-from ..tools import gsm, numbers, pricing, sandbox
+from ..tools import consent, gsm, numbers, pricing, sandbox
 from ..tools.gateway import GatewayError, OutgoingSms
 from ..tools.iap import IAP_ACCEPTED_STATES
 
@@ -409,6 +409,7 @@ class SmsSms(models.Model):
         now = fields.Datetime.now()
         sendable = self._sms_notify_cancel_expired()._sms_notify_refuse_too_long()
         e164_numbers = sendable._sms_notify_normalize_numbers()
+        e164_numbers = self._sms_notify_refuse_without_consent(e164_numbers)
         gateways = self.env["sms.notify.gateway"].sudo()._get_candidates(self.env.company)
         routes = defaultdict(list)
         for sms_id, number in e164_numbers.items():
@@ -514,20 +515,81 @@ class SmsSms(models.Model):
         expired = self._sms_notify_where(
             "valid_until", lambda valid_until: valid_until and valid_until <= now
         )
-        if expired:
-            expired.sudo().write(
-                {
-                    "state": "canceled",
-                    "failure_type": "sms_expired",
-                    "gateway_error": self.env._("Not sent: its validity ended before sending."),
-                    "status_datetime": now,
-                }
-            )
-            expired.sms_tracker_id._action_update_from_sms_state(
-                "canceled", failure_type="sms_expired"
-            )
-            expired.mail_message_id._notify_message_notification_update()
+        expired._sms_notify_cancel(
+            "sms_expired", self.env._("Not sent: its validity ended before sending.")
+        )
         return self - expired
+
+    def _sms_notify_cancel(self, failure_type, reason):
+        """Not to be sent at all: cancelled with the reason, in the history and the chatter."""
+        if not self:
+            return
+        self.sudo().write(
+            {
+                "state": "canceled",
+                "failure_type": failure_type,
+                "gateway_error": reason,
+                "status_datetime": fields.Datetime.now(),
+            }
+        )
+        self.sms_tracker_id._action_update_from_sms_state(
+            "canceled", failure_type=failure_type, failure_reason=reason
+        )
+        self.mail_message_id._notify_message_notification_update()
+
+    def _sms_notify_refuse_without_consent(self, e164_numbers):
+        """Cancel the messages their recipient did not agree to receive (see
+        ``tools/consent.py``); return ``e164_numbers`` without them."""
+        if not e164_numbers:
+            return e164_numbers
+        messages = self.browse(list(e164_numbers)).sudo()
+        blacklisted = set(
+            self.env["phone.blacklist"]
+            .sudo()
+            .search([("number", "in", list(set(e164_numbers.values())))])
+            .mapped("number")
+        )
+        refused = defaultdict(list)
+        for sms, kind in zip(messages, messages.mapped("sms_kind"), strict=True):
+            partner = sms.partner_id
+            reason = consent.refusal(
+                kind or pricing.SERVICE,
+                blacklisted=e164_numbers[sms.id] in blacklisted,
+                customer=bool(partner),
+                opted_out=partner.sms_notify_opt_out,
+                advertising_consent=partner.sms_notify_ad_consent,
+            )
+            if reason:
+                refused[reason].append(sms.id)
+        for reason, sms_ids in refused.items():
+            failure_type, text = self._sms_notify_consent_refusal(reason)
+            self.browse(sms_ids)._sms_notify_cancel(failure_type, text)
+        refused_ids = {sms_id for sms_ids in refused.values() for sms_id in sms_ids}
+        return {
+            sms_id: number for sms_id, number in e164_numbers.items() if sms_id not in refused_ids
+        }
+
+    def _sms_notify_consent_refusal(self, reason):
+        """``(failure type, what the user reads)`` of a consent refusal."""
+        return {
+            consent.BLACKLISTED: (
+                "sms_blacklist",
+                self.env._("Not sent: the number is on the SMS blacklist."),
+            ),
+            consent.OPTED_OUT: (
+                "sms_optout",
+                self.env._(
+                    "Not sent: the customer asked not to receive SMS (No SMS on their contact)."
+                ),
+            ),
+            consent.NO_ADVERTISING_CONSENT: (
+                "sms_optout",
+                self.env._(
+                    "Not sent: the customer has not agreed to SMS promotions. Send it as a "
+                    "service message if it is not a promotion, or record their consent first."
+                ),
+            ),
+        }[reason]
 
     def _sms_notify_refuse_too_long(self):
         """Fail the messages over the segment limit before any gateway call; return the

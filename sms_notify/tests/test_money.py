@@ -24,6 +24,8 @@ class TestCharging(SmscGatewayCommon):
         cls.own = cls.env.ref("sms_notify.sms_notify_tariff_own")
         cls.shared.shared_sender = "PROVIDER"
         cls.own.shared_sender = "PROVIDER"
+        # promotions are sent to her too
+        cls.customer.sms_notify_ad_consent = True
 
     def _send(self, body, number="+79123456789", kind="service", registered=False):
         record = self.customer.with_context(

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import gsm, numbers, pricing
+from ..tools import consent, gsm, numbers, pricing
 
 
 class SmsComposer(models.TransientModel):
@@ -31,6 +31,53 @@ class SmsComposer(models.TransientModel):
     )
     sms_notify_cost_summary = fields.Char(string="Cost Details", compute="_compute_sms_notify_cost")
     sms_notify_cost_enough = fields.Boolean(compute="_compute_sms_notify_cost")
+
+    sms_notify_consent_warning = fields.Text(
+        string="Consent", compute="_compute_sms_notify_consent_warning"
+    )
+
+    @api.depends("sms_kind", "composition_mode", "res_ids", "res_id", "number_field_name")
+    def _compute_sms_notify_consent_warning(self):
+        for composer in self:
+            refusals = composer._sms_notify_consent_refusals()
+            composer.sms_notify_consent_warning = (
+                "\n".join(f"{name}: {text}" for name, text in refusals) or False
+            )
+
+    def _sms_notify_consent_refusals(self):
+        """``[(recipient, why it would be refused)]`` for the customers of a chatter message;
+        a mass mailing's refused recipients are cancelled one by one instead."""
+        if self.composition_mode != "comment" or not self.res_model:
+            return []
+        records = self._get_records()
+        if not records:
+            return []
+        recipients = records._sms_get_recipients_info(
+            force_field=self.number_field_name,
+            partner_fallback=not self.comment_single_recipient,
+        )
+        blacklisted = set(
+            self.env["phone.blacklist"]
+            .sudo()
+            .search([("number", "in", [info["sanitized"] for info in recipients.values()])])
+            .mapped("number")
+        )
+        sms = self.env["sms.sms"]
+        refusals = []
+        for record in records:
+            info = recipients[record.id]
+            partner = info["partner"][:1]
+            reason = consent.refusal(
+                self.sms_kind or pricing.SERVICE,
+                blacklisted=bool(info["sanitized"]) and info["sanitized"] in blacklisted,
+                customer=bool(partner),
+                opted_out=partner.sms_notify_opt_out,
+                advertising_consent=partner.sms_notify_ad_consent,
+            )
+            if reason:
+                name = partner.display_name or record.display_name
+                refusals.append((name, sms._sms_notify_consent_refusal(reason)[1]))
+        return refusals
 
     @api.depends("template_id")
     def _compute_sms_kind(self):
@@ -113,6 +160,13 @@ class SmsComposer(models.TransientModel):
 
     def _action_send_sms(self):
         self._check_segment_limit()
+        if refusals := self._sms_notify_consent_refusals():
+            raise UserError(
+                self.env._(
+                    "This message cannot be sent:\n%(refusals)s",
+                    refusals="\n".join(f"- {name}: {text}" for name, text in refusals),
+                )
+            )
         # the messages created below take their kind from the context (see sms.sms.sms_kind)
         return super(
             SmsComposer,

@@ -1,0 +1,31 @@
+# Pure Python: nothing here imports odoo, so the top-level tests/ can import it directly.
+"""Whether a customer agreed to receive a message of a kind.
+
+Two consents, as the law and operators see them: a *service* message (the order is ready, a
+reminder) may be sent unless the customer opted out of SMS; an *advertising* message needs the
+customer's explicit consent to promotions. A number on the phone blacklist receives nothing.
+A message to a bare number, with no customer behind it (a mailing list's contact), is judged
+by the blacklist alone: subscribing to the list is its consent, and unsubscribing blacklists it.
+"""
+
+from .pricing import ADVERTISING, MESSAGE_KINDS
+
+#: refusal reasons, as codes the caller words for the user
+BLACKLISTED = "blacklisted"
+OPTED_OUT = "opted_out"
+NO_ADVERTISING_CONSENT = "no_advertising_consent"
+
+
+def refusal(kind, blacklisted=False, customer=False, opted_out=False, advertising_consent=False):
+    """Why a message of ``kind`` must not be sent, or ``None`` when it may."""
+    if kind not in MESSAGE_KINDS:
+        raise ValueError(f"unknown message kind {kind!r}")
+    if blacklisted:
+        return BLACKLISTED
+    if not customer:
+        return None
+    if opted_out:
+        return OPTED_OUT
+    if kind == ADVERTISING and not advertising_consent:
+        return NO_ADVERTISING_CONSENT
+    return None
