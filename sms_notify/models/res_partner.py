@@ -38,6 +38,28 @@ class ResPartner(models.Model):
         help="How the customer gave their consent to promotions.",
     )
 
+    sms_notify_sms_count = fields.Integer(
+        string="SMS Sent", compute="_compute_sms_notify_sms_count", compute_sudo=True
+    )
+
+    def _compute_sms_notify_sms_count(self):
+        counts = dict(
+            self.env["sms.sms"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.sms_notify_sms_count = counts.get(partner, 0)
+
+    def action_view_sms_notify_history(self):
+        """Every SMS sent to the customer, with its status, parts and price."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sms_notify.sms_sms_action_history")
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"create": False}
+        action["display_name"] = self.env._("SMS to %(name)s", name=self.display_name)
+        return action
+
     @api.depends("sms_notify_ad_consent")
     def _compute_sms_notify_ad_consent_date(self):
         now = fields.Datetime.now()

@@ -67,3 +67,9 @@ class TestConsent(SmscGatewayCommon):
         self.customer.sms_notify_opt_out = False
         composer.invalidate_recordset(["sms_notify_consent_warning"])
         self.assertFalse(composer.sms_notify_consent_warning)
+
+    def test_customer_card_counts_and_lists_their_sms(self):
+        sent = self._send("service") | self._sms_of(self._post_sms(self.customer, "Second"))
+        self.assertEqual(self.customer.sms_notify_sms_count, 2)
+        action = self.customer.action_view_sms_notify_history()
+        self.assertEqual(self.env["sms.sms"].search(action["domain"]), sent)
