@@ -31,6 +31,7 @@
         "views/res_config_settings_views.xml",
         "wizard/sms_composer_views.xml",
         "wizard/sms_resend_views.xml",
+        "wizard/sms_notify_wizard_views.xml",
         "views/sms_notify_menus.xml",
     ],
     "demo": [

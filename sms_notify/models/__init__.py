@@ -13,3 +13,4 @@ from . import sms_notify_sender_registration
 from . import sms_notify_topup
 from . import res_partner
 from . import mail_notification
+from . import mail_thread

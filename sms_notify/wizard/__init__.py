@@ -1,2 +1,3 @@
 from . import sms_composer
 from . import sms_resend
+from . import sms_notify_wizard

@@ -1,0 +1,83 @@
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from .common import SmscGatewayCommon
+
+
+@tagged("post_install", "-at_install")
+class TestNotifyWizard(SmscGatewayCommon):
+    """*Notify* sends the customer an SMS, an e-mail or both from templates rendered on the
+    record, through Odoo's own SMS composer and chatter."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.email = "anna@example.com"
+        partner_model = cls.env.ref("base.model_res_partner")
+        cls.sms_template = cls.env["sms.template"].create(
+            {
+                "name": "Glasses ready",
+                "model_id": partner_model.id,
+                "body": "{{ object.name }}, your glasses are ready.",
+            }
+        )
+        cls.mail_template = cls.env["mail.template"].create(
+            {
+                "name": "Glasses ready",
+                "model_id": partner_model.id,
+                "subject": "Your glasses are ready, {{ object.name }}",
+                "body_html": "<p>Come and collect them.</p>",
+            }
+        )
+
+    def _wizard(self, **values):
+        action = self.customer.action_sms_notify()
+        form = Form(self.env["sms.notify.wizard"].with_context(**action["context"]))
+        for name, value in values.items():
+            setattr(form, name, value)
+        return form.save()
+
+    def test_sms_is_rendered_on_the_record_and_lands_in_the_chatter(self):
+        wizard = self._wizard(sms_template_id=self.sms_template)
+        self.assertEqual(wizard.partner_id, self.customer)
+        self.assertEqual(wizard.sms_body, "Anna Petrova, your glasses are ready.")
+        wizard.action_send()
+        self.env["sms.sms"]._process_queue()
+        [request] = self.fake.requests_to("/sys/send.php")
+        self.assertEqual(request.params["mes"], "Anna Petrova, your glasses are ready.")
+        message = self.customer.message_ids[:1]
+        self.assertEqual(message.message_type, "sms")
+        self.assertIn("your glasses are ready", message.body)
+
+    def test_both_channels_send_the_sms_and_the_email(self):
+        wizard = self._wizard(
+            channel="both", sms_template_id=self.sms_template, mail_template_id=self.mail_template
+        )
+        self.assertEqual(wizard.email_subject, "Your glasses are ready, Anna Petrova")
+        wizard.sms_body = "Edited: ready tomorrow."
+        wizard.action_send()
+        self.env["sms.sms"]._process_queue()
+        self.assertEqual(
+            self.fake.requests_to("/sys/send.php")[0].params["mes"], "Edited: ready tomorrow."
+        )
+        email = self.customer.message_ids.filtered(lambda msg: msg.message_type == "comment")[:1]
+        self.assertEqual(email.subject, "Your glasses are ready, Anna Petrova")
+        self.assertIn(self.customer, email.partner_ids)
+
+    def test_cost_and_consent_are_shown_before_sending(self):
+        self._bill(self.env.ref("sms_notify.sms_notify_tariff_shared"), topup=100)
+        wizard = self._wizard(sms_template_id=self.sms_template)
+        self.assertTrue(wizard.sms_notify_billed)
+        self.assertIn("9.80", wizard.sms_notify_cost_summary)
+        self.customer.sms_notify_opt_out = True
+        wizard.invalidate_recordset(["sms_notify_consent_warning"])
+        self.assertIn("asked not to receive SMS", wizard.sms_notify_consent_warning)
+        with self.assertRaisesRegex(UserError, "asked not to receive SMS"):
+            wizard.action_send()
+        self.assertFalse(self.fake.requests_to("/sys/send.php"))
+
+    def test_email_without_address_says_what_to_do(self):
+        self.customer.email = False
+        wizard = self._wizard(channel="email", mail_template_id=self.mail_template)
+        with self.assertRaisesRegex(UserError, "no e-mail address"):
+            wizard.action_send()

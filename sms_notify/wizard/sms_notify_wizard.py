@@ -1,0 +1,165 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import pricing
+
+
+class SmsNotifyWizard(models.TransientModel):
+    """*Notify*: tell the customer of a record by SMS, e-mail or both, from a template whose
+    text is shown as it will be sent, with its counter, cost and consent.
+
+    The SMS goes through Odoo's SMS composer (its checks, the kind and the chatter) and the
+    e-mail through the record's chatter, so both land in the record's history."""
+
+    _name = "sms.notify.wizard"
+    _description = "Notify the Customer"
+
+    res_model = fields.Char(required=True, readonly=True)
+    res_id = fields.Integer(required=True, readonly=True)
+    record_name = fields.Char(compute="_compute_record_name", string="Document")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", compute="_compute_partner_id", store=True, readonly=False
+    )
+    channel = fields.Selection(
+        [("sms", "SMS"), ("email", "E-mail"), ("both", "SMS and e-mail")],
+        required=True,
+        default="sms",
+    )
+    sms_template_id = fields.Many2one(
+        "sms.template", string="SMS Template", domain="[('model', '=', res_model)]"
+    )
+    sms_body = fields.Text(
+        string="SMS Text",
+        compute="_compute_sms_body",
+        store=True,
+        readonly=False,
+        help="The text as the customer will read it; edit it freely before sending.",
+    )
+    sms_kind = fields.Selection(
+        pricing.MESSAGE_KIND_SELECTION,
+        string="Kind",
+        compute="_compute_sms_body",
+        store=True,
+        readonly=False,
+        required=True,
+    )
+    sms_number = fields.Char(related="partner_id.mobile", string="Mobile")
+    sms_phone = fields.Char(related="partner_id.phone", string="Phone")
+    sms_notify_billed = fields.Boolean(compute="_compute_sms_checks")
+    sms_notify_cost_summary = fields.Char(string="Cost", compute="_compute_sms_checks")
+    sms_notify_cost_enough = fields.Boolean(compute="_compute_sms_checks")
+    sms_notify_consent_warning = fields.Text(string="Consent", compute="_compute_sms_checks")
+    mail_template_id = fields.Many2one(
+        "mail.template", string="E-mail Template", domain="[('model', '=', res_model)]"
+    )
+    email_to = fields.Char(related="partner_id.email", string="E-mail")
+    email_subject = fields.Char(
+        string="Subject", compute="_compute_email", store=True, readonly=False
+    )
+    email_body = fields.Html(
+        string="E-mail Text", compute="_compute_email", store=True, readonly=False
+    )
+
+    @api.depends("res_model", "res_id")
+    def _compute_record_name(self):
+        for wizard in self:
+            wizard.record_name = wizard._get_record().display_name
+
+    @api.depends("res_model", "res_id")
+    def _compute_partner_id(self):
+        for wizard in self:
+            record = wizard._get_record()
+            if record._name == "res.partner":
+                wizard.partner_id = record
+            else:
+                wizard.partner_id = record._mail_get_partners().get(record.id, record.browse())[:1]
+
+    @api.depends("sms_template_id")
+    def _compute_sms_body(self):
+        for wizard in self:
+            template = wizard.sms_template_id
+            wizard.sms_kind = template.sms_kind or wizard.sms_kind or pricing.SERVICE
+            if template:
+                wizard.sms_body = template._render_field(
+                    "body", [wizard.res_id], compute_lang=True
+                )[wizard.res_id]
+
+    @api.depends("mail_template_id")
+    def _compute_email(self):
+        for wizard in self:
+            template = wizard.mail_template_id
+            if template:
+                rendered = template._generate_template([wizard.res_id], ["subject", "body_html"])[
+                    wizard.res_id
+                ]
+                wizard.email_subject = rendered.get("subject")
+                wizard.email_body = rendered.get("body_html")
+
+    @api.depends("sms_body", "sms_kind", "sms_template_id", "partner_id", "channel")
+    def _compute_sms_checks(self):
+        for wizard in self:
+            composer = wizard._sms_composer(new=True) if wizard._sends_sms() else None
+            wizard.sms_notify_billed = bool(composer) and composer.sms_notify_billed
+            wizard.sms_notify_cost_summary = composer and composer.sms_notify_cost_summary
+            wizard.sms_notify_cost_enough = not composer or composer.sms_notify_cost_enough
+            wizard.sms_notify_consent_warning = composer and composer.sms_notify_consent_warning
+
+    def _get_record(self):
+        self.ensure_one()
+        if not self.res_model or self.res_model not in self.env:
+            return self.env["res.partner"]
+        return self.env[self.res_model].browse(self.res_id).exists()
+
+    def _sends_sms(self):
+        return self.channel in ("sms", "both")
+
+    def _sends_email(self):
+        return self.channel in ("email", "both")
+
+    def _sms_composer(self, new=False):
+        """Odoo's SMS composer on the record, with this text and kind: its counter, cost,
+        consent and sending are the ones every other SMS of Odoo goes through."""
+        values = {
+            "composition_mode": "comment",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "body": self.sms_body or "",
+            "template_id": self.sms_template_id.id,
+            "sms_kind": self.sms_kind,
+        }
+        composer = self.env["sms.composer"].with_context(
+            default_res_model=self.res_model, default_res_id=self.res_id
+        )
+        return composer.new(values) if new else composer.create(values)
+
+    def action_send(self):
+        self.ensure_one()
+        record = self._get_record()
+        if not record:
+            raise UserError(self.env._("The document to notify about no longer exists."))
+        if self._sends_sms() and not (self.sms_body or "").strip():
+            raise UserError(self.env._("Write the SMS text, or pick an SMS template."))
+        if self._sends_email():
+            if not self.email_to:
+                raise UserError(
+                    self.env._(
+                        "%(customer)s has no e-mail address: add one on their contact, or send "
+                        "an SMS only.",
+                        customer=self.partner_id.display_name or self.record_name,
+                    )
+                )
+            if not (self.email_subject or "").strip():
+                raise UserError(self.env._("Write the e-mail subject, or pick an e-mail template."))
+        if self._sends_sms():
+            # refuses, with the reason, a text over the limit or a customer without consent
+            self._sms_composer().action_send_sms()
+        if self._sends_email():
+            record.message_post(
+                subject=self.email_subject,
+                body=self.email_body,
+                partner_ids=self.partner_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+        return {"type": "ir.actions.act_window_close"}
