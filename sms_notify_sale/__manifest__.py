@@ -12,6 +12,8 @@
     "external_dependencies": {"python": []},
     "data": [
         "security/ir.model.access.csv",
+        "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/sale_order_demo.xml",

@@ -38,7 +38,8 @@ class SmsNotifyWizard(models.TransientModel):
     sms_kind = fields.Selection(
         pricing.MESSAGE_KIND_SELECTION,
         string="Kind",
-        compute="_compute_sms_body",
+        compute="_compute_sms_kind",
+        precompute=True,
         store=True,
         readonly=False,
         required=True,
@@ -75,10 +76,14 @@ class SmsNotifyWizard(models.TransientModel):
                 wizard.partner_id = record._mail_get_partners().get(record.id, record.browse())[:1]
 
     @api.depends("sms_template_id")
+    def _compute_sms_kind(self):
+        for wizard in self:
+            wizard.sms_kind = wizard.sms_template_id.sms_kind or wizard.sms_kind or pricing.SERVICE
+
+    @api.depends("sms_template_id")
     def _compute_sms_body(self):
         for wizard in self:
             template = wizard.sms_template_id
-            wizard.sms_kind = template.sms_kind or wizard.sms_kind or pricing.SERVICE
             if template:
                 wizard.sms_body = template._render_field(
                     "body", [wizard.res_id], compute_lang=True

@@ -1,0 +1,51 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    sms_notify_ready = fields.Boolean(
+        string="Ready to Notify",
+        compute="_compute_sms_notify_ready",
+        help="The order is ready as the company defines it (Settings › SMS Notify): the "
+        "customer can be notified.",
+    )
+
+    @api.depends("state", "invoice_status", "order_line.qty_delivered", "company_id")
+    @api.depends_context("company")
+    def _compute_sms_notify_ready(self):
+        for order in self:
+            order.sms_notify_ready = order._sms_notify_is_ready()
+
+    def _sms_notify_is_ready(self):
+        self.ensure_one()
+        if self.state != "sale":
+            return False
+        ready_when = self.company_id.sms_notify_sale_ready
+        if ready_when == "confirmed":
+            return True
+        if ready_when == "invoiced":
+            return self.invoice_status == "invoiced"
+        lines = self.order_line.filtered(
+            lambda line: not line.display_type and line.product_uom_qty
+        )
+        return bool(lines) and all(line.qty_delivered >= line.product_uom_qty for line in lines)
+
+    def action_sms_notify(self):
+        """Refused, through RPC as well, until the order is ready: the customer is told
+        "your order is ready" only once it is."""
+        self.ensure_one()
+        if not self._sms_notify_is_ready():
+            ready_when = dict(
+                self.company_id._fields["sms_notify_sale_ready"]._description_selection(self.env)
+            )[self.company_id.sms_notify_sale_ready]
+            raise UserError(
+                self.env._(
+                    "%(order)s is not ready yet. Customers are notified once an order is ready: "
+                    "%(rule)s (Settings › SMS Notify).",
+                    order=self.name,
+                    rule=ready_when.lower(),
+                )
+            )
+        return super().action_sms_notify()
