@@ -8,7 +8,7 @@
     "maintainers": ["sms-notify"],
     "license": "LGPL-3",
     "development_status": "Alpha",
-    "depends": ["sms", "phone_validation", "base_automation", "mail"],
+    "depends": ["sms", "phone_validation", "base_automation", "mail", "sales_team"],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/sms_notify_security.xml",

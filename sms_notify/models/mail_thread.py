@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.exceptions import AccessError
 
 
 class MailThread(models.AbstractModel):
@@ -7,6 +8,7 @@ class MailThread(models.AbstractModel):
     def action_sms_notify(self):
         """Open *Notify* on this record; bridges call it from their own buttons."""
         self.ensure_one()
+        self._sms_notify_check_may_notify()
         return {
             "type": "ir.actions.act_window",
             "res_model": "sms.notify.wizard",
@@ -15,3 +17,51 @@ class MailThread(models.AbstractModel):
             "name": self.env._("Notify %(name)s", name=self.display_name),
             "context": {"default_res_model": self._name, "default_res_id": self.id},
         }
+
+    def _sms_notify_team(self):
+        """The department (sales team) the record belongs to, if it has one."""
+        field = self._fields.get("team_id")
+        if field is not None and field.comodel_name == "crm.team":
+            return self.team_id
+        return self.env["crm.team"]
+
+    def _sms_notify_may_notify(self):
+        """Whether the current user may notify the customer of every record of ``self``:
+        from the customer card with *send from the customer card*, from documents with *send
+        order-ready notifications*, and for a department (sales team) they are not a member
+        of only with *notify for other departments*."""
+        return not self._sms_notify_refusal()
+
+    def _sms_notify_check_may_notify(self):
+        refusal = self._sms_notify_refusal()
+        if refusal:
+            raise AccessError(refusal)
+
+    def _sms_notify_refusal(self):
+        if self.env.su:
+            return False
+        user = self.env.user
+        if self._name == "res.partner":
+            if not user.has_group("sms_notify.group_sms_notify_send_card"):
+                return self.env._(
+                    "You may not send messages from the customer card: ask an administrator "
+                    "for the right (Settings › SMS Notify › Salespeople)."
+                )
+            return False
+        if not user.has_group("sms_notify.group_sms_notify_send_ready"):
+            return self.env._(
+                "You may not notify customers about their orders: ask an administrator for the "
+                "right (Settings › SMS Notify › Salespeople)."
+            )
+        if user.has_group("sms_notify.group_sms_notify_other_departments"):
+            return False
+        for record in self:
+            team = record._sms_notify_team()
+            if team and user not in team.member_ids | team.user_id:
+                return self.env._(
+                    "%(record)s belongs to the %(team)s department, which you are not a member "
+                    "of: only users who may notify for other departments can notify its customer.",
+                    record=record.display_name,
+                    team=team.name,
+                )
+        return False

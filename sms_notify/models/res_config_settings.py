@@ -25,3 +25,24 @@ class ResConfigSettings(models.TransientModel):
         help="A text needing more SMS than this is refused when composed and never reaches a "
         "gateway. 0 removes the limit.",
     )
+
+    group_sms_notify_send_card = fields.Boolean(
+        string="Send messages from the customer card",
+        implied_group="sms_notify.group_sms_notify_send_card",
+        group="sales_team.group_sale_salesman",
+        help="Every salesperson may send a customer a message of their choice from the card.",
+    )
+    group_sms_notify_send_ready = fields.Boolean(
+        string="Send order-ready notifications",
+        implied_group="sms_notify.group_sms_notify_send_ready",
+        group="sales_team.group_sale_salesman",
+        help="Every salesperson may notify customers from their orders, repairs and "
+        "appointments, for their own department.",
+    )
+    group_sms_notify_other_departments = fields.Boolean(
+        string="Notify for other departments",
+        implied_group="sms_notify.group_sms_notify_other_departments",
+        group="sales_team.group_sale_salesman",
+        help="Every salesperson may also notify about documents of other departments (sales "
+        "teams).",
+    )

@@ -142,6 +142,8 @@ class SmsNotifyWizard(models.TransientModel):
         record = self._get_record()
         if not record:
             raise UserError(self.env._("The document to notify about no longer exists."))
+        # the dialog can be created through RPC without its button: the rights are checked here
+        record._sms_notify_check_may_notify()
         if self._sends_sms() and not (self.sms_body or "").strip():
             raise UserError(self.env._("Write the SMS text, or pick an SMS template."))
         if self._sends_email():

@@ -12,6 +12,17 @@ class SaleOrder(models.Model):
         "customer can be notified.",
     )
 
+    sms_notify_allowed = fields.Boolean(
+        compute="_compute_sms_notify_allowed",
+        help="The current user may notify for this order's department.",
+    )
+
+    @api.depends("team_id")
+    @api.depends_context("uid")
+    def _compute_sms_notify_allowed(self):
+        for order in self:
+            order.sms_notify_allowed = order._sms_notify_may_notify()
+
     @api.depends("state", "invoice_status", "order_line.qty_delivered", "company_id")
     @api.depends_context("company")
     def _compute_sms_notify_ready(self):

@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from odoo.addons.sms_notify.tests.common import SmscGatewayCommon
@@ -53,3 +53,90 @@ class TestNotifySaleOrder(SmscGatewayCommon):
         self.order.company_id.sms_notify_sale_ready = "invoiced"
         self.order.invalidate_recordset(["sms_notify_ready"])
         self.assertFalse(self.order.sms_notify_ready)
+
+
+@tagged("post_install", "-at_install")
+class TestNotifyDepartments(SmscGatewayCommon):
+    """A salesperson notifies for their own department (sales team) only, unless they may
+    notify for other departments: the button is hidden and the server refuses, RPC included."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesperson = cls.env["res.users"].create(
+            {
+                "name": "Timofey Kadyn",
+                "login": "kadyn",
+                "groups_id": [
+                    (4, cls.env.ref("sales_team.group_sale_salesman").id),
+                    (4, cls.env.ref("sms_notify.group_sms_notify_send_ready").id),
+                ],
+            }
+        )
+        cls.own_team = cls.env["crm.team"].create(
+            {"name": "New Shop", "member_ids": [(4, cls.salesperson.id)]}
+        )
+        cls.other_team = cls.env["crm.team"].create({"name": "Old Shop"})
+        product = cls.env["product.product"].create({"name": "Lens CR-39", "type": "consu"})
+        cls.order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "user_id": cls.salesperson.id,
+                "team_id": cls.other_team.id,
+                "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+            }
+        )
+        cls.order.company_id.sms_notify_sale_ready = "confirmed"
+        cls.order.action_confirm()
+
+    def _as_salesperson(self):
+        return self.order.with_user(self.salesperson)
+
+    def test_other_department_is_hidden_and_refused(self):
+        order = self._as_salesperson()
+        self.assertTrue(order.sms_notify_ready)
+        self.assertFalse(order.sms_notify_allowed, "the button is hidden")
+        with self.assertRaisesRegex(AccessError, "Old Shop"):
+            order.action_sms_notify()
+        # the dialog created by hand, as through RPC, refuses to send
+        wizard = (
+            self.env["sms.notify.wizard"]
+            .with_user(self.salesperson)
+            .create({"res_model": "sale.order", "res_id": order.id, "sms_body": "Ready"})
+        )
+        with self.assertRaisesRegex(AccessError, "Old Shop"):
+            wizard.action_send()
+        self.assertFalse(self.env["sms.sms"].search([("body", "=", "Ready")]))
+
+    def test_own_department_is_allowed(self):
+        self.order.team_id = self.own_team
+        order = self._as_salesperson()
+        self.assertTrue(order.sms_notify_allowed)
+        self.assertEqual(order.action_sms_notify()["res_model"], "sms.notify.wizard")
+
+    def test_other_departments_right_lifts_the_limit(self):
+        self.salesperson.groups_id = [
+            (4, self.env.ref("sms_notify.group_sms_notify_other_departments").id)
+        ]
+        self.assertTrue(self._as_salesperson().sms_notify_allowed)
+
+    def test_without_the_right_nothing_is_offered(self):
+        self.order.team_id = self.own_team
+        self.salesperson.groups_id = [
+            (3, self.env.ref("sms_notify.group_sms_notify_send_ready").id)
+        ]
+        with self.assertRaisesRegex(AccessError, "ask an administrator"):
+            self._as_salesperson().action_sms_notify()
+
+    def test_settings_toggle_gives_every_salesperson_the_right(self):
+        plain = self.env["res.users"].create(
+            {
+                "name": "Plain seller",
+                "login": "plain_seller",
+                "groups_id": [(4, self.env.ref("sales_team.group_sale_salesman").id)],
+            }
+        )
+        self.assertFalse(plain.has_group("sms_notify.group_sms_notify_send_card"))
+        self.env["res.config.settings"].create({"group_sms_notify_send_card": True}).execute()
+        plain.invalidate_recordset()
+        self.assertTrue(plain.has_group("sms_notify.group_sms_notify_send_card"))
