@@ -28,6 +28,7 @@
         "views/sms_notify_sender_name_views.xml",
         "views/sms_notify_operator_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
         "wizard/sms_composer_views.xml",
         "wizard/sms_resend_views.xml",
         "views/sms_notify_menus.xml",

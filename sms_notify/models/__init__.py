@@ -11,3 +11,4 @@ from . import sms_notify_operator
 from . import sms_notify_sender_name
 from . import sms_notify_sender_registration
 from . import sms_notify_topup
+from . import res_partner

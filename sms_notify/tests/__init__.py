@@ -11,3 +11,4 @@ from . import test_queue_crash
 from . import test_money
 from . import test_sender_name
 from . import test_topup
+from . import test_partner_names
