@@ -13,3 +13,4 @@ from . import test_sender_name
 from . import test_topup
 from . import test_consent
 from . import test_notify_wizard
+from . import test_partner_names
