@@ -3,7 +3,7 @@ name was written."""
 
 import pytest
 
-from sms_notify.tools.names import is_patronymic, parts_fit_name, split_full_name
+from sms_notify.tools.names import is_patronymic, parts_fit_name, salutation, split_full_name
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,15 @@ def test_parts_do_not_fit_a_changed_name_or_none():
     assert not parts_fit_name(("Anna", "", "Petrova"), "Anna Ivanova")
     assert not parts_fit_name(("Anna", "", "Petrova"), False)
     assert not parts_fit_name(("", "", ""), "Anna Petrova")
+
+
+def test_salutation_follows_gender_and_language():
+    assert salutation("female", "ru_RU") == "Уважаемая"
+    assert salutation("male", "ru_RU") == "Уважаемый"
+    assert salutation("male", "pl_PL") == "Szanowny Panie"
+    assert salutation("female", "pl_PL") == "Szanowna Pani"
+    assert salutation("female", "en_US") == "Dear Ms"
+    # unknown gender: a form that fits everyone; unknown language: English
+    assert salutation(False, "pl_PL") == "Szanowni Państwo"
+    assert salutation("male", "de_DE") == "Dear Mr"
+    assert salutation(None, False) == "Dear"

@@ -1,6 +1,8 @@
 from odoo import models
 from odoo.exceptions import AccessError
 
+from ..tools.tokens import Token
+
 
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
@@ -65,3 +67,72 @@ class MailThread(models.AbstractModel):
                     team=team.name,
                 )
         return False
+
+    # ------------------------------------------------------------------
+    # Tokens: what template texts may say about the record's customer and shop
+    # ------------------------------------------------------------------
+
+    def _sms_notify_tokens(self):
+        """The tokens texts of this model may use, as ``Token`` objects; bridges add their
+        documents' own (order number, appointment time...)."""
+        customer = self._sms_notify_customer_path()
+        # Odoo renders these placeholders by following the fields from ``object``: a contact's
+        # shop is a field of its own (its company only says who may see it)
+        if self._name == "res.partner":
+            shop_name, shop_phone = "object.sms_notify_shop_name", "object.sms_notify_shop_phone"
+        elif "company_id" in self._fields:
+            shop_name, shop_phone = "object.company_id.name", "object.company_id.phone"
+        else:
+            shop_name = shop_phone = None
+        _ = self.env._
+        tokens = []
+        if shop_name:
+            tokens = [
+                Token("ShopName", shop_name, _("Shop name"), ("Магазин", "Салон", "Sklep")),
+                Token("ShopPhone", shop_phone, _("Shop phone"), ("Tel", "Телефон", "Telefon")),
+            ]
+        if customer:
+            tokens = [
+                Token(
+                    "Salutation",
+                    f"{customer}.sms_notify_salutation",
+                    _("Salutation by gender (Dear Ms / Уважаемая / Szanowna Pani)"),
+                    ("Уваж", "Обращение", "Zwrot"),
+                ),
+                Token(
+                    "FirstName",
+                    f"{customer}.sms_notify_first_name",
+                    _("First name"),
+                    ("Имя", "Imię"),
+                ),
+                Token(
+                    "Patronymic",
+                    f"{customer}.sms_notify_patronymic",
+                    _("Patronymic"),
+                    ("Отчество",),
+                ),
+                Token(
+                    "LastName",
+                    f"{customer}.sms_notify_last_name",
+                    _("Last name"),
+                    ("Фамилия", "Nazwisko"),
+                ),
+                Token("CustomerName", f"{customer}.name", _("Full name"), ("Клиент", "Klient")),
+                *tokens,
+            ]
+        return tokens
+
+    def _sms_notify_customer_path(self):
+        """How a template reaches the record's customer, or ``None``."""
+        if self._name == "res.partner":
+            return "object"
+        field = self._fields.get("partner_id")
+        if field is not None and field.comodel_name == "res.partner":
+            return "object.partner_id"
+        return None
+
+    def mail_allowed_qweb_expressions(self):
+        # users who are not template editors may still use every token
+        return super().mail_allowed_qweb_expressions() + tuple(
+            token.expression for token in self._sms_notify_tokens()
+        )

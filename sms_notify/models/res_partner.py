@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..tools.names import parts_fit_name, split_full_name
+from ..tools.names import parts_fit_name, salutation, split_full_name
 
 
 class ResPartner(models.Model):
@@ -34,10 +34,31 @@ class ResPartner(models.Model):
         readonly=False,
         help="Read from the name; correct it if the name is written in another order.",
     )
+    sms_notify_salutation = fields.Char(
+        string="Salutation",
+        compute="_compute_sms_notify_salutation",
+        help="How messages address the customer, by their gender and language: Dear Ms, "
+        "Уважаемая, Szanowna Pani.",
+    )
+    sms_notify_shop_name = fields.Char(
+        compute="_compute_sms_notify_shop",
+        help="The shop a message to this contact comes from: the company sending it.",
+    )
+    sms_notify_shop_phone = fields.Char(compute="_compute_sms_notify_shop")
     sms_notify_birthday = fields.Date(
         string="Birthday",
         help="For birthday greetings and offers.",
     )
+
+    @api.depends_context("company")
+    def _compute_sms_notify_shop(self):
+        self.sms_notify_shop_name = self.env.company.name
+        self.sms_notify_shop_phone = self.env.company.phone
+
+    @api.depends("sms_notify_gender", "lang")
+    def _compute_sms_notify_salutation(self):
+        for partner in self:
+            partner.sms_notify_salutation = salutation(partner.sms_notify_gender, partner.lang)
 
     @api.depends("name", "is_company")
     def _compute_sms_notify_name_parts(self):

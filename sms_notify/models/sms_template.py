@@ -1,6 +1,10 @@
-from odoo import fields, models
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..tools import pricing
+from ..tools.tokens import LiteralBracesError, UnknownTokenError, compile_tokens, decompile
 
 
 class SmsTemplate(models.Model):
@@ -21,3 +25,77 @@ class SmsTemplate(models.Model):
         "name, service messages get the service price only from registered templates; the "
         "others are charged as advertising.",
     )
+    sms_notify_text = fields.Text(
+        string="Text with Tokens",
+        compute="_compute_sms_notify_text",
+        inverse="_inverse_sms_notify_text",
+        help="The message as you write it, with tokens between colons (:FirstName:, "
+        ":ShopPhone:) from the list beside it; each one is replaced by the customer's or the "
+        "document's value when the message is sent.",
+    )
+    sms_notify_token_help = fields.Html(
+        string="Tokens", compute="_compute_sms_notify_token_help", sanitize=False
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the body is required: compiled from the text before the row exists
+        for vals in vals_list:
+            if "sms_notify_text" in vals and not vals.get("body"):
+                model = self.env["ir.model"].sudo().browse(vals.get("model_id")).model
+                vals["body"] = self._sms_notify_compile(
+                    vals.pop("sms_notify_text"), self._sms_notify_tokens_of(model)
+                )
+        return super().create(vals_list)
+
+    @api.model
+    def _sms_notify_tokens_of(self, model):
+        if not model or model not in self.env:
+            return []
+        return self.env[model]._sms_notify_tokens()
+
+    def _sms_notify_model_tokens(self):
+        self.ensure_one()
+        return self._sms_notify_tokens_of(self.model)
+
+    @api.model
+    def _sms_notify_compile(self, text, tokens):
+        try:
+            return compile_tokens(text or "", tokens, translate=self.env._)
+        except (UnknownTokenError, LiteralBracesError) as error:
+            raise ValidationError(str(error)) from error
+
+    @api.depends("body", "model")
+    def _compute_sms_notify_text(self):
+        for template in self:
+            template.sms_notify_text = decompile(
+                template.body or "", template._sms_notify_model_tokens()
+            )
+
+    def _inverse_sms_notify_text(self):
+        for template in self:
+            tokens = template._sms_notify_model_tokens()
+            if template.sms_notify_text == decompile(template.body or "", tokens):
+                # shown back unchanged (the form sends it with the rest): placeholders written
+                # by hand in the body stay as they are
+                continue
+            template.body = self._sms_notify_compile(template.sms_notify_text, tokens)
+
+    @api.depends("model")
+    def _compute_sms_notify_token_help(self):
+        for template in self:
+            tokens = template._sms_notify_model_tokens()
+            rows = Markup("").join(
+                Markup(
+                    "<tr><td><code>:%s:</code></td><td>%s</td><td class='text-muted'>%s</td></tr>"
+                )
+                % (
+                    token.code,
+                    token.label,
+                    ", ".join(f":{alias}:" for alias in token.aliases),
+                )
+                for token in tokens
+            )
+            template.sms_notify_token_help = (
+                Markup("<table class='table table-sm'>%s</table>") % rows if tokens else False
+            )

@@ -65,3 +65,18 @@ def parts_fit_name(parts, name):
     name_words = {word.casefold() for word in (name or "").split()}
     part_words = {word.casefold() for part in parts if part for word in part.split()}
     return part_words <= name_words
+
+
+#: how messages address a customer, by the language of the contact and their gender
+SALUTATIONS = {
+    "ru": {"male": "Уважаемый", "female": "Уважаемая", None: "Здравствуйте,"},
+    "pl": {"male": "Szanowny Panie", "female": "Szanowna Pani", None: "Szanowni Państwo"},
+    "en": {"male": "Dear Mr", "female": "Dear Ms", None: "Dear"},
+}
+
+
+def salutation(gender, lang):
+    """The form of address of a customer of ``gender`` ("male", "female" or unknown) writing
+    in ``lang`` (an Odoo language code such as ``ru_RU``); English for other languages."""
+    forms = SALUTATIONS.get((lang or "en").split("_", 1)[0].casefold(), SALUTATIONS["en"])
+    return forms.get(gender, forms[None])

@@ -35,9 +35,10 @@ class TestTopupInvoice(AccountTestInvoicingCommon):
         self.account.invalidate_recordset(["balance"])
         return self.account.balance
 
-    def _pay(self, bill, **values):
+    def _pay(self, bill, user=None, **values):
         return (
             self.env["account.payment.register"]
+            .with_user(user or self.env.user)
             .with_context(active_model="account.move", active_ids=bill.ids)
             .create({"payment_date": bill.invoice_date, **values})
             ._create_payments()
@@ -94,8 +95,17 @@ class TestTopupInvoice(AccountTestInvoicingCommon):
         self.assertEqual(self._balance(), before, "a confirmed bill is not a paid one")
 
         # the accountant who pays has no right on the SMS balance
-        self.assertFalse(self.env.user.has_group("sms_notify.group_sms_notify_user"))
-        self._pay(bill)
+        accountant = self.env["res.users"].create(
+            {
+                "name": "Billing clerk",
+                "login": "sms_billing_clerk",
+                "company_id": self.env.company.id,
+                "company_ids": [(6, 0, self.env.company.ids)],
+                "groups_id": [(6, 0, [self.env.ref("account.group_account_invoice").id])],
+            }
+        )
+        self.assertFalse(accountant.has_group("sms_notify.group_sms_notify_user"))
+        self._pay(bill, user=accountant)
         self.assertIn(bill.payment_state, ("paid", "in_payment"))
         self.assertEqual(topup.state, "paid")
         self.assertEqual(self._balance(), before + 1200)

@@ -1,0 +1,79 @@
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import SmsNotifyCommon
+
+TEXT = ":Salutation: :FirstName:, your glasses are ready. :ShopName:, :ShopPhone:"
+
+
+@tagged("post_install", "-at_install")
+class TestTemplateTokens(SmsNotifyCommon):
+    """Template texts are written with tokens, compile to Odoo's own placeholders and render
+    per customer; an unknown token is refused by name."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.write({"sms_notify_gender": "female"})
+        cls.env.company.write({"name": "Optika Nova", "phone": "+7 495 123-45-67"})
+        cls.partner_model = cls.env.ref("base.model_res_partner")
+
+    def _template(self, text, user=None):
+        model = self.env["sms.template"].with_user(user) if user else self.env["sms.template"]
+        return model.create(
+            {"name": "Ready", "model_id": self.partner_model.id, "sms_notify_text": text}
+        )
+
+    def _render(self, template):
+        return template._render_field("body", self.customer.ids, compute_lang=True)[
+            self.customer.id
+        ]
+
+    def test_tokens_compile_to_placeholders_and_render_per_customer(self):
+        template = self._template(TEXT)
+        self.assertIn("{{ object.sms_notify_first_name }}", template.body)
+        self.assertEqual(
+            self._render(template),
+            "Dear Ms Anna, your glasses are ready. Optika Nova, +7 495 123-45-67",
+        )
+        self.assertEqual(template.sms_notify_text, TEXT, "shown back as typed")
+
+    def test_salutation_follows_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.customer.lang = "ru_RU"
+        template = self._template(":Уваж: :Имя:!")
+        self.assertEqual(template.sms_notify_text, ":Salutation: :FirstName:!")
+        self.assertEqual(self._render(template), "Уважаемая Anna!")
+
+    def test_unknown_token_is_refused_by_name(self):
+        with self.assertRaisesRegex(ValidationError, ":BonusBalance:"):
+            self._template(":FirstName:, you have :BonusBalance: points")
+
+    def test_times_are_not_tokens(self):
+        template = self._template("Open 10:00-20:00, :ShopPhone:")
+        self.assertEqual(self._render(template), "Open 10:00-20:00, +7 495 123-45-67")
+
+    def test_notification_manager_writes_templates_without_template_editor_rights(self):
+        manager = self.env["res.users"].create(
+            {
+                "name": "Notification manager",
+                "login": "notif_manager",
+                "groups_id": [
+                    (6, 0, [self.env.ref("sms_notify.group_sms_notify_notification_manager").id])
+                ],
+            }
+        )
+        self.assertFalse(manager.has_group("mail.group_mail_template_editor"))
+        template = self._template(TEXT, user=manager)
+        self.assertIn("object.sms_notify_salutation", template.body)
+        self.assertTrue(
+            self.env["sms.template"]._has_unsafe_expression_template_inline_template(
+                "{{ object.email }}", "res.partner"
+            ),
+            "other expressions stay for template editors",
+        )
+
+    def test_palette_lists_the_models_tokens(self):
+        template = self._template(TEXT)
+        self.assertIn(":FirstName:", template.sms_notify_token_help)
+        self.assertIn(":Имя:", template.sms_notify_token_help)
