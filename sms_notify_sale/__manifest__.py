@@ -15,6 +15,11 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "sms_notify_sale/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/sale_order_demo.xml",
     ],

@@ -1,1 +1,2 @@
 from . import test_notify_sale
+from . import test_ui
