@@ -12,6 +12,7 @@
     "external_dependencies": {"python": []},
     "data": [
         "security/ir.model.access.csv",
+        "data/sms_template_data.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
     ],

@@ -132,7 +132,11 @@ class MailThread(models.AbstractModel):
         return None
 
     def mail_allowed_qweb_expressions(self):
-        # users who are not template editors may still use every token
-        return super().mail_allowed_qweb_expressions() + tuple(
-            token.expression for token in self._sms_notify_tokens()
+        # users who are not template editors may still use every token, and write templates
+        # in the customer's language
+        customer = self._sms_notify_customer_path()
+        return (
+            super().mail_allowed_qweb_expressions()
+            + tuple(token.expression for token in self._sms_notify_tokens())
+            + ((f"{customer}.lang",) if customer else ())
         )

@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount
+
+from odoo.addons.sms_notify.tools.tokens import Token
 
 
 class SaleOrder(models.Model):
@@ -16,6 +19,37 @@ class SaleOrder(models.Model):
         compute="_compute_sms_notify_allowed",
         help="The current user may notify for this order's department.",
     )
+
+    sms_notify_amount_text = fields.Char(
+        string="Total for Messages",
+        compute="_compute_sms_notify_amount_text",
+        help="The order's total as messages show it, with its currency.",
+    )
+
+    @api.depends("amount_total", "currency_id")
+    def _compute_sms_notify_amount_text(self):
+        for order in self:
+            order.sms_notify_amount_text = format_amount(
+                self.env, order.amount_total, order.currency_id
+            )
+
+    def _sms_notify_tokens(self):
+        _ = self.env._
+        return [
+            *super()._sms_notify_tokens(),
+            Token(
+                "OrderNumber",
+                "object.name",
+                _("Order number"),
+                ("ID", "НомерЗаказа", "NumerZamowienia"),
+            ),
+            Token(
+                "OrderTotal",
+                "object.sms_notify_amount_text",
+                _("Order total"),
+                ("СуммаЗаказа", "Kwota"),
+            ),
+        ]
 
     @api.depends("team_id")
     @api.depends_context("uid")

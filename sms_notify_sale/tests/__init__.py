@@ -1,2 +1,3 @@
 from . import test_notify_sale
 from . import test_ui
+from . import test_templates

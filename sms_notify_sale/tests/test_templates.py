@@ -1,0 +1,63 @@
+from odoo.tests import tagged
+
+from odoo.addons.sms_notify.tests.common import SmsNotifyCommon
+
+
+@tagged("post_install", "-at_install")
+class TestShippedTemplates(SmsNotifyCommon):
+    """The shipped sale templates render per customer in English, Russian and Polish."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("ru_RU")
+        cls.env["res.lang"]._activate_lang("pl_PL")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["sms_notify_sale"], ["ru_RU", "pl_PL"], overwrite=True
+        )
+        cls.env.company.write({"name": "Optika Nova", "phone": "+7 495 123-45-67"})
+        cls.customer.write({"name": "Петрова Анна Сергеевна", "sms_notify_gender": "female"})
+        product = cls.env["product.product"].create(
+            {"name": "Frame", "type": "consu", "list_price": 2950}
+        )
+        cls.order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+            }
+        )
+        cls.ready = cls.env.ref("sms_notify_sale.sms_template_order_ready")
+
+    def _render(self, template, lang):
+        self.customer.lang = lang
+        return template._render_field("body", self.order.ids, compute_lang=True)[self.order.id]
+
+    def test_order_ready_in_three_languages(self):
+        name = self.order.name
+        self.assertEqual(
+            self._render(self.ready, "en_US"),
+            f"Dear Ms Анна, your order {name} is ready. We look forward to seeing you! "
+            "Optika Nova, +7 495 123-45-67",
+        )
+        self.assertEqual(
+            self._render(self.ready, "ru_RU"),
+            f"Уважаемая Анна, ваш заказ {name} готов. Ждём вас! Optika Nova, +7 495 123-45-67",
+        )
+        self.assertEqual(
+            self._render(self.ready, "pl_PL"),
+            f"Szanowna Pani Анна, Twoje zamówienie {name} jest gotowe do odbioru. Zapraszamy! "
+            "Optika Nova, +7 495 123-45-67",
+        )
+
+    def test_thank_you_shows_the_total_with_its_currency(self):
+        thanks = self.env.ref("sms_notify_sale.sms_template_order_thanks")
+        rendered = self._render(thanks, "en_US")
+        self.assertIn(self.order.sms_notify_amount_text, rendered)
+        self.assertIn(self.order.currency_id.symbol, self.order.sms_notify_amount_text)
+
+    def test_template_texts_show_tokens(self):
+        self.assertEqual(
+            self.ready.sms_notify_text,
+            ":Salutation: :FirstName:, your order :OrderNumber: is ready. We look forward to "
+            "seeing you! :ShopName:, :ShopPhone:",
+        )
