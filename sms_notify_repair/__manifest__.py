@@ -8,10 +8,12 @@
     "maintainers": ["sms-notify"],
     "license": "LGPL-3",
     "development_status": "Alpha",
-    "depends": ["sms_notify", "repair"],
+    "depends": ["sms_notify", "repair", "sales_team"],
     "external_dependencies": {"python": []},
     "data": [
         "security/ir.model.access.csv",
+        "data/sms_template_data.xml",
+        "views/repair_order_views.xml",
     ],
     "demo": [
         "demo/repair_order_demo.xml",

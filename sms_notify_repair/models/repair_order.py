@@ -1,0 +1,47 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.sms_notify.tools.tokens import Token
+
+
+class RepairOrder(models.Model):
+    _inherit = "repair.order"
+
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Department",
+        default=lambda self: self.env["crm.team"]._get_default_team_id(),
+        check_company=True,
+        tracking=True,
+        help="The sales team (shop, workshop) the repair belongs to: only its members, and "
+        "users who may notify for other departments, notify its customer.",
+    )
+    sms_notify_allowed = fields.Boolean(compute="_compute_sms_notify_allowed")
+
+    @api.depends("team_id")
+    @api.depends_context("uid")
+    def _compute_sms_notify_allowed(self):
+        for repair in self:
+            repair.sms_notify_allowed = repair._sms_notify_may_notify()
+
+    def _sms_notify_tokens(self):
+        _ = self.env._
+        return [
+            *super()._sms_notify_tokens(),
+            Token("RepairNumber", "object.name", _("Repair number"), ("ID", "НомерРемонта")),
+            Token(
+                "Product", "object.product_id.name", _("Repaired product"), ("Изделие", "Produkt")
+            ),
+        ]
+
+    def action_sms_notify(self):
+        """Refused, through RPC as well, until the repair is done."""
+        self.ensure_one()
+        if self.state != "done":
+            raise UserError(
+                self.env._(
+                    "%(repair)s is not repaired yet: its customer is notified once it is done.",
+                    repair=self.name,
+                )
+            )
+        return super().action_sms_notify()

@@ -1,0 +1,61 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from odoo.addons.sms_notify.tests.common import SmscGatewayCommon
+
+
+@tagged("post_install", "-at_install")
+class TestNotifyRepair(SmscGatewayCommon):
+    """Notify on a repair: once it is done, for its department, with the shipped template in
+    the customer's language."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("ru_RU")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["sms_notify_repair"], ["ru_RU"], overwrite=True
+        )
+        cls.customer.write({"sms_notify_gender": "female", "lang": "ru_RU"})
+        product = cls.env["product.product"].create({"name": "Frame", "type": "consu"})
+        cls.workshop = cls.env["crm.team"].create({"name": "Workshop"})
+        cls.repair = cls.env["repair.order"].create(
+            {"partner_id": cls.customer.id, "product_id": product.id, "team_id": cls.workshop.id}
+        )
+        cls.template = cls.env.ref("sms_notify_repair.sms_template_repair_done")
+
+    def test_done_repair_is_notified_in_the_customers_language(self):
+        with self.assertRaisesRegex(UserError, "not repaired yet"):
+            self.repair.action_sms_notify()
+        self.repair.state = "done"
+        action = self.repair.action_sms_notify()
+        wizard = (
+            self.env["sms.notify.wizard"]
+            .with_context(**action["context"])
+            .create({"sms_template_id": self.template.id})
+        )
+        self.assertTrue(wizard.sms_body.startswith("Уважаемая Anna, ремонт"))
+        self.assertIn(self.repair.name, wizard.sms_body)
+        wizard.action_send()
+        self.env["sms.sms"]._process_queue()
+        self.assertIn("ремонт", self.fake.requests_to("/sys/send.php")[0].params["mes"])
+
+    def test_other_department_is_refused(self):
+        self.repair.state = "done"
+        user = self.env["res.users"].create(
+            {
+                "name": "Shop seller",
+                "login": "shop_seller_repair",
+                "groups_id": [
+                    (4, self.env.ref("stock.group_stock_user").id),
+                    (4, self.env.ref("sms_notify.group_sms_notify_send_ready").id),
+                ],
+            }
+        )
+        repair = self.repair.with_user(user)
+        self.assertFalse(repair.sms_notify_allowed)
+        with self.assertRaisesRegex(AccessError, "Workshop"):
+            repair.action_sms_notify()
+        self.workshop.member_ids = [(4, user.id)]
+        repair.invalidate_recordset(["sms_notify_allowed"])
+        self.assertTrue(repair.sms_notify_allowed)
