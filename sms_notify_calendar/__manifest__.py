@@ -8,10 +8,12 @@
     "maintainers": ["sms-notify"],
     "license": "LGPL-3",
     "development_status": "Alpha",
-    "depends": ["sms_notify", "calendar_sms"],
+    "depends": ["sms_notify", "calendar_sms", "sales_team"],
     "external_dependencies": {"python": []},
     "data": [
         "security/ir.model.access.csv",
+        "data/sms_template_data.xml",
+        "views/calendar_event_views.xml",
     ],
     "demo": [
         "demo/calendar_event_demo.xml",

@@ -122,6 +122,13 @@ class MailThread(models.AbstractModel):
             ]
         return tokens
 
+    def _sms_notify_customer(self):
+        """The customer a message about this record goes to."""
+        self.ensure_one()
+        if self._name == "res.partner":
+            return self
+        return self._mail_get_partners().get(self.id, self.env["res.partner"])[:1]
+
     def _sms_notify_customer_path(self):
         """How a template reaches the record's customer, or ``None``."""
         if self._name == "res.partner":

@@ -70,10 +70,7 @@ class SmsNotifyWizard(models.TransientModel):
     def _compute_partner_id(self):
         for wizard in self:
             record = wizard._get_record()
-            if record._name == "res.partner":
-                wizard.partner_id = record
-            else:
-                wizard.partner_id = record._mail_get_partners().get(record.id, record.browse())[:1]
+            wizard.partner_id = record and record._sms_notify_customer()
 
     @api.depends("sms_template_id")
     def _compute_sms_kind(self):

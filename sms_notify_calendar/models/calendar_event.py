@@ -1,0 +1,96 @@
+import pytz
+
+from odoo import api, fields, models
+from odoo.tools.misc import format_date, format_time
+
+from odoo.addons.sms_notify.tools.tokens import Token
+
+
+class CalendarEvent(models.Model):
+    _inherit = "calendar.event"
+
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Department",
+        default=lambda self: self.env["crm.team"]._get_default_team_id(),
+        help="The sales team (shop, salon) the appointment belongs to: only its members, and "
+        "users who may notify for other departments, notify its customer.",
+    )
+    sms_notify_customer_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        compute="_compute_sms_notify_customer_id",
+        help="The attendee messages about the appointment go to: the first one who is not a "
+        "user of the company.",
+    )
+    sms_notify_date_text = fields.Char(compute="_compute_sms_notify_when")
+    sms_notify_time_text = fields.Char(compute="_compute_sms_notify_when")
+    sms_notify_allowed = fields.Boolean(compute="_compute_sms_notify_allowed")
+
+    @api.depends("partner_ids", "user_id")
+    def _compute_sms_notify_customer_id(self):
+        for event in self:
+            customers = event.partner_ids.filtered(lambda partner: not partner.user_ids)
+            event.sms_notify_customer_id = customers[:1]
+
+    @api.depends("start", "allday", "sms_notify_customer_id", "user_id")
+    def _compute_sms_notify_when(self):
+        for event in self:
+            customer = event.sms_notify_customer_id
+            lang = customer.lang or event.user_id.lang or self.env.lang
+            # the customer reads the time of their own clock
+            tz = customer.tz or event.user_id.tz or "UTC"
+            if not event.start:
+                event.sms_notify_date_text = event.sms_notify_time_text = False
+                continue
+            local = pytz.utc.localize(event.start).astimezone(pytz.timezone(tz))
+            event.sms_notify_date_text = format_date(self.env, local.date(), lang_code=lang)
+            event.sms_notify_time_text = not event.allday and format_time(
+                self.env, event.start, tz=tz, time_format="short", lang_code=lang
+            )
+
+    @api.depends("team_id")
+    @api.depends_context("uid")
+    def _compute_sms_notify_allowed(self):
+        for event in self:
+            event.sms_notify_allowed = event._sms_notify_may_notify()
+
+    def _sms_notify_customer(self):
+        self.ensure_one()
+        return self.sms_notify_customer_id
+
+    def _sms_notify_customer_path(self):
+        return "object.sms_notify_customer_id"
+
+    def _sms_notify_tokens(self):
+        _ = self.env._
+        return [
+            *super()._sms_notify_tokens(),
+            Token(
+                "AppointmentDate",
+                "object.sms_notify_date_text",
+                _("Appointment date"),
+                ("Дата", "Data"),
+            ),
+            Token(
+                "AppointmentTime",
+                "object.sms_notify_time_text",
+                _("Appointment time"),
+                ("Время", "Godzina"),
+            ),
+            Token("Employee", "object.user_id.name", _("Employee"), ("Сотрудник", "Specjalista")),
+            Token("Service", "object.name", _("Service"), ("Услуга", "Usługa")),
+            # appointments have no company of their own: the shop is the organizer's
+            Token(
+                "ShopName",
+                "object.user_id.company_id.name",
+                _("Shop name"),
+                ("Магазин", "Салон", "Sklep"),
+            ),
+            Token(
+                "ShopPhone",
+                "object.user_id.company_id.phone",
+                _("Shop phone"),
+                ("Tel", "Телефон", "Telefon"),
+            ),
+        ]
