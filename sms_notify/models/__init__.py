@@ -14,3 +14,4 @@ from . import sms_notify_topup
 from . import res_partner
 from . import mail_notification
 from . import mail_thread
+from . import mail_template

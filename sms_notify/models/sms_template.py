@@ -25,6 +25,17 @@ class SmsTemplate(models.Model):
         "name, service messages get the service price only from registered templates; the "
         "others are charged as advertising.",
     )
+    sms_notify_team_ids = fields.Many2many(
+        "crm.team",
+        string="Departments",
+        help="The departments (sales teams) whose documents may use this template. Empty: "
+        "every department.",
+    )
+    sms_notify_max_segments = fields.Integer(
+        string="Longest SMS (parts)",
+        help="A text of this template needing more SMS than this is refused when composed. "
+        "0: the limit of the settings.",
+    )
     sms_notify_text = fields.Text(
         string="Text with Tokens",
         compute="_compute_sms_notify_text",

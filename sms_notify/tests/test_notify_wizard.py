@@ -81,3 +81,17 @@ class TestNotifyWizard(SmscGatewayCommon):
         wizard = self._wizard(channel="email", mail_template_id=self.mail_template)
         with self.assertRaisesRegex(UserError, "no e-mail address"):
             wizard.action_send()
+
+    def test_department_template_is_refused_elsewhere(self):
+        self.sms_template.sms_notify_team_ids = self.env["crm.team"].create({"name": "Workshop"})
+        wizard = self._wizard(sms_template_id=self.sms_template)
+        with self.assertRaisesRegex(UserError, "for Workshop only"):
+            wizard.action_send()
+        self.assertFalse(self.fake.requests_to("/sys/send.php"))
+
+    def test_template_limits_the_parts_of_its_texts(self):
+        self.sms_template.sms_notify_max_segments = 1
+        wizard = self._wizard(sms_template_id=self.sms_template)
+        wizard.sms_body = "Your glasses are ready. " * 8  # 192 characters: two SMS
+        with self.assertRaisesRegex(UserError, "more than the limit of 1"):
+            wizard.action_send()

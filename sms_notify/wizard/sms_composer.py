@@ -182,6 +182,9 @@ class SmsComposer(models.TransientModel):
         Each recipient's text is checked as it will be sent (placeholders rendered), so a
         long customer name cannot slip a message over the limit."""
         limit = self.env["sms.sms"]._sms_notify_max_segments()
+        own_limit = self.template_id.sms_notify_max_segments
+        if own_limit and (not limit or own_limit < limit):
+            limit = own_limit
         if not limit:
             return
         bodies = [self.body or ""]

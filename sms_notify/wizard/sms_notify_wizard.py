@@ -25,8 +25,12 @@ class SmsNotifyWizard(models.TransientModel):
         required=True,
         default="sms",
     )
+    team_id = fields.Many2one("crm.team", string="Department", compute="_compute_team_id")
     sms_template_id = fields.Many2one(
-        "sms.template", string="SMS Template", domain="[('model', '=', res_model)]"
+        "sms.template",
+        string="SMS Template",
+        domain="[('model', '=', res_model), '|', ('sms_notify_team_ids', '=', False), "
+        "('sms_notify_team_ids', '=', team_id)]",
     )
     sms_body = fields.Text(
         string="SMS Text",
@@ -51,7 +55,10 @@ class SmsNotifyWizard(models.TransientModel):
     sms_notify_cost_enough = fields.Boolean(compute="_compute_sms_checks")
     sms_notify_consent_warning = fields.Text(string="Consent", compute="_compute_sms_checks")
     mail_template_id = fields.Many2one(
-        "mail.template", string="E-mail Template", domain="[('model', '=', res_model)]"
+        "mail.template",
+        string="E-mail Template",
+        domain="[('model', '=', res_model), '|', ('sms_notify_team_ids', '=', False), "
+        "('sms_notify_team_ids', '=', team_id)]",
     )
     email_to = fields.Char(related="partner_id.email", string="E-mail")
     email_subject = fields.Char(
@@ -65,6 +72,12 @@ class SmsNotifyWizard(models.TransientModel):
     def _compute_record_name(self):
         for wizard in self:
             wizard.record_name = wizard._get_record().display_name
+
+    @api.depends("res_model", "res_id")
+    def _compute_team_id(self):
+        for wizard in self:
+            record = wizard._get_record()
+            wizard.team_id = record and record._sms_notify_team()
 
     @api.depends("res_model", "res_id")
     def _compute_partner_id(self):
@@ -141,6 +154,17 @@ class SmsNotifyWizard(models.TransientModel):
             raise UserError(self.env._("The document to notify about no longer exists."))
         # the dialog can be created through RPC without its button: the rights are checked here
         record._sms_notify_check_may_notify()
+        for template in (self.sms_template_id, self.mail_template_id):
+            teams = template.sms_notify_team_ids
+            if teams and self.team_id not in teams:
+                raise UserError(
+                    self.env._(
+                        "The template %(template)s is for %(teams)s only, not for this "
+                        "document's department.",
+                        template=template.name,
+                        teams=", ".join(teams.mapped("name")),
+                    )
+                )
         if self._sends_sms() and not (self.sms_body or "").strip():
             raise UserError(self.env._("Write the SMS text, or pick an SMS template."))
         if self._sends_email():

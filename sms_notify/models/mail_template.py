@@ -1,0 +1,20 @@
+from odoo import fields, models
+
+from ..tools import pricing
+
+
+class MailTemplate(models.Model):
+    _inherit = "mail.template"
+
+    sms_notify_kind = fields.Selection(
+        pricing.MESSAGE_KIND_SELECTION,
+        string="Kind",
+        default=pricing.SERVICE,
+        help="Service: a notification the customer expects. Advertising: a promotion.",
+    )
+    sms_notify_team_ids = fields.Many2many(
+        "crm.team",
+        string="Departments",
+        help="The departments (sales teams) whose documents may use this template in Notify. "
+        "Empty: every department.",
+    )
