@@ -20,6 +20,7 @@
         "data/sms_notify_topup_data.xml",
         "views/sms_notify_gateway_views.xml",
         "views/sms_sms_views.xml",
+        "views/sms_notify_message_views.xml",
         "views/sms_template_views.xml",
         "views/sms_notify_tariff_views.xml",
         "views/sms_notify_account_views.xml",

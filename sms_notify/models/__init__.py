@@ -15,3 +15,4 @@ from . import res_partner
 from . import mail_notification
 from . import mail_thread
 from . import mail_template
+from . import sms_notify_message

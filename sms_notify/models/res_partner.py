@@ -115,12 +115,12 @@ class ResPartner(models.Model):
     )
 
     sms_notify_sms_count = fields.Integer(
-        string="SMS Sent", compute="_compute_sms_notify_sms_count", compute_sudo=True
+        string="Messages Sent", compute="_compute_sms_notify_sms_count", compute_sudo=True
     )
 
     def _compute_sms_notify_sms_count(self):
         counts = dict(
-            self.env["sms.sms"]._read_group(
+            self.env["sms.notify.message"]._read_group(
                 [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
             )
         )
@@ -128,12 +128,14 @@ class ResPartner(models.Model):
             partner.sms_notify_sms_count = counts.get(partner, 0)
 
     def action_view_sms_notify_history(self):
-        """Every SMS sent to the customer, with its status, parts and price."""
+        """Every SMS and e-mail sent to the customer, with its status, parts and price."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("sms_notify.sms_sms_action_history")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sms_notify.sms_notify_message_action"
+        )
         action["domain"] = [("partner_id", "=", self.id)]
-        action["context"] = {"create": False}
-        action["display_name"] = self.env._("SMS to %(name)s", name=self.display_name)
+        action["context"] = {}
+        action["display_name"] = self.env._("Messages to %(name)s", name=self.display_name)
         return action
 
     @api.depends("sms_notify_ad_consent")

@@ -72,4 +72,6 @@ class TestConsent(SmscGatewayCommon):
         sent = self._send("service") | self._sms_of(self._post_sms(self.customer, "Second"))
         self.assertEqual(self.customer.sms_notify_sms_count, 2)
         action = self.customer.action_view_sms_notify_history()
-        self.assertEqual(self.env["sms.sms"].search(action["domain"]), sent)
+        history = self.env[action["res_model"]].search(action["domain"])
+        self.assertEqual(history.sms_id, sent)
+        self.assertEqual(set(history.mapped("status")), {"pending"})

@@ -63,6 +63,18 @@ class TestNotifyWizard(SmscGatewayCommon):
         email = self.customer.message_ids.filtered(lambda msg: msg.message_type == "comment")[:1]
         self.assertEqual(email.subject, "Your glasses are ready, Anna Petrova")
         self.assertIn(self.customer, email.partner_ids)
+        # both are in the customer's history, with the statuses users know
+        self.env.flush_all()
+        history = self.env["sms.notify.message"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(sorted(history.mapped("channel")), ["email", "sms"])
+        by_channel = {message.channel: message for message in history}
+        self.assertRecordValues(
+            by_channel["sms"],
+            [{"address": "+79123456789", "status": "pending", "segments": 1}],
+        )
+        self.assertEqual(by_channel["email"].address, "anna@example.com")
+        self.assertEqual(by_channel["email"].text, "Your glasses are ready, Anna Petrova")
+        self.assertEqual(self.customer.sms_notify_sms_count, 2)
 
     def test_cost_and_consent_are_shown_before_sending(self):
         self._bill(self.env.ref("sms_notify.sms_notify_tariff_shared"), topup=100)

@@ -1,0 +1,91 @@
+from odoo import fields, models, tools
+
+from ..tools import pricing
+
+#: one vocabulary for both channels, as users know it from SMS services
+STATUSES = [
+    ("processing", "Processing"),
+    ("pending", "Pending"),
+    ("delivered", "Delivered"),
+    ("not_delivered", "Not delivered"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class SmsNotifyMessage(models.Model):
+    """Every SMS and e-mail sent to a customer, in one list: the customer's history and the
+    statistics. A view over Odoo's own records (SMS kept in the history, e-mail notifications),
+    so nothing is stored twice."""
+
+    _name = "sms.notify.message"
+    _description = "Customer Message"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "text"
+
+    channel = fields.Selection([("sms", "SMS"), ("email", "E-mail")], readonly=True)
+    date = fields.Datetime(readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    address = fields.Char(string="Number / E-mail", readonly=True)
+    text = fields.Text(readonly=True)
+    status = fields.Selection(STATUSES, readonly=True)
+    segments = fields.Integer(string="SMS Parts", readonly=True)
+    cost = fields.Float(digits=(16, 2), readonly=True)
+    sms_kind = fields.Selection(pricing.MESSAGE_KIND_SELECTION, string="Kind", readonly=True)
+    gateway_id = fields.Many2one("sms.notify.gateway", readonly=True)
+    sms_id = fields.Many2one("sms.sms", string="SMS", readonly=True)
+    mail_message_id = fields.Many2one("mail.message", string="Message", readonly=True)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            """
+            CREATE VIEW sms_notify_message AS (
+                SELECT sms.id * 2 AS id,
+                       'sms' AS channel,
+                       sms.create_date AS date,
+                       sms.partner_id,
+                       sms.number AS address,
+                       sms.body AS text,
+                       CASE sms.state
+                           WHEN 'pending' THEN 'pending'
+                           WHEN 'sent' THEN 'delivered'
+                           WHEN 'error' THEN 'not_delivered'
+                           WHEN 'canceled' THEN 'cancelled'
+                           ELSE 'processing'
+                       END AS status,
+                       sms.segments,
+                       sms.price AS cost,
+                       sms.sms_kind,
+                       sms.gateway_id,
+                       sms.id AS sms_id,
+                       sms.mail_message_id
+                  FROM sms_sms sms
+                 WHERE sms.partner_id IS NOT NULL
+                UNION ALL
+                SELECT notification.id * 2 + 1,
+                       'email',
+                       message.date,
+                       notification.res_partner_id,
+                       partner.email,
+                       COALESCE(message.subject, ''),
+                       CASE notification.notification_status
+                           WHEN 'pending' THEN 'pending'
+                           WHEN 'sent' THEN 'delivered'
+                           WHEN 'bounce' THEN 'not_delivered'
+                           WHEN 'exception' THEN 'not_delivered'
+                           WHEN 'canceled' THEN 'cancelled'
+                           ELSE 'processing'
+                       END,
+                       0,
+                       0,
+                       NULL,
+                       NULL,
+                       NULL,
+                       message.id
+                  FROM mail_notification notification
+                  JOIN mail_message message ON message.id = notification.mail_message_id
+                  JOIN res_partner partner ON partner.id = notification.res_partner_id
+                 WHERE notification.notification_type = 'email'
+            )"""
+        )
