@@ -18,6 +18,7 @@
         "data/sms_notify_account_data.xml",
         "data/sms_notify_operator_data.xml",
         "data/sms_notify_topup_data.xml",
+        "data/sms_template_data.xml",
         "views/sms_notify_gateway_views.xml",
         "views/sms_sms_views.xml",
         "views/sms_notify_message_views.xml",

@@ -77,3 +77,14 @@ class TestTemplateTokens(SmsNotifyCommon):
         template = self._template(TEXT)
         self.assertIn(":FirstName:", template.sms_notify_token_help)
         self.assertIn(":Имя:", template.sms_notify_token_help)
+
+    def test_birthday_template_greets_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("pl_PL")
+        self.env["ir.module.module"]._load_module_terms(["sms_notify"], ["pl_PL"], overwrite=True)
+        self.customer.lang = "pl_PL"
+        template = self.env.ref("sms_notify.sms_template_birthday")
+        self.assertEqual(template.sms_kind, "advertising")
+        self.assertEqual(
+            self._render(template),
+            "Anna, wszystkiego najlepszego z okazji urodzin! Życzy Optika Nova. +7 495 123-45-67",
+        )
