@@ -16,3 +16,4 @@ from . import mail_notification
 from . import mail_thread
 from . import mail_template
 from . import sms_notify_message
+from . import sms_notify_mixin

@@ -1,11 +1,8 @@
-import logging
 from datetime import date
 
 from odoo import api, fields, models
 
 from ..tools import pricing
-
-_logger = logging.getLogger(__name__)
 
 DEFAULT_MINIMUM_TOPUP = 1000
 

@@ -183,6 +183,12 @@ class SmsSms(models.Model):
             ]
         )
 
+    def _sms_notify_account(self):
+        """The company's SMS balance, or an empty recordset when it has none yet."""
+        return (
+            self.env["sms.notify.account"].sudo()._get_for_company(self.env.company, create=False)
+        )
+
     def _sms_notify_gateway(self):
         return self.env["sms.notify.gateway"].sudo()._get_for_company(self.env.company)
 
@@ -241,9 +247,7 @@ class SmsSms(models.Model):
         if not batch:
             return None
         routes = batch._sms_notify_check_and_route()
-        account = (
-            self.env["sms.notify.account"].sudo()._get_for_company(self.env.company, create=False)
-        )
+        account = self._sms_notify_account()
         # committed on the side, before any gateway call, while this transaction keeps the
         # batch locked: the debit and the dispatch together
         with self._sms_notify_side_cursor(auto_commit) as cr:
@@ -451,9 +455,7 @@ class SmsSms(models.Model):
 
     def _sms_notify_outgoing(self, gateway):
         """The messages as the gateway client sees them."""
-        account = (
-            self.env["sms.notify.account"].sudo()._get_for_company(self.env.company, create=False)
-        )
+        account = self._sms_notify_account()
         sender = (account and account._sms_notify_sender()) or gateway.sender
         # a column at a time: the ORM reads a field for many records much faster than many
         # fields record by record
@@ -782,9 +784,7 @@ class SmsSms(models.Model):
         charged = self._sms_notify_where("price", bool)
         if not charged:
             return
-        account = (
-            self.env["sms.notify.account"].sudo()._get_for_company(self.env.company, create=False)
-        )
+        account = self._sms_notify_account()
         if account:
             account._sms_notify_refund(sum(charged.mapped("price")), len(charged), reason)
         charged.sudo().write({"price": 0})

@@ -7,7 +7,8 @@ from odoo.addons.sms_notify.tools.tokens import Token
 
 
 class CalendarEvent(models.Model):
-    _inherit = "calendar.event"
+    _name = "calendar.event"
+    _inherit = ["calendar.event", "sms.notify.mixin"]
 
     team_id = fields.Many2one(
         "crm.team",
@@ -25,7 +26,6 @@ class CalendarEvent(models.Model):
     )
     sms_notify_date_text = fields.Char(compute="_compute_sms_notify_when")
     sms_notify_time_text = fields.Char(compute="_compute_sms_notify_when")
-    sms_notify_allowed = fields.Boolean(compute="_compute_sms_notify_allowed")
 
     @api.depends("partner_ids", "user_id")
     def _compute_sms_notify_customer_id(self):
@@ -48,12 +48,6 @@ class CalendarEvent(models.Model):
             event.sms_notify_time_text = not event.allday and format_time(
                 self.env, event.start, tz=tz, time_format="short", lang_code=lang
             )
-
-    @api.depends("team_id")
-    @api.depends_context("uid")
-    def _compute_sms_notify_allowed(self):
-        for event in self:
-            event.sms_notify_allowed = event._sms_notify_may_notify()
 
     def _sms_notify_customer(self):
         self.ensure_one()

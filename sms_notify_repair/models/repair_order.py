@@ -1,11 +1,12 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.sms_notify.tools.tokens import Token
 
 
 class RepairOrder(models.Model):
-    _inherit = "repair.order"
+    _name = "repair.order"
+    _inherit = ["repair.order", "sms.notify.mixin"]
 
     team_id = fields.Many2one(
         "crm.team",
@@ -16,13 +17,6 @@ class RepairOrder(models.Model):
         help="The sales team (shop, workshop) the repair belongs to: only its members, and "
         "users who may notify for other departments, notify its customer.",
     )
-    sms_notify_allowed = fields.Boolean(compute="_compute_sms_notify_allowed")
-
-    @api.depends("team_id")
-    @api.depends_context("uid")
-    def _compute_sms_notify_allowed(self):
-        for repair in self:
-            repair.sms_notify_allowed = repair._sms_notify_may_notify()
 
     def _sms_notify_tokens(self):
         _ = self.env._

@@ -6,18 +6,14 @@ from odoo.addons.sms_notify.tools.tokens import Token
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "sms.notify.mixin"]
 
     sms_notify_ready = fields.Boolean(
         string="Ready to Notify",
         compute="_compute_sms_notify_ready",
         help="The order is ready as the company defines it (Settings › SMS Notify): the "
         "customer can be notified.",
-    )
-
-    sms_notify_allowed = fields.Boolean(
-        compute="_compute_sms_notify_allowed",
-        help="The current user may notify for this order's department.",
     )
 
     sms_notify_amount_text = fields.Char(
@@ -50,12 +46,6 @@ class SaleOrder(models.Model):
                 ("СуммаЗаказа", "Kwota"),
             ),
         ]
-
-    @api.depends("team_id")
-    @api.depends_context("uid")
-    def _compute_sms_notify_allowed(self):
-        for order in self:
-            order.sms_notify_allowed = order._sms_notify_may_notify()
 
     @api.depends("state", "invoice_status", "order_line.qty_delivered", "company_id")
     @api.depends_context("company")
