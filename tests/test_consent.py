@@ -6,6 +6,7 @@ from sms_notify.tools.consent import (
     BLACKLISTED,
     NO_ADVERTISING_CONSENT,
     OPTED_OUT,
+    email_refusal,
     refusal,
 )
 from sms_notify.tools.pricing import ADVERTISING, SERVICE
@@ -41,3 +42,25 @@ def test_bare_number_is_judged_by_the_blacklist_alone():
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="kind"):
         refusal("promo", customer=True)
+
+
+def test_service_email_goes_even_when_unsubscribed_from_mailings():
+    """The e-mail blacklist is about promotions: the order-ready e-mail still goes."""
+    assert email_refusal(SERVICE, customer=True, blacklisted=True) is None
+    assert email_refusal(SERVICE, customer=True) is None
+
+
+def test_advertising_email_needs_consent_and_no_blacklist():
+    assert email_refusal(ADVERTISING, customer=True) == NO_ADVERTISING_CONSENT
+    assert email_refusal(ADVERTISING, customer=True, advertising_consent=True) is None
+    assert (
+        email_refusal(ADVERTISING, customer=True, advertising_consent=True, blacklisted=True)
+        == BLACKLISTED
+    )
+    # a bare address (a mailing list's contact) is judged by the blacklist alone
+    assert email_refusal(ADVERTISING) is None
+
+
+def test_email_refusal_rejects_unknown_kinds():
+    with pytest.raises(ValueError):
+        email_refusal("spam")

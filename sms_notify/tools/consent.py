@@ -6,6 +6,10 @@ reminder) may be sent unless the customer opted out of SMS; an *advertising* mes
 customer's explicit consent to promotions. A number on the phone blacklist receives nothing.
 A message to a bare number, with no customer behind it (a mailing list's contact), is judged
 by the blacklist alone: subscribing to the list is its consent, and unsubscribing blacklists it.
+
+E-mail follows the same consent to promotions; "No SMS" is about SMS only, and Odoo's e-mail
+blacklist (unsubscribing from mailings) stops promotions, not the service e-mails a customer
+expects about their own order.
 """
 
 from .pricing import ADVERTISING, MESSAGE_KINDS
@@ -27,5 +31,18 @@ def refusal(kind, blacklisted=False, customer=False, opted_out=False, advertisin
     if opted_out:
         return OPTED_OUT
     if kind == ADVERTISING and not advertising_consent:
+        return NO_ADVERTISING_CONSENT
+    return None
+
+
+def email_refusal(kind, blacklisted=False, customer=False, advertising_consent=False):
+    """Why an e-mail of ``kind`` must not be sent, or ``None`` when it may."""
+    if kind not in MESSAGE_KINDS:
+        raise ValueError(f"unknown message kind {kind!r}")
+    if kind != ADVERTISING:
+        return None
+    if blacklisted:
+        return BLACKLISTED
+    if customer and not advertising_consent:
         return NO_ADVERTISING_CONSENT
     return None

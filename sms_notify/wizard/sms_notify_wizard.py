@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import pricing
+from ..tools import consent, pricing
 
 
 class SmsNotifyWizard(models.TransientModel):
@@ -60,6 +60,20 @@ class SmsNotifyWizard(models.TransientModel):
         domain="[('model', '=', res_model), '|', ('sms_notify_team_ids', '=', False), "
         "('sms_notify_team_ids', '=', team_id)]",
     )
+    email_kind = fields.Selection(
+        pricing.MESSAGE_KIND_SELECTION,
+        string="E-mail Kind",
+        compute="_compute_email_kind",
+        precompute=True,
+        store=True,
+        readonly=False,
+        required=True,
+        help="Service: about the customer's own order or visit. Advertising: a promotion, "
+        "sent only to customers who agreed to promotions and did not unsubscribe.",
+    )
+    email_consent_warning = fields.Text(
+        string="E-mail Consent", compute="_compute_email_consent_warning"
+    )
     email_to = fields.Char(related="partner_id.email", string="E-mail")
     email_subject = fields.Char(
         string="Subject", compute="_compute_email", store=True, readonly=False
@@ -98,6 +112,46 @@ class SmsNotifyWizard(models.TransientModel):
                 wizard.sms_body = template._render_field(
                     "body", [wizard.res_id], compute_lang=True
                 )[wizard.res_id]
+
+    @api.depends("mail_template_id")
+    def _compute_email_kind(self):
+        for wizard in self:
+            wizard.email_kind = (
+                wizard.mail_template_id.sms_notify_kind or wizard.email_kind or pricing.SERVICE
+            )
+
+    @api.depends("email_kind", "partner_id", "channel")
+    def _compute_email_consent_warning(self):
+        for wizard in self:
+            wizard.email_consent_warning = wizard._sends_email() and wizard._email_refusal()
+
+    def _email_refusal(self):
+        """What stops the e-mail by the customer's consent, worded for the user, or False."""
+        partner = self.partner_id
+        blacklisted = bool(partner.email_normalized) and bool(
+            self.env["mail.blacklist"]
+            .sudo()
+            .search_count([("email", "=", partner.email_normalized)], limit=1)
+        )
+        reason = consent.email_refusal(
+            self.email_kind or pricing.SERVICE,
+            blacklisted=blacklisted,
+            customer=bool(partner),
+            advertising_consent=partner.sms_notify_ad_consent,
+        )
+        if reason == consent.BLACKLISTED:
+            return self.env._(
+                "%(customer)s unsubscribed from promotional e-mails (the e-mail blacklist): send "
+                "this e-mail as a service message if it is not a promotion.",
+                customer=partner.display_name,
+            )
+        if reason == consent.NO_ADVERTISING_CONSENT:
+            return self.env._(
+                "%(customer)s has not agreed to promotions: send this e-mail as a service "
+                "message if it is not a promotion, or record their consent on the contact first.",
+                customer=partner.display_name,
+            )
+        return False
 
     @api.depends("mail_template_id")
     def _compute_email(self):
@@ -178,11 +232,17 @@ class SmsNotifyWizard(models.TransientModel):
                 )
             if not (self.email_subject or "").strip():
                 raise UserError(self.env._("Write the e-mail subject, or pick an e-mail template."))
+            if refusal := self._email_refusal():
+                raise UserError(refusal)
         if self._sends_sms():
             # refuses, with the reason, a text over the limit or a customer without consent
             self._sms_composer().action_send_sms()
         if self._sends_email():
-            record.message_post(
+            # the customer history counts the e-mail for its department and template
+            record.with_context(
+                sms_notify_team_id=self.team_id.id,
+                sms_notify_mail_template_id=self.mail_template_id.id,
+            ).message_post(
                 subject=self.email_subject,
                 body=self.email_body,
                 partner_ids=self.partner_id.ids,
