@@ -12,6 +12,7 @@ from . import sms_notify_sender_name
 from . import sms_notify_sender_registration
 from . import sms_notify_topup
 from . import res_partner
+from . import mail_message
 from . import mail_notification
 from . import mail_thread
 from . import mail_template

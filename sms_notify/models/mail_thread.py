@@ -20,6 +20,12 @@ class MailThread(models.AbstractModel):
             "context": {"default_res_model": self._name, "default_res_id": self.id},
         }
 
+    def _notify_thread_by_sms(self, message, recipients_data, msg_vals=False, **kwargs):
+        # the SMS of a chatter message count for the document's department (see sms.sms.team_id)
+        if len(self) == 1 and "sms_notify_team_id" not in self.env.context:
+            self = self.with_context(sms_notify_team_id=self._sms_notify_team().id)
+        return super()._notify_thread_by_sms(message, recipients_data, msg_vals=msg_vals, **kwargs)
+
     def _sms_notify_team(self):
         """The department (sales team) the record belongs to, if it has one."""
         field = self._fields.get("team_id")

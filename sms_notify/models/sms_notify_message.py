@@ -33,6 +33,9 @@ class SmsNotifyMessage(models.Model):
     cost = fields.Float(digits=(16, 2), readonly=True)
     sms_kind = fields.Selection(pricing.MESSAGE_KIND_SELECTION, string="Kind", readonly=True)
     gateway_id = fields.Many2one("sms.notify.gateway", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Department", readonly=True)
+    sms_template_id = fields.Many2one("sms.template", string="SMS Template", readonly=True)
+    mail_template_id = fields.Many2one("mail.template", string="E-mail Template", readonly=True)
     sms_id = fields.Many2one("sms.sms", string="SMS", readonly=True)
     mail_message_id = fields.Many2one("mail.message", string="Message", readonly=True)
 
@@ -58,6 +61,9 @@ class SmsNotifyMessage(models.Model):
                        sms.price AS cost,
                        sms.sms_kind,
                        sms.gateway_id,
+                       sms.team_id,
+                       sms.template_id AS sms_template_id,
+                       NULL::integer AS mail_template_id,
                        sms.id AS sms_id,
                        sms.mail_message_id
                   FROM sms_sms sms
@@ -81,6 +87,9 @@ class SmsNotifyMessage(models.Model):
                        0,
                        NULL,
                        NULL,
+                       message.sms_notify_team_id,
+                       NULL,
+                       message.sms_notify_mail_template_id,
                        NULL,
                        message.id
                   FROM mail_notification notification

@@ -112,6 +112,23 @@ class SmsSms(models.Model):
         "Advertising: a promotion. Taken from the template, rule or campaign; decides the price "
         "and the consent the customer must have given.",
     )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Department",
+        readonly=True,
+        index="btree_not_null",
+        default=lambda self: self.env.context.get("sms_notify_team_id"),
+        help="The department (sales team) of the document the message is about.",
+    )
+    template_id = fields.Many2one(
+        "sms.template",
+        string="Template",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        default=lambda self: self.env.context.get("sms_notify_template_id"),
+        help="The template the text was written from.",
+    )
     registered_template = fields.Boolean(
         string="Registered Service Template",
         default=lambda self: bool(self.env.context.get("sms_notify_registered_template")),

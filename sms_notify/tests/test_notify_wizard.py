@@ -107,3 +107,73 @@ class TestNotifyWizard(SmscGatewayCommon):
         wizard.sms_body = "Your glasses are ready. " * 8  # 192 characters: two SMS
         with self.assertRaisesRegex(UserError, "more than the limit of 1"):
             wizard.action_send()
+
+    def test_advertising_email_needs_the_customers_consent(self):
+        self.mail_template.sms_notify_kind = "advertising"
+        wizard = self._wizard(channel="email", mail_template_id=self.mail_template)
+        self.assertEqual(wizard.email_kind, "advertising")
+        self.assertIn("has not agreed to promotions", wizard.email_consent_warning)
+        with self.assertRaisesRegex(UserError, "has not agreed to promotions"):
+            wizard.action_send()
+        self.assertFalse(self.customer.message_ids.filtered(lambda m: m.message_type == "comment"))
+        # unsubscribing from mailings stops promotions even after consenting
+        self.customer.sms_notify_ad_consent = True
+        self.env["mail.blacklist"].sudo()._add(self.customer.email)
+        wizard.invalidate_recordset(["email_consent_warning"])
+        self.assertIn("unsubscribed from promotional e-mails", wizard.email_consent_warning)
+        with self.assertRaisesRegex(UserError, "unsubscribed"):
+            wizard.action_send()
+        # ...but not the service e-mail about the customer's own order
+        wizard.email_kind = "service"
+        self.assertFalse(wizard.email_consent_warning)
+        wizard.action_send()
+        email = self.customer.message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertEqual(email.subject, "Your glasses are ready, Anna Petrova")
+
+    def test_statistics_count_messages_by_template(self):
+        self._wizard(
+            channel="both", sms_template_id=self.sms_template, mail_template_id=self.mail_template
+        ).action_send()
+        # a mass SMS keeps its template too
+        other = self.env["res.partner"].create({"name": "Boris", "mobile": "+7 912 000-00-01"})
+        self.env["sms.composer"].with_context(
+            active_model="res.partner", active_ids=(self.customer | other).ids
+        ).create(
+            {"composition_mode": "mass", "template_id": self.sms_template.id, "mass_keep_log": True}
+        ).action_send_sms()
+        # a text written by hand has no template
+        self._wizard(sms_body="Written by hand").action_send()
+        self.env.flush_all()
+        history = self.env["sms.notify.message"].search(
+            [("partner_id", "in", (self.customer | other).ids)]
+        )
+        self.assertEqual(
+            sorted(
+                (
+                    message.partner_id.name,
+                    message.channel,
+                    message.sms_template_id.name or "",
+                    message.mail_template_id.name or "",
+                )
+                for message in history
+            ),
+            [
+                ("Anna Petrova", "email", "", "Glasses ready"),
+                ("Anna Petrova", "sms", "", ""),
+                ("Anna Petrova", "sms", "Glasses ready", ""),
+                ("Anna Petrova", "sms", "Glasses ready", ""),
+                ("Boris", "sms", "Glasses ready", ""),
+            ],
+        )
+        # the search's Template field finds both channels
+        action = self.env.ref("sms_notify.sms_notify_message_action")
+        self.assertTrue(action)
+        found = self.env["sms.notify.message"].search(
+            [
+                ("partner_id", "=", self.customer.id),
+                "|",
+                ("sms_template_id.name", "ilike", "glasses"),
+                ("mail_template_id.name", "ilike", "glasses"),
+            ]
+        )
+        self.assertEqual(sorted(found.mapped("channel")), ["email", "sms", "sms"])

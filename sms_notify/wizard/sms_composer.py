@@ -167,12 +167,13 @@ class SmsComposer(models.TransientModel):
                     refusals="\n".join(f"- {name}: {text}" for name, text in refusals),
                 )
             )
-        # the messages created below take their kind from the context (see sms.sms.sms_kind)
+        # the messages created below take their kind and template from the context (see sms.sms)
         return super(
             SmsComposer,
             self.with_context(
                 sms_notify_kind=self.sms_kind or pricing.SERVICE,
                 sms_notify_registered_template=self.template_id.operator_registered,
+                sms_notify_template_id=self.template_id.id,
             ),
         )._action_send_sms()
 
@@ -211,6 +212,13 @@ class SmsComposer(models.TransientModel):
     # ------------------------------------------------------------------
     # Mass mode: the same outcome as Odoo's, in time linear in the recipients
     # ------------------------------------------------------------------
+
+    def _prepare_mass_sms_values(self, records):
+        values = super()._prepare_mass_sms_values(records)
+        if "team_id" in records._fields and records._fields["team_id"].comodel_name == "crm.team":
+            for record in records:
+                values[record.id]["team_id"] = record.team_id.id
+        return values
 
     def _prepare_recipient_values(self, records):
         if self.composition_mode != "mass" or not self.env["sms.sms"]._sms_notify_gateway():

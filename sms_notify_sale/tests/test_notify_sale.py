@@ -54,6 +54,52 @@ class TestNotifySaleOrder(SmscGatewayCommon):
         self.order.invalidate_recordset(["sms_notify_ready"])
         self.assertFalse(self.order.sms_notify_ready)
 
+    def test_statistics_count_messages_by_department(self):
+        shop = self.env["crm.team"].create({"name": "Optics shop"})
+        self.order.team_id = shop
+        self.order.company_id.sms_notify_sale_ready = "confirmed"
+        self.order.action_confirm()
+        self.customer.email = "anna@example.com"
+        action = self.order.action_sms_notify()
+        self.env["sms.notify.wizard"].with_context(**action["context"]).create(
+            {
+                "channel": "both",
+                "sms_body": "Your order is ready.",
+                "email_subject": "Your order is ready",
+                "email_body": "<p>Come and collect it.</p>",
+            }
+        ).action_send()
+        # mass SMS on orders of two departments: each counts for its own
+        other_order = self.order.copy({"team_id": False})
+        self.env["sms.composer"].with_context(
+            active_model="sale.order", active_ids=(self.order | other_order).ids
+        ).create(
+            {"composition_mode": "mass", "body": "Mass text", "mass_keep_log": False}
+        ).action_send_sms()
+        self.env.flush_all()
+        history = self.env["sms.notify.message"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(
+            sorted(
+                (message.channel, message.text, message.team_id.name or "") for message in history
+            ),
+            [
+                ("email", "Your order is ready", "Optics shop"),
+                ("sms", "Mass text", ""),
+                ("sms", "Mass text", "Optics shop"),
+                ("sms", "Your order is ready.", "Optics shop"),
+            ],
+        )
+        groups = self.env["sms.notify.message"].read_group(
+            [("partner_id", "=", self.customer.id)], ["segments:sum"], ["team_id"]
+        )
+        self.assertEqual(
+            {
+                (group["team_id"] and group["team_id"][1], group["team_id_count"])
+                for group in groups
+            },
+            {("Optics shop", 3), (False, 1)},
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestNotifyDepartments(SmscGatewayCommon):

@@ -1,0 +1,23 @@
+from odoo import fields, models
+
+
+class MailMessage(models.Model):
+    _inherit = "mail.message"
+
+    # set by Notify and the automatic rules, so that the customer history can count e-mails by
+    # department and template as it counts SMS
+    sms_notify_team_id = fields.Many2one(
+        "crm.team",
+        string="Department",
+        readonly=True,
+        index="btree_not_null",
+        default=lambda self: self.env.context.get("sms_notify_team_id"),
+    )
+    sms_notify_mail_template_id = fields.Many2one(
+        "mail.template",
+        string="E-mail Template",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        default=lambda self: self.env.context.get("sms_notify_mail_template_id"),
+    )
