@@ -1,5 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from odoo.addons.sms_notify.tools.tokens import Token
 
@@ -18,6 +19,26 @@ class RepairOrder(models.Model):
         "users who may notify for other departments, notify its customer.",
     )
 
+    sms_notify_ready_date_text = fields.Char(
+        string="Ready Date for Messages",
+        compute="_compute_sms_notify_ready_date_text",
+        help="The day the repair is scheduled for, as messages show it, in the customer's "
+        "language and time zone.",
+    )
+
+    @api.depends("schedule_date", "partner_id.lang", "partner_id.tz")
+    def _compute_sms_notify_ready_date_text(self):
+        for repair in self:
+            customer = repair.partner_id
+            repair.sms_notify_ready_date_text = repair.schedule_date and format_date(
+                self.env,
+                fields.Datetime.context_timestamp(
+                    repair.with_context(tz=customer.tz or self.env.user.tz or "UTC"),
+                    repair.schedule_date,
+                ).date(),
+                lang_code=customer.lang or self.env.lang,
+            )
+
     def _sms_notify_tokens(self):
         _ = self.env._
         return [
@@ -25,6 +46,12 @@ class RepairOrder(models.Model):
             Token("RepairNumber", "object.name", _("Repair number"), ("ID", "НомерРемонта")),
             Token(
                 "Product", "object.product_id.name", _("Repaired product"), ("Изделие", "Produkt")
+            ),
+            Token(
+                "ReadyDate",
+                "object.sms_notify_ready_date_text",
+                _("Ready date"),
+                ("ДатаГотовности", "ДатаВыдачи", "DataOdbioru"),
             ),
         ]
 

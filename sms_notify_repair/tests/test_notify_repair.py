@@ -59,3 +59,16 @@ class TestNotifyRepair(SmscGatewayCommon):
         self.workshop.member_ids = [(4, user.id)]
         repair.invalidate_recordset(["sms_notify_allowed"])
         self.assertTrue(repair.sms_notify_allowed)
+
+    def test_ready_date_token_shows_the_scheduled_day(self):
+        self.repair.schedule_date = "2026-03-04 10:00:00"
+        self.customer.tz = "Europe/Warsaw"
+        template = self.env["sms.template"].create(
+            {
+                "name": "Repair on",
+                "model_id": self.env.ref("repair.model_repair_order").id,
+                "sms_notify_text": ":RepairNumber: :ReadyDate:",
+            }
+        )
+        rendered = template._render_field("body", self.repair.ids, compute_lang=True)
+        self.assertEqual(rendered[self.repair.id], f"{self.repair.name} 04.03.2026")

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount
+from odoo.tools import format_amount, format_date
 
 from odoo.addons.sms_notify.tools.tokens import Token
 
@@ -21,6 +21,26 @@ class SaleOrder(models.Model):
         compute="_compute_sms_notify_amount_text",
         help="The order's total as messages show it, with its currency.",
     )
+
+    sms_notify_ready_date_text = fields.Char(
+        string="Ready Date for Messages",
+        compute="_compute_sms_notify_ready_date_text",
+        help="The day the customer may collect the order, as messages show it: the promised "
+        "delivery date, else the expected one, in the customer's language and time zone.",
+    )
+
+    @api.depends("commitment_date", "expected_date", "partner_id.lang", "partner_id.tz")
+    def _compute_sms_notify_ready_date_text(self):
+        for order in self:
+            when = order.commitment_date or order.expected_date
+            customer = order.partner_id
+            order.sms_notify_ready_date_text = when and format_date(
+                self.env,
+                fields.Datetime.context_timestamp(
+                    order.with_context(tz=customer.tz or self.env.user.tz or "UTC"), when
+                ).date(),
+                lang_code=customer.lang or self.env.lang,
+            )
 
     @api.depends("amount_total", "currency_id")
     def _compute_sms_notify_amount_text(self):
@@ -44,6 +64,12 @@ class SaleOrder(models.Model):
                 "object.sms_notify_amount_text",
                 _("Order total"),
                 ("СуммаЗаказа", "Kwota"),
+            ),
+            Token(
+                "ReadyDate",
+                "object.sms_notify_ready_date_text",
+                _("Ready date"),
+                ("ДатаГотовности", "ДатаВыдачи", "DataOdbioru"),
             ),
         ]
 

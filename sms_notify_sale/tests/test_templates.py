@@ -61,3 +61,21 @@ class TestShippedTemplates(SmsNotifyCommon):
             ":Salutation: :FirstName:, your order :OrderNumber: is ready. We look forward to "
             "seeing you! :ShopName:, :ShopPhone:",
         )
+
+    def test_ready_date_is_the_promised_day_in_the_customers_language_and_time_zone(self):
+        # 22:30 UTC on 4 March is already 5 March in Moscow
+        self.order.commitment_date = "2026-03-04 22:30:00"
+        self.customer.write({"tz": "Europe/Moscow", "lang": "ru_RU"})
+        template = self.env["sms.template"].create(
+            {
+                "name": "Ready on",
+                "model_id": self.env.ref("sale.model_sale_order").id,
+                "sms_notify_text": "Заказ :НомерЗаказа: будет готов :ДатаГотовности:",
+            }
+        )
+        self.assertIn("{{ object.sms_notify_ready_date_text }}", template.body)
+        rendered = template._render_field("body", self.order.ids, compute_lang=True)[self.order.id]
+        self.assertEqual(rendered, f"Заказ {self.order.name} будет готов 05.03.2026")
+        self.customer.write({"tz": "America/New_York", "lang": "en_US"})
+        self.order.invalidate_recordset(["sms_notify_ready_date_text"])
+        self.assertEqual(self.order.sms_notify_ready_date_text, "03/04/2026")
