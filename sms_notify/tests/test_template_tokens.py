@@ -88,3 +88,18 @@ class TestTemplateTokens(SmsNotifyCommon):
             self._render(template),
             "Anna, wszystkiego najlepszego z okazji urodzin! Życzy Optika Nova. +7 495 123-45-67",
         )
+
+    def test_token_labels_are_shown_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["res.lang"]._activate_lang("pl_PL")
+        labels = {
+            lang: {
+                token.code: token.label
+                for token in self.env["res.partner"].with_context(lang=lang)._sms_notify_tokens()
+            }
+            for lang in ("en_US", "ru_RU", "pl_PL")
+        }
+        self.assertEqual(labels["en_US"]["FirstName"], "First name")
+        self.assertEqual(labels["ru_RU"]["FirstName"], "Имя")
+        self.assertEqual(labels["ru_RU"]["ShopPhone"], "Телефон магазина")
+        self.assertEqual(labels["pl_PL"]["LastName"], "Nazwisko")
