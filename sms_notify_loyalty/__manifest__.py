@@ -11,6 +11,8 @@
     "depends": ["sms_notify", "loyalty"],
     "external_dependencies": {"python": []},
     "data": [
+        "data/sms_template_data.xml",
+        "data/mail_template_data.xml",
         "views/loyalty_card_views.xml",
     ],
     "auto_install": True,

@@ -45,6 +45,7 @@ class TestNotifyLoyalty(SmscGatewayCommon):
                 {"card_id": cls.card.id, "description": "Order S004", "used": 10},
             ]
         )
+        cls.template = cls.env.ref("sms_notify_loyalty.sms_template_points_accrued")
 
     def _sms_template(self, text):
         return self.env["sms.template"].create(
@@ -58,6 +59,10 @@ class TestNotifyLoyalty(SmscGatewayCommon):
     def _render(self, template, card=None):
         card = card or self.card
         return template._render_field("body", card.ids, compute_lang=True)[card.id]
+
+    def _wizard(self, **values):
+        action = self.card.action_sms_notify()
+        return self.env["sms.notify.wizard"].with_context(**action["context"]).create(values)
 
     def test_tokens_render_the_cards_points_expiry_and_code(self):
         template = self._sms_template(
@@ -97,6 +102,33 @@ class TestNotifyLoyalty(SmscGatewayCommon):
         template = self._sms_template("[:PointsAccrued:][:PointsExpiry:] :PointsBalance:")
         self.assertEqual(self._render(template, card), "[][] 0 Points")
 
+    def test_shipped_template_in_the_customers_language(self):
+        self.assertEqual(
+            self._render(self.template),
+            "Уважаемая Anna, на вашу карту начислено: 150 баллов. Баланс: 400 баллов. Optika Nova",
+        )
+        self.assertEqual(
+            self.template.with_context(lang="en_US").sms_notify_text,
+            ":Salutation: :FirstName:, :PointsAccrued: were added to your card. "
+            "Balance: :PointsBalance:. :ShopName:",
+        )
+
+    def test_notify_sends_the_sms_and_keeps_it_in_the_cards_chatter(self):
+        wizard = self._wizard(sms_template_id=self.template.id)
+        self.assertEqual(wizard.partner_id, self.customer)
+        self.assertEqual(wizard.sms_kind, "service")
+        wizard.action_send()
+        self.env["sms.sms"]._process_queue()
+        [request] = self.fake.requests_to("/sys/send.php")
+        self.assertEqual(request.params["phones"], "+79123456789")
+        self.assertEqual(
+            request.params["mes"],
+            "Уважаемая Anna, на вашу карту начислено: 150 баллов. Баланс: 400 баллов. Optika Nova",
+        )
+        message = self.card.message_ids.filtered(lambda msg: msg.message_type == "sms")
+        self.assertEqual(len(message), 1)
+        self.assertIn("150 баллов", message.body)
+
     def _card_readers(self):
         """Coupons & Loyalty alone lets nobody but the superuser read cards (Sales and Point
         of Sale give the rights): a group of card readers stands for them."""
@@ -135,6 +167,20 @@ class TestNotifyLoyalty(SmscGatewayCommon):
         self.assertFalse(card.sms_notify_allowed)
         with self.assertRaisesRegex(AccessError, "may not notify"):
             card.action_sms_notify()
+
+    def test_shipped_email_in_the_customers_language(self):
+        self.customer.email = "anna@example.com"
+        template = self.env.ref("sms_notify_loyalty.mail_template_points_accrued")
+        self.assertEqual(template.sms_notify_kind, "service")
+        wizard = self._wizard(channel="email", mail_template_id=template.id)
+        self.assertEqual(wizard.email_subject, "Бонусные баллы начислены на вашу карту")
+        self.assertIn("Уважаемая", wizard.email_body)
+        self.assertIn("150 баллов", wizard.email_body)
+        self.assertIn("044-BONUS-7", wizard.email_body)
+        wizard.action_send()
+        email = self.card.message_ids.filtered(lambda msg: msg.message_type == "comment")
+        self.assertEqual(email.subject, "Бонусные баллы начислены на вашу карту")
+        self.assertIn(self.customer, email.partner_ids)
 
     def test_token_labels_are_translated(self):
         labels = {
