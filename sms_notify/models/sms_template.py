@@ -47,6 +47,11 @@ class SmsTemplate(models.Model):
     sms_notify_token_help = fields.Html(
         string="Tokens", compute="_compute_sms_notify_token_help", sanitize=False
     )
+    sms_notify_token_palette = fields.Json(
+        string="Token Palette",
+        compute="_compute_sms_notify_token_palette",
+        help="The tokens texts of this template's model may use, offered beside the text.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -110,3 +115,13 @@ class SmsTemplate(models.Model):
             template.sms_notify_token_help = (
                 Markup("<table class='table table-sm'>%s</table>") % rows if tokens else False
             )
+
+    @api.depends("model")
+    @api.depends_context("lang")
+    def _compute_sms_notify_token_palette(self):
+        # the labels are translated into the language of whoever opens the form
+        for template in self:
+            template.sms_notify_token_palette = [
+                {"code": token.code, "label": token.label, "aliases": list(token.aliases)}
+                for token in template._sms_notify_model_tokens()
+            ]
