@@ -1,5 +1,3 @@
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -43,9 +41,6 @@ class SmsTemplate(models.Model):
         help="The message as you write it, with tokens between colons (:FirstName:, "
         ":ShopPhone:) from the list beside it; each one is replaced by the customer's or the "
         "document's value when the message is sent.",
-    )
-    sms_notify_token_help = fields.Html(
-        string="Tokens", compute="_compute_sms_notify_token_help", sanitize=False
     )
     sms_notify_token_palette = fields.Json(
         string="Token Palette",
@@ -96,25 +91,6 @@ class SmsTemplate(models.Model):
                 # by hand in the body stay as they are
                 continue
             template.body = self._sms_notify_compile(template.sms_notify_text, tokens)
-
-    @api.depends("model")
-    def _compute_sms_notify_token_help(self):
-        for template in self:
-            tokens = template._sms_notify_model_tokens()
-            rows = Markup("").join(
-                Markup(
-                    "<tr><td><code>:%s:</code></td><td>%s</td><td class='text-muted'>%s</td></tr>"
-                )
-                % (
-                    token.code,
-                    token.label,
-                    ", ".join(f":{alias}:" for alias in token.aliases),
-                )
-                for token in tokens
-            )
-            template.sms_notify_token_help = (
-                Markup("<table class='table table-sm'>%s</table>") % rows if tokens else False
-            )
 
     @api.depends("model")
     @api.depends_context("lang")
