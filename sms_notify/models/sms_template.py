@@ -1,5 +1,3 @@
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -44,8 +42,10 @@ class SmsTemplate(models.Model):
         ":ShopPhone:) from the list beside it; each one is replaced by the customer's or the "
         "document's value when the message is sent.",
     )
-    sms_notify_token_help = fields.Html(
-        string="Tokens", compute="_compute_sms_notify_token_help", sanitize=False
+    sms_notify_token_palette = fields.Json(
+        string="Token Palette",
+        compute="_compute_sms_notify_token_palette",
+        help="The tokens texts of this template's model may use, offered beside the text.",
     )
 
     @api.model_create_multi
@@ -93,20 +93,11 @@ class SmsTemplate(models.Model):
             template.body = self._sms_notify_compile(template.sms_notify_text, tokens)
 
     @api.depends("model")
-    def _compute_sms_notify_token_help(self):
+    @api.depends_context("lang")
+    def _compute_sms_notify_token_palette(self):
+        # the labels are translated into the language of whoever opens the form
         for template in self:
-            tokens = template._sms_notify_model_tokens()
-            rows = Markup("").join(
-                Markup(
-                    "<tr><td><code>:%s:</code></td><td>%s</td><td class='text-muted'>%s</td></tr>"
-                )
-                % (
-                    token.code,
-                    token.label,
-                    ", ".join(f":{alias}:" for alias in token.aliases),
-                )
-                for token in tokens
-            )
-            template.sms_notify_token_help = (
-                Markup("<table class='table table-sm'>%s</table>") % rows if tokens else False
-            )
+            template.sms_notify_token_palette = [
+                {"code": token.code, "label": token.label, "aliases": list(token.aliases)}
+                for token in template._sms_notify_model_tokens()
+            ]

@@ -74,9 +74,36 @@ class TestTemplateTokens(SmsNotifyCommon):
         )
 
     def test_palette_lists_the_models_tokens(self):
-        template = self._template(TEXT)
-        self.assertIn(":FirstName:", template.sms_notify_token_help)
-        self.assertIn(":Имя:", template.sms_notify_token_help)
+        palette = self._template(TEXT).sms_notify_token_palette
+        self.assertEqual(
+            [token["code"] for token in palette],
+            [
+                "Salutation",
+                "FirstName",
+                "Patronymic",
+                "LastName",
+                "CustomerName",
+                "ShopName",
+                "ShopPhone",
+            ],
+        )
+        by_code = {token["code"]: token for token in palette}
+        self.assertEqual(
+            by_code["FirstName"],
+            {"code": "FirstName", "label": "First name", "aliases": ["Имя", "Imię"]},
+        )
+        self.assertEqual(by_code["ShopName"]["label"], "Shop name")
+
+    def test_palette_offers_customer_tokens_only_for_models_with_a_customer(self):
+        def palette(model):
+            template = self.env["sms.template"].create(
+                {"name": model, "model_id": self.env["ir.model"]._get_id(model), "body": "Hi"}
+            )
+            # Odoo keeps an empty Json value as False
+            return [token["code"] for token in template.sms_notify_token_palette or []]
+
+        self.assertEqual(palette("crm.team"), ["ShopName", "ShopPhone"], "a company, no customer")
+        self.assertEqual(palette("phone.blacklist"), [], "neither a customer nor a company")
 
     def test_birthday_template_greets_in_the_customers_language(self):
         self.env["res.lang"]._activate_lang("pl_PL")

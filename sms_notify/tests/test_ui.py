@@ -1,4 +1,4 @@
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -28,4 +28,41 @@ class TestSmsNotifyUi(HttpCase):
             "/odoo/action-sms_notify.sms_sms_action_sandbox_outbox",
             "sms_notify_sandbox_outbox_tour",
             login="admin",
+        )
+
+    def test_token_palette_inserts_tokens_at_the_caret(self):
+        """A click on a token writes it where the caret is, or was when the text was left (at
+        the end when the text never had the focus), and the saved template holds Odoo's
+        placeholders."""
+        template = self.env["sms.template"].create(
+            {
+                "name": "Palette tour",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "sms_notify_text": "See you at",
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-sms.sms_template_action/{template.id}",
+            "sms_notify_token_palette_tour",
+            login="admin",
+        )
+        self.assertEqual(
+            template.body,
+            "Hello {{ object.sms_notify_first_name }}, call us at "
+            "{{ object.sms_notify_shop_phone }}",
+        )
+
+    def test_token_palette_is_disabled_for_users_who_may_not_edit(self):
+        template = self.env["sms.template"].create(
+            {
+                "name": "Palette read-only tour",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "sms_notify_text": "See you",
+            }
+        )
+        new_test_user(self.env, login="palette_reader", groups="base.group_user")
+        self.start_tour(
+            f"/odoo/action-sms.sms_template_action/{template.id}",
+            "sms_notify_token_palette_readonly_tour",
+            login="palette_reader",
         )
