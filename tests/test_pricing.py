@@ -7,6 +7,7 @@ import pytest
 
 from sms_notify.tools import gsm
 from sms_notify.tools.pricing import (
+    amount_text,
     ADVERTISING,
     OWN_NAME,
     SERVICE,
@@ -80,3 +81,8 @@ def test_preview_sums_every_part_and_says_if_the_balance_is_enough():
     short = preview(SHARED, [4] * 3, ADVERTISING, False, 100)
     assert short.total == Decimal("117.60")
     assert not short.enough
+
+
+def test_amounts_are_written_with_thousands_and_two_decimals():
+    assert amount_text(Decimal("1234.5")) == "1,234.50"
+    assert amount_text(-8095.2) == "-8,095.20"

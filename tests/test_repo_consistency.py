@@ -267,3 +267,17 @@ def test_pylintrc_enables_only_existing_messages():
     known = set(re.findall(r"^:([a-z0-9-]+) \(", listing, re.MULTILINE))
     assert known, "pylint --list-msgs printed no message"
     assert not enabled - known, f"unknown pylint messages: {sorted(enabled - known)}"
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_python_strings_can_be_exported_for_translation(addon):
+    """Odoo exports an addon's translatable strings with Babel's Python extractor, which
+    evaluates each argument of ``_()``; a file it cannot read (an f-string passed to ``_()``)
+    is skipped whole, and none of its messages can be translated."""
+    extract = pytest.importorskip("babel.messages.extract")
+    for path in sorted((REPO / addon).rglob("*.py")):
+        with path.open("rb") as source:
+            try:
+                list(extract.extract("python", source, keywords={"_": None}))
+            except Exception as error:  # noqa: BLE001 - any failure skips the file's strings
+                pytest.fail(f"{path.relative_to(REPO)}: {error!r}")

@@ -93,7 +93,7 @@ def test_no_text_compiles_to_no_text():
 def test_unknown_token_is_named():
     with pytest.raises(UnknownTokenError) as error:
         compile_tokens("Hello :Name:, order :ID:", TOKENS)
-    assert str(error.value) == "Unknown token :Name:. Pick tokens from the list beside the text."
+    assert str(error.value) == "Unknown token :Name:. Pick tokens from the palette beside the text."
     assert error.value.tokens == ["Name"]
     assert isinstance(error.value, ValueError)
 
@@ -102,7 +102,7 @@ def test_every_unknown_token_is_named_at_once():
     with pytest.raises(UnknownTokenError) as error:
         compile_tokens(":Foo: :FirstName: :Bar: :Foo: :Уваж:", TOKENS)
     assert str(error.value) == (
-        "Unknown tokens :Foo:, :Bar:, :Уваж:. Pick tokens from the list beside the text."
+        "Unknown tokens :Foo:, :Bar:, :Уваж:. Pick tokens from the palette beside the text."
     )
     assert error.value.tokens == ["Foo", "Bar", "Уваж"]
 
@@ -118,7 +118,7 @@ def test_messages_go_through_translate():
         compile_tokens(":Foo:", TOKENS, translate=translate)
     assert calls == [
         (
-            "Unknown token %(tokens)s. Pick tokens from the list beside the text.",
+            "Unknown token %(tokens)s. Pick tokens from the palette beside the text.",
             {"tokens": ":Foo:"},
         )
     ]

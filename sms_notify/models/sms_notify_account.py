@@ -281,9 +281,9 @@ class SmsNotifyAccount(models.Model):
             "threshold of %(threshold)s. Messages it cannot pay for are not sent: request a "
             "top-up.",
             company=self.company_id.name,
-            balance=f"{self.balance:,.2f}",
+            balance=pricing.amount_text(self.balance),
             currency=self.currency_id.name,
-            threshold=f"{self.low_balance_threshold:,.2f}",
+            threshold=pricing.amount_text(self.low_balance_threshold),
         )
         for user in users:
             self.activity_schedule(

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import pricing
+
 
 class SmsNotifyTopup(models.Model):
     """A request to the provider to add an amount to the SMS balance. The balance is credited
@@ -94,10 +96,10 @@ class SmsNotifyTopup(models.Model):
                     self.env._(
                         "A top-up must be at least %(minimum)s %(currency)s (%(name)s asks for "
                         "%(amount)s).",
-                        minimum=f"{minimum:,.2f}",
+                        minimum=pricing.amount_text(minimum),
                         currency=topup.currency_id.name,
                         name=topup.name,
-                        amount=f"{topup.amount:,.2f}",
+                        amount=pricing.amount_text(topup.amount),
                     )
                 )
 
@@ -116,7 +118,7 @@ class SmsNotifyTopup(models.Model):
             topup.message_post(
                 body=self.env._(
                     "Top-up of %(amount)s %(currency)s requested.",
-                    amount=f"{topup.amount:,.2f}",
+                    amount=pricing.amount_text(topup.amount),
                     currency=topup.currency_id.name,
                 )
             )
@@ -169,7 +171,7 @@ class SmsNotifyTopup(models.Model):
             topup.message_post(
                 body=self.env._(
                     "Paid: %(amount)s %(currency)s added to the SMS balance.",
-                    amount=f"{topup.amount:,.2f}",
+                    amount=pricing.amount_text(topup.amount),
                     currency=topup.currency_id.name,
                 )
             )

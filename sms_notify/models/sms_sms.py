@@ -309,7 +309,7 @@ class SmsSms(models.Model):
                 self.env._(
                     "Not sent: the SMS balance (%(balance)s %(currency)s) does not cover it. "
                     "Top up the balance in SMS Notify › Balance, then resend the message.",
-                    balance=f"{balance:,.2f}",
+                    balance=pricing.amount_text(balance),
                     currency=currency.name,
                 ),
             )

@@ -39,7 +39,7 @@ class SmsTemplate(models.Model):
         compute="_compute_sms_notify_text",
         inverse="_inverse_sms_notify_text",
         help="The message as you write it, with tokens between colons (:FirstName:, "
-        ":ShopPhone:) from the list beside it; each one is replaced by the customer's or the "
+        ":ShopPhone:) from the palette beside it; each one is replaced by the customer's or the "
         "document's value when the message is sent.",
     )
     sms_notify_token_palette = fields.Json(

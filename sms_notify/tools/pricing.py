@@ -23,6 +23,11 @@ OWN_NAME = "own"
 CENT = Decimal("0.01")
 
 
+def amount_text(value):
+    """An amount as messages to the user write it: ``1,234.50``."""
+    return f"{value:,.2f}"
+
+
 def to_amount(value):
     """``value`` (float, int, str or Decimal) as an exact amount of two decimals."""
     if isinstance(value, float):

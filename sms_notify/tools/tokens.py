@@ -3,7 +3,7 @@
 into Odoo inline templates, ``{{ object.partner_id.sms_notify_first_name }}, ...``, and back.
 
 Tokens are what the people who write the texts already know from other SMS services: a word
-between colons, picked from a list beside the text.  They compile to the placeholders of
+between colons, picked from a palette beside the text.  They compile to the placeholders of
 Odoo's ``inline_template`` engine (``mail.render.mixin``), so templates, the composer and
 automated actions render them as they render any Odoo placeholder.
 
@@ -39,8 +39,10 @@ _CODE_PATTERN = re.compile(rf"{_NAME}\Z")
 #: Odoo's own placeholder syntax (``odoo.tools.rendering_tools.INLINE_TEMPLATE_REGEX``)
 _PLACEHOLDER_PATTERN = re.compile(r"\{\{(.+?)(\|\|\|\s*(.*?))?\}\}")
 
-_UNKNOWN_TOKEN_REASON = _("Unknown token %(tokens)s. Pick tokens from the list beside the text.")
-_UNKNOWN_TOKENS_REASON = _("Unknown tokens %(tokens)s. Pick tokens from the list beside the text.")
+_UNKNOWN_TOKEN_REASON = _("Unknown token %(tokens)s. Pick tokens from the palette beside the text.")
+_UNKNOWN_TOKENS_REASON = _(
+    "Unknown tokens %(tokens)s. Pick tokens from the palette beside the text."
+)
 _DOUBLE_BRACES_REASON = _(
     "The text cannot contain two opening braces {{ in a row: messages read them as the start "
     "of a placeholder. Put a space between the braces."
@@ -73,7 +75,7 @@ class Token:
     placeholder expression it stands for, evaluated with ``object`` the record the message is
     about.  A plain field path (``object.partner_id.sms_notify_first_name``) renders empty when
     the field is, and is the only kind Odoo's restricted rendering mode accepts.
-    ``label`` is the English description shown in the list beside the text.
+    ``label`` is the English description shown in the palette beside the text.
     """
 
     code: str

@@ -118,10 +118,10 @@ class SmsComposer(models.TransientModel):
                 "Balance %(balance)s %(currency)s, %(after)s %(currency)s after sending.",
                 messages=preview.messages,
                 segments=preview.segments,
-                total=f"{preview.total:,.2f}",
+                total=pricing.amount_text(preview.total),
                 currency=currency,
-                balance=f"{preview.balance:,.2f}",
-                after=f"{preview.balance_after:,.2f}",
+                balance=pricing.amount_text(preview.balance),
+                after=pricing.amount_text(preview.balance_after),
             )
 
     def _sms_notify_cost_preview(self, account):

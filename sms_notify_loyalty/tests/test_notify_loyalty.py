@@ -195,5 +195,5 @@ class TestNotifyLoyalty(SmscGatewayCommon):
             self._sms_template(":PointsAccrued: were added, :BonusLevel: reached")
         self.assertEqual(
             str(refusal.exception),
-            "Unknown token :BonusLevel:. Pick tokens from the list beside the text.",
+            "Unknown token :BonusLevel:. Pick tokens from the palette beside the text.",
         )
