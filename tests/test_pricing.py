@@ -7,12 +7,12 @@ import pytest
 
 from sms_notify.tools import gsm
 from sms_notify.tools.pricing import (
-    amount_text,
     ADVERTISING,
     OWN_NAME,
     SERVICE,
     SHARED_NAME,
     Tariff,
+    amount_text,
     covered,
     preview,
     to_amount,
