@@ -130,3 +130,9 @@ class TestTemplateTokens(SmsNotifyCommon):
         self.assertEqual(labels["ru_RU"]["FirstName"], "Имя")
         self.assertEqual(labels["ru_RU"]["ShopPhone"], "Телефон магазина")
         self.assertEqual(labels["pl_PL"]["LastName"], "Nazwisko")
+        # the palette's help and the Notify dialog too
+        self.env["ir.module.module"]._load_module_terms(["sms_notify"], ["ru_RU"], overwrite=True)
+        form = self.env.ref("sms_notify.sms_template_view_form").with_context(lang="ru_RU")
+        self.assertIn("Нажмите на метку", form.arch)
+        wizard = self.env.ref("sms_notify.sms_notify_wizard_view_form").with_context(lang="ru_RU")
+        self.assertIn("Уведомить клиента", wizard.arch)
