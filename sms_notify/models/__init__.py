@@ -18,3 +18,8 @@ from . import mail_thread
 from . import mail_template
 from . import sms_notify_message
 from . import sms_notify_mixin
+from . import res_company
+from . import base_automation
+from . import ir_actions_server
+from . import sms_notify_rule
+from . import sms_notify_scheduled

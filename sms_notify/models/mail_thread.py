@@ -26,6 +26,24 @@ class MailThread(models.AbstractModel):
             self = self.with_context(sms_notify_team_id=self._sms_notify_team().id)
         return super()._notify_thread_by_sms(message, recipients_data, msg_vals=msg_vals, **kwargs)
 
+    def _sms_notify_cancel_scheduled(self, reason=None):
+        """Cancel the automatic messages still waiting for these records (an order cancelled,
+        an appointment called off)."""
+        if not self.ids:
+            return
+        waiting = (
+            self.env["sms.notify.scheduled"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("state", "=", "scheduled"),
+                ]
+            )
+        )
+        waiting._cancel(reason or self.env._("The document was cancelled."))
+
     def _sms_notify_team(self):
         """The department (sales team) the record belongs to, if it has one."""
         field = self._fields.get("team_id")

@@ -46,3 +46,13 @@ class ResConfigSettings(models.TransientModel):
         help="Every salesperson may also notify about documents of other departments (sales "
         "teams).",
     )
+    sms_notify_quiet_start = fields.Float(
+        related="company_id.sms_notify_quiet_start", readonly=False
+    )
+    sms_notify_quiet_end = fields.Float(related="company_id.sms_notify_quiet_end", readonly=False)
+    sms_notify_quiet_advertising = fields.Boolean(
+        related="company_id.sms_notify_quiet_advertising", readonly=False
+    )
+    sms_notify_quiet_service = fields.Boolean(
+        related="company_id.sms_notify_quiet_service", readonly=False
+    )

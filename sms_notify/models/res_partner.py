@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..tools.names import parts_fit_name, salutation, split_full_name
+from ..tools.schedule import next_anniversary
 
 
 class ResPartner(models.Model):
@@ -49,6 +50,30 @@ class ResPartner(models.Model):
         string="Birthday",
         help="For birthday greetings and offers.",
     )
+    sms_notify_next_birthday = fields.Date(
+        string="Next Birthday",
+        compute="_compute_sms_notify_next_birthday",
+        store=True,
+        help="The birthday to come (today's included): yearly notification rules are timed "
+        "from it. Moved on to the next year each night.",
+    )
+
+    @api.depends("sms_notify_birthday")
+    def _compute_sms_notify_next_birthday(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            partner.sms_notify_next_birthday = partner.sms_notify_birthday and next_anniversary(
+                partner.sms_notify_birthday, today
+            )
+
+    @api.model
+    def _cron_sms_notify_next_birthdays(self):
+        """Move yesterday's birthdays on to next year."""
+        passed = self.with_context(active_test=False).search(
+            [("sms_notify_next_birthday", "<", fields.Date.context_today(self))]
+        )
+        self.env.add_to_compute(self._fields["sms_notify_next_birthday"], passed)
+        passed._recompute_recordset(["sms_notify_next_birthday"])
 
     @api.depends_context("company")
     def _compute_sms_notify_shop(self):

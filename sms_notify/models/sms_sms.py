@@ -92,6 +92,8 @@ class SmsSms(models.Model):
     )
     valid_until = fields.Datetime(
         copy=False,
+        # automatic rules hand their messages over with the validity the rule gives them
+        default=lambda self: self.env.context.get("sms_notify_valid_until"),
         help="A message not handed over to the gateway by then is cancelled as expired instead "
         "of arriving late; gateways that support it also stop trying to deliver it then.",
     )

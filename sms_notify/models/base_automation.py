@@ -1,0 +1,15 @@
+from odoo import fields, models
+
+
+class BaseAutomation(models.Model):
+    _inherit = "base.automation"
+
+    sms_notify_rule_ids = fields.One2many("sms.notify.rule", "automation_id")
+
+    def write(self, vals):
+        if vals.get("active"):
+            # switching a notification rule on (here or on the rule) dates it: documents older
+            # than that are not notified; a rule already on keeps its date
+            switched_on = self.filtered(lambda automation: not automation.active)
+            switched_on.sudo().with_context(active_test=False).sms_notify_rule_ids.enabled_since = fields.Datetime.now()
+        return super().write(vals)

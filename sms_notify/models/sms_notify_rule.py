@@ -1,0 +1,547 @@
+from collections import defaultdict
+from datetime import datetime, time
+
+import pytz
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+from odoo.tools.safe_eval import safe_eval
+
+from ..tools import consent, pricing, schedule
+
+#: how each kind of rule is watched by its automation rule
+TRIGGERS = [
+    ("state", "A condition is reached"),
+    ("change", "Fields change"),
+    ("before_date", "Some time before a date"),
+    ("after_date", "Some time after a date"),
+    ("yearly", "Every year on a date"),
+]
+#: a yearly date is watched through the field holding its next occurrence
+YEARLY_FIELDS = {("res.partner", "sms_notify_birthday"): "sms_notify_next_birthday"}
+#: rule fields whose change rewrites the automation rule
+AUTOMATION_SOURCES = {
+    "notify_trigger",
+    "condition_domain",
+    "change_field_ids",
+    "date_field_id",
+    "delay_minutes",
+    "model_id",
+    "name",
+}
+
+
+class SmsNotifyRule(models.Model):
+    """Send a customer an SMS and/or an e-mail when their document reaches a state, changes,
+    or some time before or after one of its dates, without anyone pressing a button.
+
+    Each rule is one of Odoo's automation rules (``_inherits``): the rule's name, model and
+    active switch are the automation's own, and the automation's action, of the type
+    *Schedule a customer notification*, schedules the message; Automation Rules list it too.
+    The message waits as a scheduled notification until it is due, and goes only while the
+    document still meets the rule's condition and the message is valid."""
+
+    _name = "sms.notify.rule"
+    _description = "Automatic Notification Rule"
+    _inherits = {"base.automation": "automation_id"}
+    _order = "model_id, id"
+
+    automation_id = fields.Many2one(
+        "base.automation", required=True, ondelete="cascade", index=True, auto_join=True
+    )
+    notify_trigger = fields.Selection(
+        TRIGGERS,
+        string="Send When",
+        required=True,
+        default="state",
+        help="A condition is reached: the document comes to meet the condition (an order "
+        "confirmed, ready, delivered; a repair done). Fields change: a saved change of the "
+        "chosen fields (an appointment moved). Before or after a date: the chosen number of "
+        "minutes before or after a date of the document (a reminder, a thank-you). Every year: "
+        "on the anniversary of a date (a birthday).",
+    )
+    condition_domain = fields.Char(
+        string="Condition",
+        default="[]",
+        help="The documents this rule is about. For *a condition is reached*, the message "
+        "goes when a document comes to meet it; for the other triggers, only documents that "
+        "meet it are notified. A scheduled message whose document no longer meets it when it "
+        "is due is cancelled.",
+    )
+    change_field_ids = fields.Many2many(
+        "ir.model.fields",
+        relation="sms_notify_rule_change_field_rel",
+        string="Changed Fields",
+        domain="[('model_id', '=', model_id), ('store', '=', True)]",
+        help="A change of any of these fields sends the message.",
+    )
+    date_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Date",
+        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime'))]",
+        ondelete="cascade",
+        help="The date the message is timed from.",
+    )
+    delay_minutes = fields.Integer(
+        string="Delay (minutes)",
+        help="How long after the trigger (or before or after the date) the message goes. "
+        "0: at once.",
+    )
+    validity_minutes = fields.Integer(
+        string="Validity (minutes)",
+        help="A message that could not go within this time after it was due is cancelled as "
+        "expired instead of arriving late. 0: no limit.",
+    )
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS Template",
+        domain="[('model_id', '=', model_id)]",
+        ondelete="restrict",
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="E-mail Template",
+        domain="[('model_id', '=', model_id)]",
+        ondelete="restrict",
+    )
+    team_ids = fields.Many2many(
+        "crm.team",
+        string="Departments",
+        help="Only documents of these departments (sales teams) are notified. Empty: every "
+        "department.",
+    )
+    quiet_hours = fields.Selection(
+        [
+            ("company", "As the settings say for the message kind"),
+            ("on", "Wait for the morning"),
+            ("off", "Send at any hour"),
+        ],
+        required=True,
+        default="company",
+        help="A message due during the quiet hours of the settings (on the customer's clock) "
+        "waits for their end.",
+    )
+    only_new_records = fields.Boolean(
+        string="Only Documents Created Since Enabled",
+        default=True,
+        help="Documents created before the rule was switched on are not notified, so that "
+        "switching a rule on does not message every old customer.",
+    )
+    enabled_since = fields.Datetime(
+        readonly=True, copy=False, help="When the rule was last switched on."
+    )
+    sms_kind = fields.Selection(
+        pricing.MESSAGE_KIND_SELECTION, string="Kind", compute="_compute_sms_kind"
+    )
+    scheduled_ids = fields.One2many("sms.notify.scheduled", "rule_id", string="Scheduled")
+    scheduled_count = fields.Integer(compute="_compute_scheduled_count")
+
+    @api.depends("sms_template_id.sms_kind", "mail_template_id.sms_notify_kind")
+    def _compute_sms_kind(self):
+        for rule in self:
+            rule.sms_kind = (
+                rule.sms_template_id.sms_kind
+                or rule.mail_template_id.sms_notify_kind
+                or pricing.SERVICE
+            )
+
+    def _compute_scheduled_count(self):
+        counts = dict(
+            self.env["sms.notify.scheduled"]._read_group(
+                [("rule_id", "in", self.ids), ("state", "=", "scheduled")],
+                ["rule_id"],
+                ["__count"],
+            )
+        )
+        for rule in self:
+            rule.scheduled_count = counts.get(rule, 0)
+
+    @api.constrains("notify_trigger", "change_field_ids", "date_field_id", "model_id")
+    def _check_trigger(self):
+        for rule in self:
+            if not (rule.sms_template_id or rule.mail_template_id):
+                raise ValidationError(
+                    self.env._(
+                        "%(rule)s sends nothing: pick an SMS or an e-mail template.", rule=rule.name
+                    )
+                )
+            if rule.notify_trigger == "change" and not rule.change_field_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(rule)s: pick the fields whose change sends the message.", rule=rule.name
+                    )
+                )
+            if rule.notify_trigger in ("before_date", "after_date", "yearly"):
+                if not rule.date_field_id:
+                    raise ValidationError(
+                        self.env._(
+                            "%(rule)s: pick the date the message is timed from.", rule=rule.name
+                        )
+                    )
+            if rule.notify_trigger == "yearly" and not rule._yearly_field():
+                raise ValidationError(
+                    self.env._(
+                        "%(rule)s: yearly messages can be timed from a contact's birthday.",
+                        rule=rule.name,
+                    )
+                )
+            try:
+                rule._condition()
+            except Exception as error:
+                raise ValidationError(
+                    self.env._(
+                        "%(rule)s: the condition cannot be read (%(error)s).",
+                        rule=rule.name,
+                        error=error,
+                    )
+                ) from error
+
+    # ------------------------------------------------------------------
+    # The automation rule behind each rule
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            vals.setdefault("trigger", "on_create_or_write")
+            if vals.get("active", True):
+                vals.setdefault("enabled_since", fields.Datetime.now())
+        # automation rules are for administrators; managing notification rules is a right of
+        # its own, which writes only the automation rule of its rule
+        self.check_access("create")
+        rules = super(SmsNotifyRule, self.sudo()).create(vals_list)
+        rules._sync_automation()
+        return rules.with_env(self.env)
+
+    def write(self, vals):
+        self.check_access("write")
+        result = super(SmsNotifyRule, self.sudo()).write(vals)
+        if AUTOMATION_SOURCES & set(vals):
+            self.sudo()._sync_automation()
+        return result
+
+    def unlink(self):
+        automations = self.sudo().automation_id
+        result = super().unlink()
+        automations.unlink()
+        return result
+
+    def _yearly_field(self):
+        self.ensure_one()
+        name = YEARLY_FIELDS.get((self.model_id.model, self.date_field_id.name))
+        return name and self.env["ir.model.fields"]._get(self.model_id.model, name)
+
+    def _condition(self):
+        return safe_eval(self.condition_domain or "[]", {"uid": self.env.uid})
+
+    def _condition_fields(self):
+        model = self.env[self.model_id.model]
+        names = {
+            term[0].split(".")[0]
+            for term in expression.normalize_domain(self._condition())
+            if isinstance(term, (list, tuple)) and isinstance(term[0], str)
+        }
+        return self.env["ir.model.fields"].browse(
+            [
+                self.env["ir.model.fields"]._get(model._name, name).id
+                for name in names
+                if name in model._fields
+            ]
+        )
+
+    def _automation_values(self):
+        self.ensure_one()
+        condition = expression.normalize_domain(self._condition())
+        values = {
+            "trigger": "on_create_or_write",
+            "filter_domain": repr(condition) if condition != expression.TRUE_DOMAIN else False,
+            "filter_pre_domain": False,
+            "trg_date_id": False,
+            "trg_date_range": 0,
+            "trg_date_range_type": False,
+            "trigger_field_ids": [Command.set(self._condition_fields().ids)],
+        }
+        match self.notify_trigger:
+            case "state":
+                # sent when a document comes to meet the condition, not at each later save
+                values["filter_pre_domain"] = repr(["!", *condition])
+            case "change":
+                values["trigger_field_ids"] = [Command.set(self.change_field_ids.ids)]
+            case "before_date" | "after_date":
+                values["trigger_field_ids"] = [
+                    Command.set((self._condition_fields() | self.date_field_id).ids)
+                ]
+            case "yearly":
+                values.update(
+                    trigger="on_time",
+                    trg_date_id=self._yearly_field().id,
+                    trg_date_range=self.delay_minutes,
+                    trg_date_range_type="minutes",
+                    trigger_field_ids=[Command.clear()],
+                )
+        return values
+
+    def _sync_automation(self):
+        for rule in self:
+            values = rule._automation_values()
+            action = rule.automation_id.action_server_ids.filtered(
+                lambda action: action.state == "sms_notify"
+            )
+            action_values = {
+                "name": rule.name,
+                "model_id": rule.model_id.id,
+                "state": "sms_notify",
+                "sms_notify_rule_id": rule.id,
+                "usage": "base_automation",
+            }
+            rule.automation_id.write(values)
+            if action:
+                action.write(action_values)
+            else:
+                # server actions refuse x2many commands in sudo: created on their own
+                self.env["ir.actions.server"].sudo().create(
+                    {**action_values, "base_automation_id": rule.automation_id.id}
+                )
+
+    # ------------------------------------------------------------------
+    # Scheduling
+    # ------------------------------------------------------------------
+
+    def _enqueue(self, records, old_values=None):
+        """Called by the automation for the documents that triggered the rule. The messages are
+        scheduled when the transaction ends, all at once: an automation runs its action once
+        per document, and a rule firing on 10,000 documents in one save must not insert them
+        one by one."""
+        self.ensure_one()
+        if self.notify_trigger == "change":
+            if old_values is None:
+                return  # a document created is not a change
+            names = self.change_field_ids.mapped("name")
+            records = records.filtered(
+                lambda record: any(
+                    name in old_values.get(record.id, {})
+                    and old_values[record.id][name] != record[name]
+                    for name in names
+                )
+            )
+        if not records:
+            return
+        pending = self.env.cr.precommit.data.setdefault("sms_notify.rule_records", defaultdict(set))
+        if not pending:
+            self.env.cr.precommit.add(self.sudo()._flush_enqueued)
+        pending[self.id].update(records.ids)
+
+    @api.model
+    def _flush_enqueued(self):
+        pending = self.env.cr.precommit.data.pop("sms_notify.rule_records", {})
+        for rule_id, record_ids in pending.items():
+            rule = self.browse(rule_id).exists()
+            if rule:
+                rule._schedule(self.env[rule.model_id.model].browse(sorted(record_ids)).exists())
+
+    def _eligible(self, records):
+        """The documents of ``records`` this rule notifies."""
+        self.ensure_one()
+        if self.only_new_records and self.enabled_since and "create_date" in records._fields:
+            records = records.filtered(
+                lambda record: record.create_date and record.create_date >= self.enabled_since
+            )
+        if self.team_ids:
+            records = records.filtered(lambda record: record._sms_notify_team() in self.team_ids)
+        return records
+
+    def _still_applies(self, records):
+        """The documents that still meet the rule's condition and departments."""
+        self.ensure_one()
+        condition = self._condition()
+        if condition:
+            records = records.filtered_domain(condition)
+        if self.team_ids:
+            records = records.filtered(lambda record: record._sms_notify_team() in self.team_ids)
+        return records
+
+    def _quiet_hours(self, company):
+        self.ensure_one()
+        if self.quiet_hours == "off":
+            return None
+        if self.quiet_hours == "company":
+            wanted = (
+                company.sms_notify_quiet_advertising
+                if self.sms_kind == pricing.ADVERTISING
+                else company.sms_notify_quiet_service
+            )
+            if not wanted:
+                return None
+        return schedule.QuietHours(company.sms_notify_quiet_start, company.sms_notify_quiet_end)
+
+    def _moment(self, record, now):
+        """When the rule meant the message of ``record`` to go, before quiet hours."""
+        if self.notify_trigger not in ("before_date", "after_date"):
+            return now, self.delay_minutes if self.notify_trigger != "yearly" else 0
+        value = record[self.date_field_id.name]
+        if not value:
+            return None, 0
+        if not isinstance(value, datetime):
+            # a day without a time: from the start of that day on the customer's clock
+            tz = pytz.timezone(record._sms_notify_customer().tz or "UTC")
+            value = tz.localize(datetime.combine(value, time())).astimezone(pytz.utc)
+            value = value.replace(tzinfo=None)
+        sign = -1 if self.notify_trigger == "before_date" else 1
+        return value, sign * self.delay_minutes
+
+    def _schedule(self, records):
+        """Schedule this rule's message for ``records``: one waiting message per document and
+        rule, moved when the document's date moves."""
+        self.ensure_one()
+        records = self._eligible(records)
+        if not records:
+            return self.env["sms.notify.scheduled"]
+        Scheduled = self.env["sms.notify.scheduled"].sudo()
+        now = fields.Datetime.now()
+        waiting = {
+            message.res_id: message
+            for message in Scheduled.search(
+                [
+                    ("rule_id", "=", self.id),
+                    ("res_id", "in", records.ids),
+                    ("state", "=", "scheduled"),
+                ]
+            )
+        }
+        company = self.env.company
+        quiet = self._quiet_hours(company)
+        fallback_tz = company.partner_id.tz or self.env.user.tz or "UTC"
+        new_rows, moved = [], Scheduled
+        for record in records:
+            moment, delay = self._moment(record, now)
+            existing = waiting.get(record.id)
+            if moment is None:
+                if existing:
+                    existing._cancel(
+                        self.env._("The document no longer has the date to time it from.")
+                    )
+                continue
+            customer = record._sms_notify_customer()
+            timing = schedule.plan(
+                moment, delay, self.validity_minutes, quiet, customer.tz or fallback_tz
+            )
+            if self.notify_trigger in ("before_date", "after_date") and timing.due < now:
+                # booked closer to the date than the reminder: it would arrive too late
+                if existing:
+                    existing._cancel(self.env._("The date moved too close for this message."))
+                continue
+            values = {"due_datetime": timing.due, "valid_until": timing.expires}
+            if existing:
+                if self.notify_trigger in ("before_date", "after_date", "change"):
+                    existing.write(values)
+                    moved |= existing
+                continue  # reached again while still waiting: one message is enough
+            new_rows.append(
+                {
+                    **values,
+                    "rule_id": self.id,
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "partner_id": customer.id or False,
+                    "team_id": record._sms_notify_team().id or False,
+                    "state": "scheduled",
+                }
+            )
+        created = Scheduled._sms_notify_insert(new_rows)
+        scheduled = created | moved
+        if scheduled:
+            self.env.ref("sms_notify.ir_cron_send_scheduled")._trigger(
+                min(scheduled.mapped("due_datetime"))
+            )
+        return scheduled
+
+    # ------------------------------------------------------------------
+    # Sending, when the scheduled messages are due
+    # ------------------------------------------------------------------
+
+    def _send_sms(self, records, valid_until):
+        """Hand the SMS over to the queue through Odoo's composer, logged in each document's
+        chatter; consent and the balance are checked per message on the way, and a refused one
+        is cancelled with its reason."""
+        self.ensure_one()
+        self.env["sms.composer"].with_context(
+            active_model=records._name,
+            active_ids=records.ids,
+            sms_notify_valid_until=valid_until,
+        ).create(
+            {
+                "composition_mode": "mass",
+                "res_model": records._name,
+                "res_ids": repr(records.ids),
+                "template_id": self.sms_template_id.id,
+                "body": self.sms_template_id.body,
+                "mass_keep_log": True,
+                "sms_kind": self.sms_template_id.sms_kind,
+            }
+        )._action_send_sms()
+
+    def _send_emails(self, records):
+        """Post the rule's e-mail in each document's chatter, to its customer; return
+        ``{document id: why not sent}`` for the customers it may not go to."""
+        self.ensure_one()
+        template = self.mail_template_id
+        rendered = template._generate_template(records.ids, ["subject", "body_html"])
+        kind = template.sms_notify_kind or pricing.SERVICE
+        blacklist = set()
+        if kind == pricing.ADVERTISING:
+            emails = records.mapped(lambda record: record._sms_notify_customer().email_normalized)
+            blacklist = set(
+                self.env["mail.blacklist"].sudo().search([("email", "in", emails)]).mapped("email")
+            )
+        refused = {}
+        for record in records:
+            customer = record._sms_notify_customer()
+            if not customer.email:
+                refused[record.id] = self.env._("The customer has no e-mail address.")
+                continue
+            refusal = consent.email_refusal(
+                kind,
+                blacklisted=customer.email_normalized in blacklist,
+                customer=True,
+                advertising_consent=customer.sms_notify_ad_consent,
+            )
+            if refusal == consent.BLACKLISTED:
+                refused[record.id] = self.env._("Unsubscribed from promotional e-mails.")
+                continue
+            if refusal:
+                refused[record.id] = self.env._("The customer has not agreed to promotions.")
+                continue
+            values = rendered[record.id]
+            record.with_context(
+                sms_notify_team_id=record._sms_notify_team().id,
+                sms_notify_mail_template_id=template.id,
+            ).message_post(
+                subject=values.get("subject"),
+                body=values.get("body_html"),
+                partner_ids=customer.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+        return refused
+
+    def action_open_scheduled(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sms.notify.scheduled",
+            "view_mode": "list,form",
+            "name": self.env._("Scheduled by %(rule)s", rule=self.name),
+            "domain": [("rule_id", "=", self.id)],
+            "context": {"search_default_filter_scheduled": 1},
+        }
+
+    def action_open_automation(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "base.automation",
+            "view_mode": "form",
+            "res_id": self.automation_id.id,
+        }

@@ -1,0 +1,130 @@
+from odoo import api, fields, models
+
+#: scheduled messages handed over per run of the sending cron
+SEND_BATCH = 500
+
+
+class SmsNotifyScheduled(models.Model):
+    """A message an automatic rule will send: the document, the customer, when it is due and
+    until when it may still go. Rendered and sent when due, so it says what is true then."""
+
+    _name = "sms.notify.scheduled"
+    _description = "Scheduled Notification"
+    _order = "due_datetime desc, id desc"
+    _rec_name = "rule_id"
+
+    rule_id = fields.Many2one("sms.notify.rule", required=True, ondelete="cascade", index=True)
+    res_model = fields.Char(string="Document Model", required=True, index=True)
+    res_id = fields.Many2oneReference(
+        string="Document ID", model_field="res_model", required=True, index=True
+    )
+    document = fields.Reference(
+        selection="_selection_document", compute="_compute_document", string="Document"
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", index="btree_not_null")
+    team_id = fields.Many2one("crm.team", string="Department", index="btree_not_null")
+    due_datetime = fields.Datetime(string="Due", required=True)
+    valid_until = fields.Datetime(
+        help="Not sent by then, the message is cancelled as expired instead of arriving late."
+    )
+    state = fields.Selection(
+        [
+            ("scheduled", "Scheduled"),
+            ("sent", "Sent"),
+            ("cancelled", "Cancelled"),
+            ("expired", "Expired"),
+        ],
+        required=True,
+        default="scheduled",
+        index=True,
+    )
+    cancel_reason = fields.Char(string="Why Not Sent", readonly=True)
+    sent_datetime = fields.Datetime(string="Sent On", readonly=True)
+
+    def init(self):
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS sms_notify_scheduled_due_index
+               ON sms_notify_scheduled (due_datetime) WHERE state = 'scheduled'"""
+        )
+
+    @api.model
+    def _selection_document(self):
+        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+
+    @api.depends("res_model", "res_id")
+    def _compute_document(self):
+        for message in self:
+            message.document = (
+                f"{message.res_model},{message.res_id}"
+                if message.res_model in self.env and message.res_id
+                else False
+            )
+
+    def _cancel(self, reason, state="cancelled"):
+        self.filtered(lambda message: message.state == "scheduled").write(
+            {"state": state, "cancel_reason": reason}
+        )
+
+    def action_cancel(self):
+        self._cancel(self.env._("Cancelled by %(user)s.", user=self.env.user.name))
+
+    # ------------------------------------------------------------------
+    # Sending when due
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_send_due(self):
+        self.env.cr.execute(
+            """SELECT id FROM sms_notify_scheduled
+                WHERE state = 'scheduled' AND due_datetime <= %s
+                ORDER BY due_datetime, id
+                LIMIT %s
+                FOR UPDATE SKIP LOCKED""",
+            (fields.Datetime.now(), SEND_BATCH),
+        )
+        batch = self.browse([row[0] for row in self.env.cr.fetchall()])
+        batch._send()
+        remaining = self.search_count(
+            [("state", "=", "scheduled"), ("due_datetime", "<=", fields.Datetime.now())]
+        )
+        # Odoo runs the cron again at once, after committing, while messages are due
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+
+    def _send(self):
+        """Send the messages of ``self`` that are still meant to go; cancel the others, each
+        with its reason."""
+        now = fields.Datetime.now()
+        live = self.filtered(lambda message: message.state == "scheduled")
+        expired = live.filtered(lambda message: message.valid_until and message.valid_until <= now)
+        expired._cancel(
+            self.env._("Not sent in time: its validity ended before it could go."), "expired"
+        )
+        for rule, messages in (live - expired).grouped("rule_id").items():
+            messages._send_for_rule(rule, now)
+
+    def _send_for_rule(self, rule, now):
+        by_id = {message.res_id: message for message in self}
+        records = self.env[rule.model_id.model].browse(list(by_id)).exists()
+        for res_id in set(by_id) - set(records.ids):
+            by_id[res_id]._cancel(self.env._("The document was deleted."))
+        applying = rule._still_applies(records)
+        for record in records - applying:
+            by_id[record.id]._cancel(
+                self.env._("The document no longer meets the rule's condition.")
+            )
+        if not applying:
+            return
+        if rule.sms_template_id:
+            # one composer per expiry: each message keeps its own validity on the way
+            for valid_until, group in applying.grouped(
+                lambda record: by_id[record.id].valid_until
+            ).items():
+                rule._send_sms(group, valid_until)
+        if rule.mail_template_id:
+            refused = rule._send_emails(applying)
+            if not rule.sms_template_id:
+                for record_id, reason in refused.items():
+                    by_id[record_id]._cancel(reason)
+        self.browse([by_id[record.id].id for record in applying]).filtered(
+            lambda message: message.state == "scheduled"
+        ).write({"state": "sent", "sent_datetime": now})

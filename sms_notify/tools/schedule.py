@@ -1,0 +1,111 @@
+# Pure Python: nothing here imports odoo, so the top-level tests/ can import it directly.
+"""When an automatic message is due, and until when it may still go.
+
+A rule's message is due some minutes after the moment its record triggered it (a state
+reached, a change saved), or some minutes before or after a date of the record (an appointment,
+an order).  It is kept only for its validity: a "your order is ready" that could not go within
+two hours is cancelled instead of arriving the next day.  Quiet hours keep messages from
+arriving at night on the recipient's clock: a message due then waits for the morning.
+
+Datetimes are naive UTC, as Odoo stores them; quiet hours are in the recipient's time zone.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+UTC = ZoneInfo("UTC")
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """A nightly window, ``start`` to ``end`` in hours of the day (``21.0`` to ``9.0``); it
+    crosses midnight when ``start`` is after ``end``.  Equal ends mean no quiet hours."""
+
+    start: float
+    end: float
+
+    def __post_init__(self):
+        for value in (self.start, self.end):
+            if not 0 <= value < 24:
+                raise ValueError(f"quiet hours are hours of the day (0 to 24), not {value}")
+
+    @property
+    def active(self):
+        return self.start != self.end
+
+    def contains(self, moment):
+        """Whether ``moment`` (a time of day) falls in the window."""
+        if not self.active:
+            return False
+        hour = moment.hour + moment.minute / 60 + moment.second / 3600
+        if self.start < self.end:
+            return self.start <= hour < self.end
+        return hour >= self.start or hour < self.end
+
+
+def _zone(tz):
+    try:
+        return ZoneInfo(tz or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def _clock(hours):
+    minutes = round(hours * 60)
+    return time(minutes // 60 % 24, minutes % 60)
+
+
+def after_quiet_hours(due, quiet, tz):
+    """``due`` (naive UTC), or the end of the quiet hours it falls in on the ``tz`` clock."""
+    if quiet is None or not quiet.active:
+        return due
+    zone = _zone(tz)
+    local = due.replace(tzinfo=UTC).astimezone(zone)
+    if not quiet.contains(local.time()):
+        return due
+    end = _clock(quiet.end)
+    morning = local.date()
+    # 23:00 in a 21:00-09:00 window waits for tomorrow's 09:00; 03:00 for today's
+    if quiet.start > quiet.end and local.time() >= _clock(quiet.start):
+        morning += timedelta(days=1)
+    wake = datetime.combine(morning, end, tzinfo=zone)
+    return wake.astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """When a rule's message goes: ``due`` and, when the rule limits it, ``expires``."""
+
+    due: datetime
+    expires: datetime | None
+
+
+def plan(triggered, delay_minutes=0, validity_minutes=0, quiet=None, tz=None):
+    """The timing of a message triggered at ``triggered`` (naive UTC): ``delay_minutes`` later
+    (negative: before, for reminders of a date), moved out of the recipient's quiet hours;
+    valid ``validity_minutes`` after it was first due (0: no limit).
+
+    The validity counts from the moment the rule meant, not from the morning: a message meant
+    for 22:00 that may wait one hour is not sent at 09:00."""
+    meant = triggered + timedelta(minutes=delay_minutes)
+    due = after_quiet_hours(meant, quiet, tz)
+    expires = meant + timedelta(minutes=validity_minutes) if validity_minutes else None
+    return Timing(due, expires)
+
+
+def is_expired(timing, now):
+    return timing.expires is not None and now >= timing.expires
+
+
+def next_anniversary(day, today):
+    """The next time (``today`` included) the month and day of ``day`` come round; a 29
+    February is kept on 28 February in other years."""
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = day.replace(year=year)
+        except ValueError:  # 29 February in a common year
+            candidate = day.replace(year=year, day=28)
+        if candidate >= today:
+            return candidate
+    raise AssertionError("unreachable: next year always comes after today")
