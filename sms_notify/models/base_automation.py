@@ -11,5 +11,7 @@ class BaseAutomation(models.Model):
             # switching a notification rule on (here or on the rule) dates it: documents older
             # than that are not notified; a rule already on keeps its date
             switched_on = self.filtered(lambda automation: not automation.active)
-            switched_on.sudo().with_context(active_test=False).sms_notify_rule_ids.enabled_since = fields.Datetime.now()
+            switched_on.sudo().with_context(
+                active_test=False
+            ).sms_notify_rule_ids.enabled_since = fields.Datetime.now()
         return super().write(vals)

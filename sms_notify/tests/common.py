@@ -1,6 +1,7 @@
 import socket
 import threading
 from contextlib import contextmanager
+from datetime import timedelta
 from unittest.mock import patch
 
 from odoo.tests import TransactionCase
@@ -100,6 +101,54 @@ class SmscGatewayCommon(SmsNotifyCommon):
         super().setUp()
         self.fake = self.enterContext(FakeSmsc(login="shop", password="secret", price=1.4))
         self.gateway.base_url = self.fake.url
+
+
+class RulesCommon(SmscGatewayCommon):
+    """Automatic notification rules on contacts: a template, and helpers to play the request
+    that triggers a rule and the cron that sends when due."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.partner_model = cls.env.ref("base.model_res_partner")
+        cls.template = cls.env["sms.template"].create(
+            {
+                "name": "Card ready",
+                "model_id": cls.partner_model.id,
+                "body": "{{ object.name }}, your loyalty card is ready.",
+            }
+        )
+
+    def _rule(self, **values):
+        return self.env["sms.notify.rule"].create(
+            {
+                "name": "Card ready",
+                "model_id": self.partner_model.id,
+                "sms_template_id": self.template.id,
+                "condition_domain": "[('function', '=', 'Card ready')]",
+                **values,
+            }
+        )
+
+    def _since_before(self, rule, record):
+        """Date the rule's switching-on before ``record`` was created."""
+        rule.enabled_since = record.create_date - timedelta(seconds=1)
+
+    def _commit_point(self):
+        """What committing the user's request does: the rules triggered by it are scheduled."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
+    def _scheduled(self, rule):
+        return self.env["sms.notify.scheduled"].search([("rule_id", "=", rule.id)])
+
+    def _send_due(self):
+        self.env["sms.notify.scheduled"]._cron_send_due()
+        self.env["sms.sms"]._process_queue()
+
+    def _sent_texts(self):
+        sent = self.env["sms.sms"].search([("state", "in", ("pending", "sent"))], order="id")
+        return sent.mapped("body")
 
 
 @contextmanager

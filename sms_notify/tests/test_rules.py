@@ -5,54 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
-from .common import SmscGatewayCommon
-
-
-class RulesCommon(SmscGatewayCommon):
-    """Automatic notification rules, with the clock frozen where time matters."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.partner_model = cls.env.ref("base.model_res_partner")
-        cls.template = cls.env["sms.template"].create(
-            {
-                "name": "Card ready",
-                "model_id": cls.partner_model.id,
-                "body": "{{ object.name }}, your loyalty card is ready.",
-            }
-        )
-
-    def _rule(self, **values):
-        return self.env["sms.notify.rule"].create(
-            {
-                "name": "Card ready",
-                "model_id": self.partner_model.id,
-                "sms_template_id": self.template.id,
-                "condition_domain": "[('function', '=', 'Card ready')]",
-                **values,
-            }
-        )
-
-    def _since_before(self, rule, record):
-        """Date the rule's switching-on before ``record`` was created."""
-        rule.enabled_since = record.create_date - timedelta(seconds=1)
-
-    def _commit_point(self):
-        """What committing the user's request does: the rules triggered by it are scheduled."""
-        self.env.flush_all()
-        self.env.cr.precommit.run()
-
-    def _scheduled(self, rule):
-        return self.env["sms.notify.scheduled"].search([("rule_id", "=", rule.id)])
-
-    def _send_due(self):
-        self.env["sms.notify.scheduled"]._cron_send_due()
-        self.env["sms.sms"]._process_queue()
-
-    def _sent_texts(self):
-        sent = self.env["sms.sms"].search([("state", "in", ("pending", "sent"))], order="id")
-        return sent.mapped("body")
+from .common import RulesCommon
 
 
 @tagged("post_install", "-at_install")

@@ -12,6 +12,7 @@ class SaleOrder(models.Model):
     sms_notify_ready = fields.Boolean(
         string="Ready to Notify",
         compute="_compute_sms_notify_ready",
+        store=True,
         help="The order is ready as the company defines it (Settings › SMS Notify): the "
         "customer can be notified.",
     )
@@ -73,11 +74,42 @@ class SaleOrder(models.Model):
             ),
         ]
 
-    @api.depends("state", "invoice_status", "order_line.qty_delivered", "company_id")
-    @api.depends_context("company")
+    sms_notify_delivered = fields.Boolean(
+        string="Delivered",
+        compute="_compute_sms_notify_ready",
+        store=True,
+        help="Every line of the confirmed order is delivered: the order has left the shop.",
+    )
+
+    # stored, so that notification rules see an order become ready or delivered
+    @api.depends(
+        "state",
+        "invoice_status",
+        "order_line.qty_delivered",
+        "order_line.product_uom_qty",
+        "order_line.display_type",
+        "company_id.sms_notify_sale_ready",
+    )
     def _compute_sms_notify_ready(self):
         for order in self:
+            order.sms_notify_delivered = order._sms_notify_is_delivered()
             order.sms_notify_ready = order._sms_notify_is_ready()
+
+    def _sms_notify_is_delivered(self):
+        self.ensure_one()
+        lines = self.order_line.filtered(
+            lambda line: not line.display_type and line.product_uom_qty
+        )
+        return (
+            self.state == "sale"
+            and bool(lines)
+            and all(line.qty_delivered >= line.product_uom_qty for line in lines)
+        )
+
+    def _action_cancel(self):
+        result = super()._action_cancel()
+        self._sms_notify_cancel_scheduled(self.env._("The order was cancelled."))
+        return result
 
     def _sms_notify_is_ready(self):
         self.ensure_one()
@@ -88,10 +120,7 @@ class SaleOrder(models.Model):
             return True
         if ready_when == "invoiced":
             return self.invoice_status == "invoiced"
-        lines = self.order_line.filtered(
-            lambda line: not line.display_type and line.product_uom_qty
-        )
-        return bool(lines) and all(line.qty_delivered >= line.product_uom_qty for line in lines)
+        return self._sms_notify_is_delivered()
 
     def action_sms_notify(self):
         """Refused, through RPC as well, until the order is ready: the customer is told
