@@ -21,13 +21,15 @@ class CalendarEvent(models.Model):
         "res.partner",
         string="Customer",
         compute="_compute_sms_notify_customer_id",
+        # stored, so that notification rules see an appointment get its customer
+        store=True,
         help="The attendee messages about the appointment go to: the first one who is not a "
         "user of the company.",
     )
     sms_notify_date_text = fields.Char(compute="_compute_sms_notify_when")
     sms_notify_time_text = fields.Char(compute="_compute_sms_notify_when")
 
-    @api.depends("partner_ids", "user_id")
+    @api.depends("partner_ids", "partner_ids.user_ids", "user_id")
     def _compute_sms_notify_customer_id(self):
         for event in self:
             customers = event.partner_ids.filtered(lambda partner: not partner.user_ids)
@@ -48,6 +50,16 @@ class CalendarEvent(models.Model):
             event.sms_notify_time_text = not event.allday and format_time(
                 self.env, event.start, tz=tz, time_format="short", lang_code=lang
             )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "active" in vals and not vals["active"]:
+            self._sms_notify_cancel_scheduled(self.env._("The appointment was cancelled."))
+        return result
+
+    def unlink(self):
+        self._sms_notify_cancel_scheduled(self.env._("The appointment was deleted."))
+        return super().unlink()
 
     def _sms_notify_customer(self):
         self.ensure_one()

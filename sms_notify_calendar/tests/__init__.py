@@ -1,1 +1,2 @@
 from . import test_notify_calendar
+from . import test_rules_calendar
