@@ -55,6 +55,11 @@ class RepairOrder(models.Model):
             ),
         ]
 
+    def action_repair_cancel(self):
+        result = super().action_repair_cancel()
+        self._sms_notify_cancel_scheduled(self.env._("The repair was cancelled."))
+        return result
+
     def action_sms_notify(self):
         """Refused, through RPC as well, until the repair is done."""
         self.ensure_one()

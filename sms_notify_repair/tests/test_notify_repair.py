@@ -1,7 +1,11 @@
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from odoo.addons.sms_notify.tests.common import SmscGatewayCommon
+from odoo.addons.sms_notify.tests.common import RulesCommon, SmscGatewayCommon
 
 
 @tagged("post_install", "-at_install")
@@ -72,3 +76,26 @@ class TestNotifyRepair(SmscGatewayCommon):
         )
         rendered = template._render_field("body", self.repair.ids, compute_lang=True)
         self.assertEqual(rendered[self.repair.id], f"{self.repair.name} 04.03.2026")
+
+
+@tagged("post_install", "-at_install")
+class TestRepairRule(RulesCommon):
+    def test_done_repair_is_notified_and_a_cancelled_one_is_not(self):
+        rule = self.env.ref("sms_notify_repair.sms_notify_rule_repair_done")
+        rule.write({"active": True, "delay_minutes": 15})
+        product = self.env["product.product"].create({"name": "Frame", "type": "consu"})
+        done, cancelled = self.env["repair.order"].create(
+            [{"partner_id": self.customer.id, "product_id": product.id} for _ in range(2)]
+        )
+        rule.enabled_since = done.create_date - timedelta(seconds=1)
+        (done | cancelled).write({"state": "done"})
+        self._commit_point()
+        self.assertEqual(sorted(self._scheduled(rule).mapped("res_id")), (done | cancelled).ids)
+        cancelled.state = "confirmed"
+        cancelled.action_repair_cancel()
+        waiting = self._scheduled(rule).filtered(lambda message: message.res_id == cancelled.id)
+        self.assertEqual(waiting.state, "cancelled")
+        with freeze_time(datetime.now() + timedelta(minutes=16)):
+            self._send_due()
+        [text] = self._sent_texts()
+        self.assertIn(done.name, text)
