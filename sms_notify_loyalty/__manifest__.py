@@ -13,6 +13,7 @@
     "data": [
         "data/sms_template_data.xml",
         "data/mail_template_data.xml",
+        "data/sms_notify_rule_data.xml",
         "views/loyalty_card_views.xml",
     ],
     "auto_install": True,

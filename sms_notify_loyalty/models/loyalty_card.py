@@ -15,6 +15,13 @@ class LoyaltyCard(models.Model):
         compute="_compute_sms_notify_points_accrued",
         help="The points the card received last, as messages show them (150 Points).",
     )
+    sms_notify_points_issued = fields.Float(
+        string="Points Issued in All",
+        compute="_compute_sms_notify_points_issued",
+        store=True,
+        help="Every point the card ever received: when it grows, points were just accrued "
+        "(the Bonus points accrued rule watches it).",
+    )
     sms_notify_expiry_text = fields.Char(
         string="Expiry for Messages",
         compute="_compute_sms_notify_expiry_text",
@@ -34,6 +41,11 @@ class LoyaltyCard(models.Model):
                 default=None,
             )
             card.sms_notify_points_accrued = card._format_points(latest.issued) if latest else False
+
+    @api.depends("history_ids.issued")
+    def _compute_sms_notify_points_issued(self):
+        for card in self:
+            card.sms_notify_points_issued = sum(card.history_ids.mapped("issued"))
 
     @api.depends("expiration_date", "partner_id.lang")
     def _compute_sms_notify_expiry_text(self):

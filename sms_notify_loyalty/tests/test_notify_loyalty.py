@@ -197,3 +197,27 @@ class TestNotifyLoyalty(SmscGatewayCommon):
             str(refusal.exception),
             "Unknown token :BonusLevel:. Pick tokens from the palette beside the text.",
         )
+
+    def test_rule_tells_the_customer_when_points_are_accrued(self):
+        rule = self.env.ref("sms_notify_loyalty.sms_notify_rule_points_accrued")
+        self.assertFalse(rule.active, "shipped switched off")
+        rule.active = True
+        scheduled = self.env["sms.notify.scheduled"]
+        self.env["loyalty.history"].create(
+            {"card_id": self.card.id, "description": "Order S005", "used": 20}
+        )
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.assertFalse(scheduled.search([("rule_id", "=", rule.id)]), "points used: nothing")
+        self.env["loyalty.history"].create(
+            {"card_id": self.card.id, "description": "Order S006", "issued": 75}
+        )
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        [message] = scheduled.search([("rule_id", "=", rule.id)])
+        self.assertEqual((message.res_id, message.partner_id), (self.card.id, self.customer))
+        scheduled._cron_send_due()
+        self.env["sms.sms"]._process_queue()
+        [request] = self.fake.requests_to("/sys/send.php")
+        self.assertIn("75", request.params["mes"])
+        self.assertIn("начислено", request.params["mes"])
