@@ -134,7 +134,7 @@ class SmsNotifyRule(models.Model):
     sms_kind = fields.Selection(
         pricing.MESSAGE_KIND_SELECTION, string="Kind", compute="_compute_sms_kind"
     )
-    scheduled_ids = fields.One2many("sms.notify.scheduled", "rule_id", string="Scheduled")
+    scheduled_ids = fields.One2many("sms.notify.scheduled", "rule_id", string="Messages")
     scheduled_count = fields.Integer(compute="_compute_scheduled_count")
 
     @api.depends("sms_template_id.sms_kind", "mail_template_id.sms_notify_kind")

@@ -18,9 +18,7 @@ class SmsNotifyScheduled(models.Model):
     res_id = fields.Many2oneReference(
         string="Document ID", model_field="res_model", required=True, index=True
     )
-    document = fields.Reference(
-        selection="_selection_document", compute="_compute_document", string="Document"
-    )
+    document = fields.Reference(selection="_selection_document", compute="_compute_document")
     partner_id = fields.Many2one("res.partner", string="Customer", index="btree_not_null")
     team_id = fields.Many2one("crm.team", string="Department", index="btree_not_null")
     due_datetime = fields.Datetime(string="Due", required=True)
