@@ -15,3 +15,13 @@ class BaseAutomation(models.Model):
                 active_test=False
             ).sms_notify_rule_ids.enabled_since = fields.Datetime.now()
         return super().write(vals)
+
+    def action_open_sms_notify_rule(self):
+        self.ensure_one()
+        rule = self.with_context(active_test=False).sms_notify_rule_ids[:1]
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sms.notify.rule",
+            "view_mode": "form",
+            "res_id": rule.id,
+        }
