@@ -79,3 +79,17 @@ class TestShippedTemplates(SmsNotifyCommon):
         self.customer.write({"tz": "America/New_York", "lang": "en_US"})
         self.order.invalidate_recordset(["sms_notify_ready_date_text"])
         self.assertEqual(self.order.sms_notify_ready_date_text, "03/04/2026")
+
+    def test_stage_templates_in_three_languages(self):
+        accepted = self.env.ref("sms_notify_sale.sms_template_order_accepted")
+        left = self.env.ref("sms_notify_sale.sms_template_order_left")
+        name = self.order.name
+        self.assertEqual(
+            self._render(accepted, "ru_RU"),
+            f"Анна, ваш заказ {name} принят. Мы сообщим, когда он будет готов. "
+            "Optika Nova, +7 495 123-45-67",
+        )
+        self.assertIn("opuściło sklep", self._render(left, "pl_PL"))
+        self.assertIn("has left the shop", self._render(left, "en_US"))
+        rule = self.env.ref("sms_notify_sale.sms_notify_rule_order_left")
+        self.assertEqual(rule.with_context(lang="ru_RU").name, "Заказ отправлен")
