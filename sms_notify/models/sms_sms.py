@@ -122,7 +122,6 @@ class SmsSms(models.Model):
     )
     template_id = fields.Many2one(
         "sms.template",
-        string="Template",
         readonly=True,
         index="btree_not_null",
         ondelete="set null",
