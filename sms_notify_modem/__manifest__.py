@@ -12,6 +12,8 @@
     "external_dependencies": {"python": ["pyserial"]},
     "data": [
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "views/sms_notify_gateway_views.xml",
     ],
     "auto_install": False,
     "installable": True,

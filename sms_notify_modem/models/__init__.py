@@ -1,0 +1,2 @@
+from . import sms_notify_gateway
+from . import sms_sms
