@@ -157,12 +157,15 @@ def tools_modules(addon):
 
 
 _IMPORT_WITHOUT_ODOO = """
-import importlib, sys, types
+import importlib, pathlib, sys, types
 sys.modules["odoo"] = None  # any `import odoo...` now raises ImportError
 addon, path, modules = sys.argv[1], sys.argv[2], sys.argv[3:]
-package = types.ModuleType(addon)
-package.__path__ = [path]  # the addon's __init__ (models, hence Odoo) must not run
-sys.modules[addon] = package
+# every addon's __init__ (models, hence Odoo) must not run; an addon's tools may build on the
+# core's tools, which are plain Python too
+for manifest in pathlib.Path(path).parent.glob("*/__manifest__.py"):
+    package = types.ModuleType(manifest.parent.name)
+    package.__path__ = [str(manifest.parent)]
+    sys.modules[manifest.parent.name] = package
 importlib.import_module(addon + ".tools")
 for module in modules:
     importlib.import_module(addon + ".tools." + module)
