@@ -12,6 +12,7 @@
     "external_dependencies": {"python": ["pyserial"]},
     "data": [
         "security/ir.model.access.csv",
+        "views/sms_notify_gateway_views.xml",
     ],
     "auto_install": False,
     "installable": True,
