@@ -156,16 +156,15 @@ def tools_modules(addon):
     return sorted(path.stem for path in tools.glob("*.py") if path.stem != "__init__")
 
 
-# Every addon is registered as a bare package, not only the one checked: a tools module may use
-# another addon's tools (the modem's PDU codec splits texts with the core's gsm), provided those
-# import without Odoo as well.
 _IMPORT_WITHOUT_ODOO = """
 import importlib, pathlib, sys, types
 sys.modules["odoo"] = None  # any `import odoo...` now raises ImportError
-addon, modules = sys.argv[1], sys.argv[2:]
-for manifest in pathlib.Path.cwd().glob("*/__manifest__.py"):
+addon, path, modules = sys.argv[1], sys.argv[2], sys.argv[3:]
+# every addon's __init__ (models, hence Odoo) must not run; an addon's tools may build on the
+# core's tools, which are plain Python too
+for manifest in pathlib.Path(path).parent.glob("*/__manifest__.py"):
     package = types.ModuleType(manifest.parent.name)
-    package.__path__ = [str(manifest.parent)]  # its __init__ (models, hence Odoo) must not run
+    package.__path__ = [str(manifest.parent)]
     sys.modules[manifest.parent.name] = package
 importlib.import_module(addon + ".tools")
 for module in modules:
@@ -186,7 +185,7 @@ def test_tools_import_without_odoo(addon):
     ]
     assert not odoo_imports, f"odoo imported in tools/: {odoo_imports}"
     result = subprocess.run(
-        [sys.executable, "-c", _IMPORT_WITHOUT_ODOO, addon, *modules],
+        [sys.executable, "-c", _IMPORT_WITHOUT_ODOO, addon, str(REPO / addon), *modules],
         capture_output=True,
         text=True,
         check=False,

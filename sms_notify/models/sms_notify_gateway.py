@@ -156,6 +156,30 @@ class SmsNotifyGateway(models.Model):
                 return gateway
         return self.browse()
 
+    def _sms_notify_capacity(self):
+        """How many more messages this gateway takes now, or ``None`` when it takes any number.
+
+        Routing passes over a gateway with no capacity left (a phone or modem that reached
+        its daily limit): its messages go to the next gateway that sends to their number, or
+        wait in the queue until :meth:`_sms_notify_capacity_available_at`. Gateway types with
+        a limit override this."""
+        self.ensure_one()
+        return None
+
+    def _sms_notify_capacity_available_at(self):
+        """When a gateway without capacity left takes messages again (naive UTC), or ``None``
+        when it cannot tell (the waiting messages are then tried again a little later)."""
+        self.ensure_one()
+        return None
+
+    def _sms_notify_waiting_reason(self):
+        """What the history says of a message waiting for this gateway's capacity."""
+        self.ensure_one()
+        return self.env._(
+            "Waiting: %(gateway)s takes no more messages for now (daily limit reached).",
+            gateway=self.name,
+        )
+
     def _mark_down(self, error):
         wait = max(error.retry_after or 0, DOWN_SECONDS)
         self.sudo().down_until = fields.Datetime.now() + timedelta(seconds=wait)

@@ -27,6 +27,9 @@ STALE_CLAIM_MINUTES = 10
 MAX_SEND_ATTEMPTS = 6
 #: first wait after a transient error; it doubles with each try (30 s ... 8 min)
 RETRY_BASE_SECONDS = 30
+#: seconds after which messages waiting for a full gateway are routed again when the gateway
+#: cannot tell when it takes messages again
+CAPACITY_RETRY_SECONDS = 900
 DEFAULT_RETENTION_DAYS = 365
 #: delivery failures the operators do not charge for: the message never left for the phone
 NOT_CHARGED_FAILURES = (
@@ -434,8 +437,25 @@ class SmsSms(models.Model):
         e164_numbers = self._sms_notify_refuse_without_consent(e164_numbers)
         gateways = self.env["sms.notify.gateway"].sudo()._get_candidates(self.env.company)
         routes = defaultdict(list)
+        capacity = {gateway: gateway._sms_notify_capacity() for gateway in gateways}
+        available = gateways.filtered(lambda gateway: capacity[gateway] != 0)
+        waiting = defaultdict(list)
         for sms_id, number in e164_numbers.items():
-            routes[gateways._route(number)].append(sms_id)
+            gateway = available._route(number)
+            if not gateway and available != gateways:
+                # a gateway that sends to it is full for now: the message waits for it
+                # rather than failing as if no gateway sent to its number
+                full = (gateways - available)._route(number)
+                if full:
+                    waiting[full].append(sms_id)
+                    continue
+            routes[gateway].append(sms_id)
+            if gateway and capacity[gateway] is not None:
+                capacity[gateway] -= 1
+                if capacity[gateway] <= 0:
+                    available -= gateway
+        for gateway, sms_ids in waiting.items():
+            self.browse(sms_ids)._sms_notify_wait_for_capacity(gateway)
         messages, values, routed_by_gateway = self.browse(), [], {}
         for gateway, sms_ids in routes.items():
             routed = self.browse(sms_ids)
@@ -470,6 +490,26 @@ class SmsSms(models.Model):
         # written together with the answers (see _sms_notify_claim)
         messages.sudo()._sms_notify_write_later(values)
         return routed_by_gateway
+
+    def _sms_notify_wait_for_capacity(self, gateway):
+        """Keep these messages queued until ``gateway``, the one that sends to their number,
+        takes messages again (see ``sms.notify.gateway._sms_notify_capacity``). Nothing was
+        tried, so no attempt is counted."""
+        now = fields.Datetime.now()
+        retry_at = gateway._sms_notify_capacity_available_at() or now + timedelta(
+            seconds=CAPACITY_RETRY_SECONDS
+        )
+        self.sudo().write(
+            {
+                "state": "outgoing",
+                "gateway_id": gateway.id,
+                "gateway_error": gateway._sms_notify_waiting_reason(),
+                "next_try_datetime": max(retry_at, now),
+                "claimed_datetime": False,
+                "external_id": False,
+            }
+        )
+        self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger(at=max(retry_at, now))
 
     def _sms_notify_outgoing(self, gateway):
         """The messages as the gateway client sees them."""

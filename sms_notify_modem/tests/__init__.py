@@ -1,1 +1,2 @@
+from . import test_android_gateway
 from . import test_modem_gateway
