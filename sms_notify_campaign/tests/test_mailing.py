@@ -118,7 +118,10 @@ class TestMailingThroughGateway(SmscGatewayCommon):
 
         traces = self.env["mailing.trace"].search([("mass_mailing_id", "=", mailing.id)])
         self.assertEqual(len(traces), 120)
-        self.assertEqual(len(set(traces.mapped("sms_code"))), 120)
+        # Odoo draws each trace a random 3-character code (62**3 values) and does not make
+        # them unique: among 120, two share one about 3 times in 100. One code for all would
+        # leave a single value.
+        self.assertGreater(len(set(traces.mapped("sms_code"))), 110)
         self.assertEqual(set(traces.mapped("trace_status")), {"pending"})
         sms_all = self.env["sms.sms"].browse(traces.mapped("sms_id_int"))
         self.assertEqual(len(self.fake.messages), 120)
