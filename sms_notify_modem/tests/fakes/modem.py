@@ -90,10 +90,8 @@ class SimulatedModem:
             thread.join(timeout=5)
         if self.link == "pty":
             for fd in (self._master, self._slave):
-                try:
+                if fd is not None:
                     os.close(fd)
-                except OSError:
-                    pass
         else:
             self._server.close()
 
@@ -150,9 +148,12 @@ class SimulatedModem:
                     data, buffer = buffer.split(bytes([CTRL_Z]), 1)
                     answer = self._submit(data.decode().strip(), pdu_length)
                     pdu_length = None
-                    if answer is None:  # unplugged
+                    if answer is None:  # unplugged: the other end reads an error at once
                         if conn is not None:
                             conn.close()
+                        else:
+                            os.close(self._master)
+                            self._master = None  # never closed twice: the number is reused
                         return
                     send(answer)
                     continue
