@@ -172,6 +172,13 @@ class SmsNotifyGateway(models.Model):
         self.ensure_one()
         return None
 
+    def _sms_notify_take(self):
+        """Reserve the gateway for this worker's batch, when the first message is routed to
+        it; ``False`` when another worker holds it (a device that sends one message at a
+        time). Gateways anyone may call at once keep the default."""
+        self.ensure_one()
+        return True
+
     def _sms_notify_waiting_reason(self):
         """What the history says of a message waiting for this gateway's capacity."""
         self.ensure_one()

@@ -440,8 +440,16 @@ class SmsSms(models.Model):
         capacity = {gateway: gateway._sms_notify_capacity() for gateway in gateways}
         available = gateways.filtered(lambda gateway: capacity[gateway] != 0)
         waiting = defaultdict(list)
+        taken = set()
         for sms_id, number in e164_numbers.items():
             gateway = available._route(number)
+            # a device is taken for this worker when the first message goes to it; one
+            # another worker took meanwhile leaves the next gateway the message
+            while gateway and gateway not in taken and not gateway._sms_notify_take():
+                available -= gateway
+                gateway = available._route(number)
+            if gateway:
+                taken.add(gateway)
             if not gateway and available != gateways:
                 # a gateway that sends to it is full for now: the message waits for it
                 # rather than failing as if no gateway sent to its number

@@ -16,7 +16,7 @@ from ..tools.inbound import InboundSms, is_stop_request
 
 _logger = logging.getLogger(__name__)
 #: a modem another worker holds is asked again after this
-MODEM_BUSY_SECONDS = 10
+MODEM_BUSY_SECONDS = 2
 
 #: what the gateway form shows of a phone or modem
 DEVICE_STATUSES = [
@@ -326,17 +326,30 @@ class SmsNotifyGateway(models.Model):
         return zlib.crc32(f"sms_notify_modem:{self.env.cr.dbname}:{self.id}".encode())
 
     def _modem_take(self):
-        """Whether this worker owns the modem: one process at a time talks to it, through a
-        transaction-level advisory lock held until the worker commits its batch (taking it
-        again in the same transaction succeeds)."""
+        """Take the modem for this worker, if no other one holds it: one process at a time
+        talks to it, through a transaction-level advisory lock held until the worker commits
+        its batch (taking it again in the same transaction succeeds)."""
         self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [self._modem_lock_key()])
         return self.env.cr.fetchone()[0]
 
+    def _modem_held_elsewhere(self):
+        """Whether another database connection owns the modem now (without taking it: routing
+        looks at every modem, and only the one a batch goes to is taken, when it is sent)."""
+        self.env.cr.execute(
+            """SELECT 1 FROM pg_locks
+                WHERE locktype = 'advisory' AND classid = 0 AND objid = %s AND objsubid = 1
+                  AND granted AND pid != pg_backend_pid()
+                LIMIT 1""",
+            [self._modem_lock_key()],
+        )
+        return bool(self.env.cr.fetchone())
+
     def _sms_notify_capacity(self):
         """What is left of the daily limit. A modem another worker holds, or whose PIN was
-        refused, takes nothing now: its messages go to the next modem, or wait. Routing takes
-        the modem for this worker."""
-        if self.gateway_type == "gsm_modem" and (self.modem_pin_refused or not self._modem_take()):
+        refused, takes nothing now: its messages go to the next modem, or wait."""
+        if self.gateway_type == "gsm_modem" and (
+            self.modem_pin_refused or self._modem_held_elsewhere()
+        ):
             return 0
         if not self.daily_limit:
             return super()._sms_notify_capacity()
@@ -351,6 +364,11 @@ class SmsNotifyGateway(models.Model):
         if self.daily_limit:
             return self._sms_notify_day_start(days=1)
         return super()._sms_notify_capacity_available_at()
+
+    def _sms_notify_take(self):
+        if self.gateway_type == "gsm_modem":
+            return self._modem_take()
+        return super()._sms_notify_take()
 
     def _sms_notify_waiting_reason(self):
         if self.gateway_type == "gsm_modem" and self.modem_pin_refused:

@@ -17,7 +17,7 @@ import time
 import tty
 from datetime import datetime, timezone
 
-from odoo.addons.sms_notify_modem.tools import pdu
+from ...tools import pdu
 
 CTRL_Z = 0x1A
 
