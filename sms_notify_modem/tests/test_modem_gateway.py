@@ -85,6 +85,13 @@ class ModemGatewayCases:
         self._listen()
         self.assertIn("Спасибо, завтра заберу", self.customer.message_ids[:1].body)
 
+    def test_message_kept_on_the_sim_is_read_and_deleted_there(self):
+        self.customer.phone = "+79123456789"
+        self.modem.store("+79123456789", "Можно перенести на пятницу?")
+        self._listen()
+        self.assertIn("перенести на пятницу", self.customer.message_ids[:1].body)
+        self.assertFalse(self.modem.stored, "deleted from the SIM once filed")
+
     def test_modem_check_shows_signal_network_and_operator(self):
         self.gateway.action_modem_check()
         self.assertRecordValues(

@@ -210,21 +210,37 @@ class GsmModemClient(GatewayClient):
                 time.sleep(self.part_retry_wait)
         raise AssertionError("unreachable")
 
-    def _hand_over_unsolicited(self, session):
-        found = session.unsolicited
+    def _hand_over_unsolicited(self, session, found=None):
+        found = self._fetch_stored(session, session.unsolicited if found is None else found)
         session.unsolicited = []
         if found and self.config.get("on_unsolicited"):
             self.config["on_unsolicited"](found)
+
+    def _fetch_stored(self, session, found):
+        """Messages the modem stored on the SIM (``+CMTI: "SM",<index>``) are read and deleted
+        there, and handed over like the ones it passed on at once (``+CMT``)."""
+        result = []
+        for item in found:
+            if item.kind != "+CMTI":
+                result.append(item)
+                continue
+            index = item.line.rsplit(",", 1)[-1].strip()
+            try:
+                lines = session.command(f"AT+CMGR={index}")
+                session.command(f"AT+CMGD={index}")
+            except at.AtError:
+                continue  # read again at the next listen: the SIM keeps it
+            if len(lines) >= 2:
+                result.append(at.Unsolicited("+CMT", lines[0], lines[1]))
+        return result
 
     def listen(self, seconds):
         """Read delivery reports and incoming messages for ``seconds``, then hand them over."""
         port, session = self._initialised_session()
         try:
-            found = session.read_unsolicited(seconds)
+            self._hand_over_unsolicited(session, session.read_unsolicited(seconds))
         finally:
             port.close()
-        if found and self.config.get("on_unsolicited"):
-            self.config["on_unsolicited"](found)
 
     def health(self):
         """Signal, registration and operator, read from the modem."""

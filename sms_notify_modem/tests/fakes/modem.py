@@ -64,6 +64,7 @@ class SimulatedModem:
         self.parts = []  # decoded SUBMIT parts, in the order they left
         self.commands = []
         self.pending_unsolicited = []
+        self.stored = {}  # SIM index -> DELIVER PDU
         self._reference = 0
         self._stop = threading.Event()
         self._threads = []
@@ -185,6 +186,15 @@ class SimulatedModem:
                 self.unlocked = True
                 return b"\r\nOK\r\n"
             return b"\r\n+CME ERROR: 16\r\n"
+        if command.startswith("AT+CMGR="):
+            index = int(command.split("=", 1)[1])
+            if index not in self.stored:
+                return b"\r\n+CMS ERROR: 321\r\n"
+            message, length = self.stored[index]
+            return f"\r\n+CMGR: 0,,{length}\r\n{message}\r\n\r\nOK\r\n".encode()
+        if command.startswith("AT+CMGD="):
+            self.stored.pop(int(command.split("=", 1)[1]), None)
+            return b"\r\nOK\r\n"
         if command == "AT+CSQ":
             return b"\r\n+CSQ: 20,0\r\n\r\nOK\r\n"
         if command == "AT+CREG?":
@@ -222,6 +232,12 @@ class SimulatedModem:
         """An incoming message, pushed to the link as ``+CMT``."""
         message, length = deliver_pdu(sender, text)
         self.pending_unsolicited.append(f'\r\n+CMT: "",{length}\r\n{message}\r\n'.encode())
+
+    def store(self, sender, text):
+        """An incoming message the modem keeps on the SIM and announces with ``+CMTI``."""
+        index = max(self.stored, default=0) + 1
+        self.stored[index] = deliver_pdu(sender, text)
+        self.pending_unsolicited.append(f'\r\n+CMTI: "SM",{index}\r\n'.encode())
 
     def texts(self):
         """The texts received by the network, multipart messages joined."""
