@@ -2,12 +2,15 @@
 
     python3 bench/modem.py [--messages 200] [--seconds-per-sms 0.05] [--keep]
 
-A simulated modem (sms_notify_modem/tests/fakes/modem.py) takes a set time to send each SMS,
+A simulated modem (sms_notify_modem/tests/fakes/modem.py) on a pty, the tty device path a USB
+modem is to Odoo, takes a set time to send each SMS,
 like a real one waiting for the network: that is its line rate (0.05 s: 20 SMS a second). In a
 fresh database with sms_notify_modem, ``messages`` one-part SMS are queued; one modem and one
 queue worker send them, then two modems and two workers (each worker owns one modem at a time
 through its advisory lock, the other takes the next batch). The figure is SMS handed over per
-second from the start of the workers to the last message sent, against the line rate.
+second, from the moment the first modem started its first SMS to the moment the last SMS was
+accepted, against the line rate: the workers' own start (loading Odoo) is left out. The
+whole time, start included, is printed too.
 
 Nothing here runs in the test suite: run it on purpose, on an idle machine.
 """
@@ -26,7 +29,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 import devenv  # noqa: E402
 
 #: messages a worker claims at a time: small, so that two workers share the queue early
-BATCH = 20
+BATCH = 50
 
 
 def setup(dbname, urls, messages, odoo_args):
@@ -87,7 +90,8 @@ def measure(odoo, pg, base_args, modems, messages, seconds, keep):
         check=True,
         env=odoo.env or None,
     )
-    sims = [SimulatedModem(per_message_seconds=seconds) for _ in range(modems)]
+    # a pty is what a USB modem is to Odoo: a tty device path
+    sims = [SimulatedModem(per_message_seconds=seconds, link="pty") for _ in range(modems)]
     try:
         for sim in sims:
             sim.__enter__()
@@ -113,6 +117,8 @@ def measure(odoo, pg, base_args, modems, messages, seconds, keep):
                 raise SystemExit("a queue worker failed")
         elapsed = time.perf_counter() - started
         sent = sum(len(sim.parts) for sim in sims)
+        moments = [moment for sim in sims for moment in sim.sent_at]
+        sending = max(moments) - min(moments) + seconds
     finally:
         for sim in sims:
             sim.__exit__(None, None, None)
@@ -124,10 +130,11 @@ def measure(odoo, pg, base_args, modems, messages, seconds, keep):
         "messages": messages,
         "sent": sent,
         "per_modem": [len(sim.parts) for sim in sims],
-        "seconds": round(elapsed, 2),
-        "sms_per_s": round(sent / elapsed, 2),
+        "seconds_with_start": round(elapsed, 2),
+        "seconds_sending": round(sending, 2),
+        "sms_per_s": round(sent / sending, 2),
         "line_rate": line_rate,
-        "of_line_rate": round(sent / elapsed / line_rate, 3),
+        "of_line_rate": round(sent / sending / line_rate, 3),
     }
     print(json.dumps(row), flush=True)
     if sent != messages:

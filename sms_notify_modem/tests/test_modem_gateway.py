@@ -92,6 +92,17 @@ class ModemGatewayCases:
         self.assertIn("перенести на пятницу", self.customer.message_ids[:1].body)
         self.assertFalse(self.modem.stored, "deleted from the SIM once filed")
 
+    def test_text_mode_sends_plain_text_and_refuses_what_it_cannot(self):
+        self.gateway.modem_text_mode = True
+        plain, cyrillic = self._send("Your glasses are ready.", "Ваши очки готовы")
+        self.assertIn("AT+CMGF=1", self.modem.commands)
+        self.assertEqual(
+            self.modem.text_mode_messages, [("+79123456789", "Your glasses are ready.")]
+        )
+        self.assertEqual(plain.state, "pending")
+        self.assertEqual(cyrillic.state, "error")
+        self.assertIn("switch Text Mode off", cyrillic.gateway_error)
+
     def test_modem_check_shows_signal_network_and_operator(self):
         self.gateway.action_modem_check()
         self.assertRecordValues(

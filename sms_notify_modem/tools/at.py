@@ -230,7 +230,13 @@ class ModemSession:
 
     def send_pdu(self, pdu_hex, tpdu_length):
         """Send one SMS-SUBMIT PDU; return its message reference (``+CMGS: <mr>``)."""
-        command = f"AT+CMGS={tpdu_length}"
+        return self._send(f"AT+CMGS={tpdu_length}", pdu_hex.encode("ascii"))
+
+    def send_text(self, number, text):
+        """Send one SMS in text mode (``AT+CMGF=1``, GSM character set); return its reference."""
+        return self._send(f'AT+CMGS="{number}"', text.encode("ascii", "strict"))
+
+    def _send(self, command, payload):
         deadline = time.monotonic() + self.send_timeout
         self._write(command.encode("ascii") + b"\r")
         while True:
@@ -247,7 +253,7 @@ class ModemSession:
             if final:
                 raise CommandError(f"{line} ({command})")
         try:
-            self._write(pdu_hex.encode("ascii") + CTRL_Z)
+            self._write(payload + CTRL_Z)
             answer = self._read_answer("", deadline)
         except AtError as error:
             error.pdu_written = True
@@ -304,7 +310,9 @@ class ModemSession:
             self.command(f"AT+CSMP={49 if status_reports else 17},167,0,0")
         if smsc:
             self.command(f'AT+CSCA="{smsc}"')
-        self.command(f"AT+CNMI=2,2,0,{1 if status_reports else 0},0")
+        # delivery reports are read as PDUs: in text mode they are not asked for
+        reports = status_reports and not text_mode
+        self.command(f"AT+CNMI=2,2,0,{1 if reports else 0},0")
 
     def health(self):
         return Health(

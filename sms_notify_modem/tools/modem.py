@@ -130,6 +130,8 @@ class GsmModemClient(GatewayClient):
         left = seconds_left(message.valid_until)
         if left is not None and left <= 0:
             return SendResult(message.uuid, "error", failure_type="sms_expired")
+        if self.config.get("text_mode"):
+            return self._send_text(session, message, results)
         try:
             parts = pdu.encode_submit(
                 message.number,
@@ -199,6 +201,29 @@ class GsmModemClient(GatewayClient):
             external_id=",".join(str(reference) for reference in references),
             segments=len(parts),
         )
+
+    def _send_text(self, session, message, results):
+        """Text mode sends one plain SMS: ASCII letters, digits and punctuation, 160 at most.
+        Anything else needs PDU mode, and says so instead of arriving garbled."""
+        if len(message.body) > 160 or not message.body.isascii():
+            return SendResult(
+                message.uuid,
+                "error",
+                failure_type="sms_server",
+                error_message="Text mode sends one SMS of plain Latin characters only: switch "
+                "Text Mode off on the gateway to send this message.",
+            )
+        try:
+            reference = session.send_text(message.number, message.body)
+        except at.AtError as error:
+            if error.pdu_written:
+                results.append(
+                    SendResult(message.uuid, "process", error_message=f"Interrupted: {error}")
+                )
+            raise GatewayError(
+                f"the modem did not send it: {error}", transient=error.transient, results=results
+            ) from error
+        return SendResult(message.uuid, "pending", external_id=str(reference), segments=1)
 
     def _send_part(self, session, part):
         for attempt in range(1, PART_TRIES + 1):

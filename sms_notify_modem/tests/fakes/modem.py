@@ -62,9 +62,11 @@ class SimulatedModem:
         self.status_reports = True
         self.unplug_after_parts = None
         self.parts = []  # decoded SUBMIT parts, in the order they left
+        self.sent_at = []  # time.monotonic() when each part was accepted
         self.commands = []
         self.pending_unsolicited = []
         self.stored = {}  # SIM index -> DELIVER PDU
+        self.text_mode_messages = []  # (number, text) sent in text mode
         self._reference = 0
         self._stop = threading.Event()
         self._threads = []
@@ -108,6 +110,8 @@ class SimulatedModem:
             except (TimeoutError, OSError):
                 continue
             conn.settimeout(0.2)
+            # a serial line has no Nagle delay: each answer leaves at once
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with conn:
                 self._converse(conn.recv, conn.sendall, conn)
 
@@ -166,7 +170,9 @@ class SimulatedModem:
                     continue
                 self.commands.append(command)
                 if command.startswith("AT+CMGS="):
-                    pdu_length = int(command.split("=", 1)[1])
+                    argument = command.split("=", 1)[1]
+                    # text mode names the number; PDU mode gives the length
+                    pdu_length = argument.strip('"') if argument.startswith('"') else int(argument)
                     send(b"\r\n> ")
                     continue
                 send(self._answer(command))
@@ -211,6 +217,9 @@ class SimulatedModem:
     def _submit(self, pdu_hex, tpdu_length):
         if self.unplug_after_parts is not None and len(self.parts) >= self.unplug_after_parts:
             return None
+        if isinstance(tpdu_length, str):  # text mode: the number, then the text
+            self.text_mode_messages.append((tpdu_length, pdu_hex))
+            return b"\r\n+CMGS: 7\r\n\r\nOK\r\n"
         if len(pdu_hex) // 2 - 1 - int(pdu_hex[:2], 16) != tpdu_length:
             return b"\r\n+CMS ERROR: 304\r\n"
         if self.cms_errors:
@@ -218,6 +227,7 @@ class SimulatedModem:
         if self.per_message_seconds:
             time.sleep(self.per_message_seconds)
         part = pdu.decode_submit(pdu_hex)
+        self.sent_at.append(time.monotonic())
         reference = self._reference
         self._reference = (self._reference + 1) % 256
         self.parts.append(part)
