@@ -69,10 +69,15 @@ def deliver_pdu(dcs, user_data, *, first_octet="04", udl=None):
 
 
 def test_codec_alphabet_is_the_alphabet_the_counter_bills():
-    """A character the counter calls GSM-7 but the codec cannot encode would crash the send."""
+    """A character the counter calls GSM-7 but the codec cannot encode would crash the send;
+    one at the wrong code would arrive as another letter (codes from GSM 03.38)."""
     assert len(GSM7_BASIC_TABLE) == 128
-    assert set(GSM7_BASIC_TABLE) - {"\x1b"} == gsm.GSM7_BASIC_CHARS
+    codes = {"@": 0x00, "£": 0x01, "Ç": 0x09, "\n": 0x0A, "Δ": 0x10, "\x1b": 0x1B, "¤": 0x24}
+    codes.update({"¡": 0x40, "§": 0x5F, "¿": 0x60, "ü": 0x7E, "à": 0x7F})
+    assert {char: GSM7_BASIC_TABLE.index(char) for char in codes} == codes
     assert set(GSM7_EXTENSION_TABLE.values()) == gsm.GSM7_EXTENSION_CHARS
+    for char in gsm.GSM7_BASIC_CHARS:
+        assert decode_submit(encode_submit("+48601234567", char)[0].hex).text == char
 
 
 def test_submit_matches_published_gsm7_vector():

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 GSM7 = "gsm7"
 UCS2 = "ucs2"
 
-#: Characters of the GSM-7 default alphabet's basic table: one septet each.  Line feed and
-#: carriage return are basic characters; code 0x09 is the capital C with cedilla.
-GSM7_BASIC_CHARS = frozenset(
+#: The GSM-7 default alphabet's basic table in code order (a modem's PDUs are written with it);
+#: 0x1B is the escape to the extension table.  Line feed and carriage return are basic
+#: characters; code 0x09 is the capital C with cedilla.
+GSM7_BASIC_TABLE = (
     "@£$¥èéùìòÇ\nØø\rÅå"
-    "Δ_ΦΓΛΩΠΨΣΘΞÆæßÉ"
+    "Δ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ"
     " !\"#¤%&'()*+,-./"
     "0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNO"
@@ -31,6 +32,8 @@ GSM7_BASIC_CHARS = frozenset(
     "¿abcdefghijklmno"
     "pqrstuvwxyzäöñüà"
 )
+#: Characters of the basic table: one septet each.
+GSM7_BASIC_CHARS = frozenset(GSM7_BASIC_TABLE) - {"\x1b"}
 
 #: Characters of the default alphabet's extension table: reached through the escape code, so
 #: each costs two septets while the message stays GSM-7.

@@ -32,17 +32,8 @@ except ImportError:
     # ``odoo.addons`` import here: tools/ must import where odoo cannot.
     from sms_notify.tools import gsm
 
-#: The GSM 7-bit default alphabet in code order; 0x1B is the escape to the extension table.
-GSM7_BASIC_TABLE = (
-    "@£$¥èéùìòÇ\nØø\rÅå"
-    "Δ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ"
-    " !\"#¤%&'()*+,-./"
-    "0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNO"
-    "PQRSTUVWXYZÄÖÑÜ§"
-    "¿abcdefghijklmno"
-    "pqrstuvwxyzäöñüà"
-)
+#: The GSM 7-bit default alphabet in code order, as the core counts with it.
+GSM7_BASIC_TABLE = gsm.GSM7_BASIC_TABLE
 ESCAPE = 0x1B
 #: Characters reached through the escape code: two septets each.
 GSM7_EXTENSION_TABLE = {
