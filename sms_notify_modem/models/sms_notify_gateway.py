@@ -455,9 +455,16 @@ class SmsNotifyGateway(models.Model):
     def action_modem_check(self):
         """Read the signal, the network and the operator from the modem."""
         self.ensure_one()
-        health = self._get_client().health()
+        try:
+            health = self._get_client().health()
+        except GatewayError as error:
+            self._record_error(error)
+            raise UserError(
+                self.env._("The modem did not answer: %(error)s", error=error)
+            ) from error
         self.sudo().write(
             {
+                "device_state": "available" if health.registered else "rebinding",
                 "modem_signal_dbm": health.signal_dbm,
                 "modem_registration": health.registration_label,
                 "modem_operator": health.operator,

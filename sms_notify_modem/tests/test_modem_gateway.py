@@ -69,6 +69,7 @@ class ModemGatewayCases:
         [sms] = self._send("Your glasses are ready.")
         self.assertEqual(sms.state, "outgoing", "waits for the next try, not failed")
         self.assertIn("331", sms.gateway_error)
+        self.assertEqual(self.gateway.device_status, "rebinding", "it answers, without network")
         self.assertFalse(self.modem.parts)
 
     def test_unplugged_in_the_middle_of_a_batch_loses_nothing(self):
@@ -78,12 +79,19 @@ class ModemGatewayCases:
         self.assertEqual(second.state, "process", "in flight: kept, never resent blindly")
         self.assertEqual(third.state, "outgoing", "not sent: waits for the modem")
         self.assertEqual(self.modem.texts(), [("+79123456789", "First")])
+        self.assertEqual(self.gateway.device_status, "unreachable")
 
     def test_incoming_message_lands_on_the_customers_chatter(self):
         self.customer.phone = "+79123456789"
         self.modem.receive("+79123456789", "Спасибо, завтра заберу")
         self._listen()
         self.assertIn("Спасибо, завтра заберу", self.customer.message_ids[:1].body)
+
+    def test_stop_reply_withdraws_the_consent_to_promotions(self):
+        self.customer.write({"phone": "+79123456789", "sms_notify_ad_consent": True})
+        self.modem.receive("+79123456789", "СТОП")
+        self._listen()
+        self.assertFalse(self.customer.sms_notify_ad_consent)
 
     def test_message_kept_on_the_sim_is_read_and_deleted_there(self):
         self.customer.phone = "+79123456789"

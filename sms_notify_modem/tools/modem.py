@@ -58,6 +58,14 @@ class PinError(GatewayError):
     the PIN again until someone corrects it."""
 
 
+def device_error(message, device_state, **kwargs):
+    """A :class:`GatewayError` that also says what the gateway form shows of the modem:
+    ``unreachable`` (it does not answer) or ``rebinding`` (it answers without a network)."""
+    error = GatewayError(message, **kwargs)
+    error.device_state = device_state
+    return error
+
+
 def open_serial(url, baudrate, timeout):
     import serial  # noqa: PLC0415 - only the modem gateway needs pyserial
 
@@ -82,8 +90,10 @@ class GsmModemClient(GatewayClient):
                 0.2,
             )
         except (OSError, ValueError) as error:  # pyserial's SerialException is an OSError
-            raise GatewayError(
-                f"cannot open the modem's port {self.config.get('port')}: {error}", transient=True
+            raise device_error(
+                f"cannot open the modem's port {self.config.get('port')}: {error}",
+                "unreachable",
+                transient=True,
             ) from error
         return port, at.ModemSession(port, timeout=self.timeout)
 
@@ -101,8 +111,10 @@ class GsmModemClient(GatewayClient):
             raise PinError(str(error), "sms_acc", transient=True) from error
         except at.AtError as error:
             port.close()
-            raise GatewayError(
-                f"the modem did not accept its set-up: {error}", transient=error.transient
+            raise device_error(
+                f"the modem did not accept its set-up: {error}",
+                "unreachable" if isinstance(error, at.ModemTimeout) else "rebinding",
+                transient=error.transient,
             ) from error
         return port, session
 
@@ -165,8 +177,9 @@ class GsmModemClient(GatewayClient):
                                 segments=len(parts),
                             )
                         )
-                    raise GatewayError(
+                    raise device_error(
                         f"the modem cannot reach the network: {error}",
+                        "rebinding",
                         transient=True,
                         results=results,
                     ) from error
@@ -192,8 +205,11 @@ class GsmModemClient(GatewayClient):
                             error_message=f"The modem stopped answering while sending it: {error}",
                         )
                     )
-                raise GatewayError(
-                    f"the modem stopped answering: {error}", transient=True, results=results
+                raise device_error(
+                    f"the modem stopped answering: {error}",
+                    "unreachable",
+                    transient=True,
+                    results=results,
                 ) from error
         return SendResult(
             message.uuid,
