@@ -376,9 +376,7 @@ class SmsNotifyGateway(models.Model):
                 "Waiting: the SIM of %(gateway)s refused its PIN; correct it on the gateway.",
                 gateway=self.name,
             )
-        if self.gateway_type == "gsm_modem" and not (
-            self.daily_limit and self.sent_today >= self.daily_limit
-        ):
+        if self.gateway_type == "gsm_modem" and self._modem_held_elsewhere():
             return self.env._(
                 "Waiting: another Odoo process is sending through %(gateway)s.", gateway=self.name
             )

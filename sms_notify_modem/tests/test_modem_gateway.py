@@ -87,6 +87,14 @@ class ModemGatewayCases:
         self._listen()
         self.assertIn("Спасибо, завтра заберу", self.customer.message_ids[:1].body)
 
+    def test_daily_limit_of_the_modem_keeps_the_rest_waiting(self):
+        self.gateway.daily_limit = 1
+        first, second = self._send("First", "Second")
+        self.assertEqual((first.state, second.state), ("pending", "outgoing"))
+        self.assertIn("daily limit", second.gateway_error)
+        self.assertEqual(self.modem.texts(), [("+79123456789", "First")])
+        self.assertEqual(self.gateway.device_status, "limit_reached")
+
     def test_stop_reply_withdraws_the_consent_to_promotions(self):
         self.customer.write({"phone": "+79123456789", "sms_notify_ad_consent": True})
         self.modem.receive("+79123456789", "СТОП")
