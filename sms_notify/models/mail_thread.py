@@ -146,6 +146,23 @@ class MailThread(models.AbstractModel):
             ]
         return tokens
 
+    def _sms_notify_post_email(self, customer, subject, body, template=None, team=None):
+        """Post the e-mail of Notify or of a rule in the record's chatter, sent to
+        ``customer``; the customer history counts it for its department and template."""
+        self.ensure_one()
+        team = self._sms_notify_team() if team is None else team
+        return self.with_context(
+            sms_notify_team_id=team.id,
+            sms_notify_mail_template_id=template.id if template else False,
+        ).message_post(
+            subject=subject,
+            body=body,
+            partner_ids=customer.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_light",
+        )
+
     def _sms_notify_customer(self):
         """The customer a message about this record goes to."""
         self.ensure_one()

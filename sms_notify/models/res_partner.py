@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..tools import consent, pricing
 from ..tools.names import parts_fit_name, salutation, split_full_name
 from ..tools.schedule import next_anniversary
 
@@ -171,3 +172,40 @@ class ResPartner(models.Model):
                 partner.sms_notify_ad_consent_date = False
             elif not partner.sms_notify_ad_consent_date:
                 partner.sms_notify_ad_consent_date = now
+
+    def _sms_notify_email_refusals(self, kind):
+        """``{partner: why an e-mail of ``kind`` may not go to them}``, worded for the user,
+        for the partners of ``self`` their consent stops (the blacklist is read once)."""
+        blacklisted = set()
+        if kind == pricing.ADVERTISING:
+            blacklisted = set(
+                self.env["mail.blacklist"]
+                .sudo()
+                .search(
+                    [("email", "in", [email for email in self.mapped("email_normalized") if email])]
+                )
+                .mapped("email")
+            )
+        refusals = {}
+        for partner in self:
+            reason = consent.email_refusal(
+                kind,
+                blacklisted=bool(partner.email_normalized)
+                and partner.email_normalized in blacklisted,
+                customer=True,
+                advertising_consent=partner.sms_notify_ad_consent,
+            )
+            if reason == consent.BLACKLISTED:
+                refusals[partner] = self.env._(
+                    "%(customer)s unsubscribed from promotional e-mails (the e-mail blacklist): "
+                    "send this e-mail as a service message if it is not a promotion.",
+                    customer=partner.display_name,
+                )
+            elif reason == consent.NO_ADVERTISING_CONSENT:
+                refusals[partner] = self.env._(
+                    "%(customer)s has not agreed to promotions: send this e-mail as a service "
+                    "message if it is not a promotion, or record their consent on the contact "
+                    "first.",
+                    customer=partner.display_name,
+                )
+        return refusals

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 
 class SmsNotifyMixin(models.AbstractModel):
@@ -17,3 +18,13 @@ class SmsNotifyMixin(models.AbstractModel):
     def _compute_sms_notify_allowed(self):
         for record in self:
             record.sms_notify_allowed = record._sms_notify_may_notify()
+
+    def _sms_notify_day_text(self, moment, customer):
+        """The day of ``moment`` (naive UTC) as ``customer`` reads it in a message: on their
+        calendar (time zone) and in their language."""
+        if not moment:
+            return False
+        local = fields.Datetime.context_timestamp(
+            self.with_context(tz=customer.tz or self.env.user.tz or "UTC"), moment
+        )
+        return format_date(self.env, local.date(), lang_code=customer.lang or self.env.lang)

@@ -8,7 +8,7 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
-from ..tools import consent, pricing, schedule
+from ..tools import pricing, schedule
 
 #: how each kind of rule is watched by its automation rule
 TRIGGERS = [
@@ -340,6 +340,12 @@ class SmsNotifyRule(models.Model):
             if rule:
                 rule._schedule(self.env[rule.model_id.model].browse(sorted(record_ids)).exists())
 
+    def _of_departments(self, records):
+        """The documents of ``records`` in the rule's departments (all without any)."""
+        if not self.team_ids:
+            return records
+        return records.filtered(lambda record: record._sms_notify_team() in self.team_ids)
+
     def _eligible(self, records):
         """The documents of ``records`` this rule notifies."""
         self.ensure_one()
@@ -347,9 +353,7 @@ class SmsNotifyRule(models.Model):
             records = records.filtered(
                 lambda record: record.create_date and record.create_date >= self.enabled_since
             )
-        if self.team_ids:
-            records = records.filtered(lambda record: record._sms_notify_team() in self.team_ids)
-        return records
+        return self._of_departments(records)
 
     def _still_applies(self, records):
         """The documents that still meet the rule's condition and departments."""
@@ -357,9 +361,7 @@ class SmsNotifyRule(models.Model):
         condition = self._condition()
         if condition:
             records = records.filtered_domain(condition)
-        if self.team_ids:
-            records = records.filtered(lambda record: record._sms_notify_team() in self.team_ids)
-        return records
+        return self._of_departments(records)
 
     def _quiet_hours(self, company):
         self.ensure_one()
@@ -487,43 +489,23 @@ class SmsNotifyRule(models.Model):
         self.ensure_one()
         template = self.mail_template_id
         rendered = template._generate_template(records.ids, ["subject", "body_html"])
-        kind = template.sms_notify_kind or pricing.SERVICE
-        blacklist = set()
-        if kind == pricing.ADVERTISING:
-            emails = records.mapped(lambda record: record._sms_notify_customer().email_normalized)
-            blacklist = set(
-                self.env["mail.blacklist"].sudo().search([("email", "in", emails)]).mapped("email")
-            )
+        customers = {record: record._sms_notify_customer() for record in records}
+        refusals = (
+            self.env["res.partner"]
+            .union(*customers.values())
+            ._sms_notify_email_refusals(template.sms_notify_kind or pricing.SERVICE)
+        )
         refused = {}
-        for record in records:
-            customer = record._sms_notify_customer()
+        for record, customer in customers.items():
             if not customer.email:
                 refused[record.id] = self.env._("The customer has no e-mail address.")
-                continue
-            refusal = consent.email_refusal(
-                kind,
-                blacklisted=customer.email_normalized in blacklist,
-                customer=True,
-                advertising_consent=customer.sms_notify_ad_consent,
-            )
-            if refusal == consent.BLACKLISTED:
-                refused[record.id] = self.env._("Unsubscribed from promotional e-mails.")
-                continue
-            if refusal:
-                refused[record.id] = self.env._("The customer has not agreed to promotions.")
-                continue
-            values = rendered[record.id]
-            record.with_context(
-                sms_notify_team_id=record._sms_notify_team().id,
-                sms_notify_mail_template_id=template.id,
-            ).message_post(
-                subject=values.get("subject"),
-                body=values.get("body_html"),
-                partner_ids=customer.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                email_layout_xmlid="mail.mail_notification_light",
-            )
+            elif customer in refusals:
+                refused[record.id] = refusals[customer]
+            else:
+                values = rendered[record.id]
+                record._sms_notify_post_email(
+                    customer, values.get("subject"), values.get("body_html"), template=template
+                )
         return refused
 
     def action_open_scheduled(self):

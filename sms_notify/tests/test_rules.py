@@ -246,3 +246,34 @@ class TestRules(RulesCommon):
             self.env["base.automation"].with_user(manager).create(
                 {"name": "Direct", "model_id": self.partner_model.id, "trigger": "on_create"}
             )
+
+    def test_rule_e_mail_goes_to_customers_who_agreed_and_is_cancelled_for_the_others(self):
+        template = self.env["mail.template"].create(
+            {
+                "name": "Club offer",
+                "model_id": self.partner_model.id,
+                "subject": "An offer for {{ object.name }}",
+                "body_html": "<p>-20% this week.</p>",
+                "sms_notify_kind": "advertising",
+            }
+        )
+        # a promotion, sent at any hour for the test (quiet hours have tests of their own)
+        rule = self._rule(sms_template_id=False, mail_template_id=template.id, quiet_hours="off")
+        agreed = self.env["res.partner"].create(
+            {"name": "Boris", "email": "boris@example.com", "sms_notify_ad_consent": True}
+        )
+        self.customer.email = "anna@example.com"
+        self._since_before(rule, self.customer)
+        (self.customer | agreed).function = "Card ready"
+        self._commit_point()
+        self._send_due()
+        by_partner = {message.partner_id: message for message in self._scheduled(rule)}
+        self.assertEqual(by_partner[agreed].state, "sent")
+        self.assertEqual(by_partner[self.customer].state, "cancelled")
+        self.assertIn("has not agreed to promotions", by_partner[self.customer].cancel_reason)
+        [email] = agreed.message_ids.filtered(lambda message: message.message_type == "comment")
+        self.assertEqual(email.subject, "An offer for Boris")
+        self.assertEqual(email.sms_notify_mail_template_id, template)
+        self.assertFalse(
+            self.customer.message_ids.filtered(lambda message: message.message_type == "comment")
+        )

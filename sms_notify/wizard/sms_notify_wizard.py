@@ -1,7 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import consent, pricing
+from ..tools import pricing
+
+#: templates of the document's model, for every department or the document's own
+TEMPLATE_DOMAIN = (
+    "[('model', '=', res_model), '|', ('sms_notify_team_ids', '=', False), "
+    "('sms_notify_team_ids', '=', team_id)]"
+)
 
 
 class SmsNotifyWizard(models.TransientModel):
@@ -29,8 +35,7 @@ class SmsNotifyWizard(models.TransientModel):
     sms_template_id = fields.Many2one(
         "sms.template",
         string="SMS Template",
-        domain="[('model', '=', res_model), '|', ('sms_notify_team_ids', '=', False), "
-        "('sms_notify_team_ids', '=', team_id)]",
+        domain=TEMPLATE_DOMAIN,
     )
     sms_body = fields.Text(
         string="SMS Text",
@@ -57,8 +62,7 @@ class SmsNotifyWizard(models.TransientModel):
     mail_template_id = fields.Many2one(
         "mail.template",
         string="E-mail Template",
-        domain="[('model', '=', res_model), '|', ('sms_notify_team_ids', '=', False), "
-        "('sms_notify_team_ids', '=', team_id)]",
+        domain=TEMPLATE_DOMAIN,
     )
     email_kind = fields.Selection(
         pricing.MESSAGE_KIND_SELECTION,
@@ -128,30 +132,9 @@ class SmsNotifyWizard(models.TransientModel):
     def _email_refusal(self):
         """What stops the e-mail by the customer's consent, worded for the user, or False."""
         partner = self.partner_id
-        blacklisted = bool(partner.email_normalized) and bool(
-            self.env["mail.blacklist"]
-            .sudo()
-            .search_count([("email", "=", partner.email_normalized)], limit=1)
+        return partner._sms_notify_email_refusals(self.email_kind or pricing.SERVICE).get(
+            partner, False
         )
-        reason = consent.email_refusal(
-            self.email_kind or pricing.SERVICE,
-            blacklisted=blacklisted,
-            customer=bool(partner),
-            advertising_consent=partner.sms_notify_ad_consent,
-        )
-        if reason == consent.BLACKLISTED:
-            return self.env._(
-                "%(customer)s unsubscribed from promotional e-mails (the e-mail blacklist): send "
-                "this e-mail as a service message if it is not a promotion.",
-                customer=partner.display_name,
-            )
-        if reason == consent.NO_ADVERTISING_CONSENT:
-            return self.env._(
-                "%(customer)s has not agreed to promotions: send this e-mail as a service "
-                "message if it is not a promotion, or record their consent on the contact first.",
-                customer=partner.display_name,
-            )
-        return False
 
     @api.depends("mail_template_id")
     def _compute_email(self):
@@ -238,16 +221,11 @@ class SmsNotifyWizard(models.TransientModel):
             # refuses, with the reason, a text over the limit or a customer without consent
             self._sms_composer().action_send_sms()
         if self._sends_email():
-            # the customer history counts the e-mail for its department and template
-            record.with_context(
-                sms_notify_team_id=self.team_id.id,
-                sms_notify_mail_template_id=self.mail_template_id.id,
-            ).message_post(
-                subject=self.email_subject,
-                body=self.email_body,
-                partner_ids=self.partner_id.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                email_layout_xmlid="mail.mail_notification_light",
+            record._sms_notify_post_email(
+                self.partner_id,
+                self.email_subject,
+                self.email_body,
+                template=self.mail_template_id,
+                team=self.team_id,
             )
         return {"type": "ir.actions.act_window_close"}

@@ -271,10 +271,11 @@ class ModemSession:
         """Read what the modem says on its own for ``seconds`` (delivery reports, messages);
         return it, with what arrived during earlier answers, and forget it."""
         deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline or b"\n" in self._buffer:
-            if b"\n" not in self._buffer and not self._fill(deadline + 1):
-                continue
+        while True:
             if b"\n" not in self._buffer:
+                if time.monotonic() >= deadline:
+                    break
+                self._fill(deadline + 1)
                 continue
             line, self._buffer = self._buffer.split(b"\n", 1)
             text = line.strip().decode("ascii", "replace")

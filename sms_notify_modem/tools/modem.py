@@ -242,14 +242,16 @@ class GsmModemClient(GatewayClient):
         return SendResult(message.uuid, "pending", external_id=str(reference), segments=1)
 
     def _send_part(self, session, part):
-        for attempt in range(1, PART_TRIES + 1):
+        """Send one part, trying again after a transient error; the last try raises what the
+        modem answers."""
+        for _attempt in range(PART_TRIES - 1):
             try:
                 return session.send_pdu(part.hex, part.tpdu_length)
             except at.CmsError as error:
-                if not error.transient or attempt == PART_TRIES:
+                if not error.transient:
                     raise
                 time.sleep(self.part_retry_wait)
-        raise AssertionError("unreachable")
+        return session.send_pdu(part.hex, part.tpdu_length)
 
     def _hand_over_unsolicited(self, session, found=None):
         found = self._fetch_stored(session, session.unsolicited if found is None else found)

@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date
 
 from odoo.addons.sms_notify.tools.tokens import Token
 
@@ -29,14 +28,8 @@ class RepairOrder(models.Model):
     @api.depends("schedule_date", "partner_id.lang", "partner_id.tz")
     def _compute_sms_notify_ready_date_text(self):
         for repair in self:
-            customer = repair.partner_id
-            repair.sms_notify_ready_date_text = repair.schedule_date and format_date(
-                self.env,
-                fields.Datetime.context_timestamp(
-                    repair.with_context(tz=customer.tz or self.env.user.tz or "UTC"),
-                    repair.schedule_date,
-                ).date(),
-                lang_code=customer.lang or self.env.lang,
+            repair.sms_notify_ready_date_text = repair._sms_notify_day_text(
+                repair.schedule_date, repair.partner_id
             )
 
     def _sms_notify_tokens(self):

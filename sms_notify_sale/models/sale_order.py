@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, format_date
+from odoo.tools import format_amount
 
 from odoo.addons.sms_notify.tools.tokens import Token
 
@@ -33,14 +33,8 @@ class SaleOrder(models.Model):
     @api.depends("commitment_date", "expected_date", "partner_id.lang", "partner_id.tz")
     def _compute_sms_notify_ready_date_text(self):
         for order in self:
-            when = order.commitment_date or order.expected_date
-            customer = order.partner_id
-            order.sms_notify_ready_date_text = when and format_date(
-                self.env,
-                fields.Datetime.context_timestamp(
-                    order.with_context(tz=customer.tz or self.env.user.tz or "UTC"), when
-                ).date(),
-                lang_code=customer.lang or self.env.lang,
+            order.sms_notify_ready_date_text = order._sms_notify_day_text(
+                order.commitment_date or order.expected_date, order.partner_id
             )
 
     @api.depends("amount_total", "currency_id")
@@ -92,41 +86,32 @@ class SaleOrder(models.Model):
     )
     def _compute_sms_notify_ready(self):
         for order in self:
-            order.sms_notify_delivered = order._sms_notify_is_delivered()
-            order.sms_notify_ready = order._sms_notify_is_ready()
-
-    def _sms_notify_is_delivered(self):
-        self.ensure_one()
-        lines = self.order_line.filtered(
-            lambda line: not line.display_type and line.product_uom_qty
-        )
-        return (
-            self.state == "sale"
-            and bool(lines)
-            and all(line.qty_delivered >= line.product_uom_qty for line in lines)
-        )
+            lines = order.order_line.filtered(
+                lambda line: not line.display_type and line.product_uom_qty
+            )
+            delivered = (
+                order.state == "sale"
+                and bool(lines)
+                and all(line.qty_delivered >= line.product_uom_qty for line in lines)
+            )
+            ready_when = order.company_id.sms_notify_sale_ready
+            order.sms_notify_delivered = delivered
+            order.sms_notify_ready = order.state == "sale" and (
+                ready_when == "confirmed"
+                or (ready_when == "invoiced" and order.invoice_status == "invoiced")
+                or (ready_when == "delivered" and delivered)
+            )
 
     def _action_cancel(self):
         result = super()._action_cancel()
         self._sms_notify_cancel_scheduled(self.env._("The order was cancelled."))
         return result
 
-    def _sms_notify_is_ready(self):
-        self.ensure_one()
-        if self.state != "sale":
-            return False
-        ready_when = self.company_id.sms_notify_sale_ready
-        if ready_when == "confirmed":
-            return True
-        if ready_when == "invoiced":
-            return self.invoice_status == "invoiced"
-        return self._sms_notify_is_delivered()
-
     def action_sms_notify(self):
         """Refused, through RPC as well, until the order is ready: the customer is told
         "your order is ready" only once it is."""
         self.ensure_one()
-        if not self._sms_notify_is_ready():
+        if not self.sms_notify_ready:
             ready_when = dict(
                 self.company_id._fields["sms_notify_sale_ready"]._description_selection(self.env)
             )[self.company_id.sms_notify_sale_ready]

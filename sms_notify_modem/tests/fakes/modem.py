@@ -22,31 +22,18 @@ from ...tools import pdu
 CTRL_Z = 0x1A
 
 
-def _bcd_address(number):
-    digits = number.lstrip("+")
-    toa = 0x91 if number.startswith("+") else 0x81
-    padded = digits + ("F" if len(digits) % 2 else "")
-    swapped = "".join(padded[i + 1] + padded[i] for i in range(0, len(padded), 2))
-    return f"{len(digits):02X}{toa:02X}{swapped}"
-
-
-def _timestamp(moment=None):
-    moment = moment or datetime.now(timezone.utc)
-    digits = moment.strftime("%y%m%d%H%M%S") + "00"  # UTC, quarter hours = 0
-    return "".join(digits[i + 1] + digits[i] for i in range(0, len(digits), 2))
-
-
 def status_report_pdu(reference, number, status=0):
-    """An SMS-STATUS-REPORT as ``+CDS`` carries it (SMSC field first)."""
-    body = f"06{reference % 256:02X}{_bcd_address(number)}{_timestamp()}{_timestamp()}{status:02X}"
-    return "00" + body, len(body) // 2
+    """An SMS-STATUS-REPORT as ``+CDS`` carries it, with its TPDU length."""
+    report = pdu.encode_status_report(
+        reference % 256, number, status, service_centre_timestamp=datetime.now(timezone.utc)
+    )
+    return report, pdu.tpdu_length(report)
 
 
 def deliver_pdu(sender, text):
-    """An SMS-DELIVER in UCS-2, as ``+CMT`` carries it (SMSC field first)."""
-    data = text.encode("utf-16-be").hex().upper()
-    body = f"04{_bcd_address(sender)}0008{_timestamp()}{len(data) // 2:02X}{data}"
-    return "00" + body, len(body) // 2
+    """An SMS-DELIVER as ``+CMT`` carries it (one part), with its TPDU length."""
+    [message] = pdu.encode_deliver(sender, text, datetime.now(timezone.utc))
+    return message, pdu.tpdu_length(message)
 
 
 class SimulatedModem:
@@ -208,7 +195,8 @@ class SimulatedModem:
         if command == "AT+COPS?":
             return f'\r\n+COPS: 0,0,"{self.operator}",2\r\n\r\nOK\r\n'.encode()
         if command.startswith("AT+CNMI="):
-            self.status_reports = command.rstrip("0").split(",")[3:4] != ["0"]
+            # AT+CNMI=<mode>,<mt>,<bm>,<ds>,<bfr>: ds routes the delivery reports
+            self.status_reports = command.split("=", 1)[1].split(",")[3] != "0"
             return b"\r\nOK\r\n"
         if command.startswith("AT") and (self.unlocked or not command.startswith("AT+CMG")):
             return b"\r\nOK\r\n"
@@ -220,7 +208,7 @@ class SimulatedModem:
         if isinstance(tpdu_length, str):  # text mode: the number, then the text
             self.text_mode_messages.append((tpdu_length, pdu_hex))
             return b"\r\n+CMGS: 7\r\n\r\nOK\r\n"
-        if len(pdu_hex) // 2 - 1 - int(pdu_hex[:2], 16) != tpdu_length:
+        if pdu.tpdu_length(pdu_hex) != tpdu_length:
             return b"\r\n+CMS ERROR: 304\r\n"
         if self.cms_errors:
             return f"\r\n+CMS ERROR: {self.cms_errors.pop(0)}\r\n".encode()
