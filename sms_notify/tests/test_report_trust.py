@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from odoo.tests import HttpCase, tagged
 
+from ..tools.gateway import DeliveryReport
 from .common import SmscGatewayCommon
 from .fakes.twilio import FakeTwilio, compute_signature, post_status_callback
 
@@ -123,6 +124,10 @@ class TestReportsMoveForward(ReportTrustCommon):
     def test_polled_in_progress_keeps_a_handed_over_message_sent(self):
         self.fake.set_status(self.sms_id, self.phone, SMSC_WAITING)
         self.env["sms.sms"]._cron_poll_delivery_status()
+        self.assertEqual(self.sms.state, "pending")
+        # whatever the vendor's spelling of the identifier
+        late = DeliveryReport(external_id=self.sms.external_id, state="process")
+        self.env["sms.sms"]._sms_notify_apply_reports(self.gateway, [late])
         self.assertEqual(self.sms.state, "pending")
 
     def test_failure_after_delivery_changes_nothing_and_refunds_nothing(self):
