@@ -211,4 +211,3 @@ def test_android_oversized_body_is_a_bad_report(android_fake):
 def test_a_bad_report_is_a_rejected_report():
     # callers that only know ReportRejected still refuse it
     assert issubclass(BadReport, ReportRejected)
-
