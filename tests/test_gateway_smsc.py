@@ -5,9 +5,16 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from sms_notify.tests.fakes.smsc import FakeSmsc
+from sms_notify.tests.fakes.smsc import FakeSmsc, smsc_phone
 from sms_notify.tools import smsc
-from sms_notify.tools.gateway import GatewayError, OutgoingSms, ReportRejected, utc_now
+from sms_notify.tools.gateway import (
+    BadReport,
+    GatewayError,
+    OutgoingSms,
+    ReportRejected,
+    numbered_reference_key,
+    utc_now,
+)
 
 SECRET = "s3cr3t-token"
 
@@ -100,7 +107,7 @@ def test_refused_number_fails_only_its_own_message(fake, problem, failure_type, 
     assert f"SMSC status {status}" in bad.error_message
     [form] = sends(fake)
     assert form["op"] == "1", "the answer must detail every phone"
-    assert (smsc.smsc_id("u1"), "+79123456789") in fake.messages
+    assert (smsc.smsc_id("u1"), "79123456789") in fake.messages
 
 
 @pytest.mark.parametrize(
@@ -228,8 +235,12 @@ def test_webhook_with_the_secret_gives_a_report(fake):
     sms_id, phone = result.external_id.split(":")
     params = fake.status_callback(sms_id, phone, 1, timestamp=1_700_000_000)
     url = f"https://shop.example/sms_notify/report/7/{SECRET}"
+    assert params["phone"] == "79123456789", "SMSC writes the phone without the +"
     [report] = client(fake).parse_report("POST", url, {}, params)
-    assert (report.external_id, report.state) == (result.external_id, "sent")
+    assert report.state == "sent"
+    assert numbered_reference_key(report.external_id) == numbered_reference_key(
+        result.external_id
+    ), "the report matches the message on the phone's digits"
     assert report.done_at == datetime(2023, 11, 14, 22, 13, 20)
 
 
@@ -291,7 +302,7 @@ def test_messages_go_out_in_as_few_requests_as_the_batch_size_allows(fake):
     # every message is known to SMSC under its request's id and its phone
     for result in results:
         sms_id, phone = result.external_id.split(":")
-        assert (int(sms_id), phone) in fake.messages
+        assert (int(sms_id), smsc_phone(phone)) in fake.messages
     assert [form["id"] for form in forms] == [
         str(smsc.smsc_id(uuid)) for uuid in ("u0", "u100", "u200")
     ]
@@ -324,7 +335,7 @@ def test_text_with_newlines_and_colons_arrives_intact(fake, body, arrives):
     assert len(form["list"].split("\n")) == 2, "one list line per message"
     for result in results:
         sms_id, phone = result.external_id.split(":")
-        assert fake.messages[(int(sms_id), phone)]["text"] == arrives
+        assert fake.messages[(int(sms_id), smsc_phone(phone))]["text"] == arrives
 
 
 def test_single_message_goes_as_phones_and_mes_with_its_newlines(fake):
@@ -343,7 +354,7 @@ def test_text_with_a_backslash_goes_alone_and_arrives_intact(fake):
     assert len(forms) == 2
     assert forms[0]["mes"] == body
     sms_id, phone = results[0].external_id.split(":")
-    assert fake.messages[(int(sms_id), phone)]["text"] == body
+    assert fake.messages[(int(sms_id), smsc_phone(phone))]["text"] == body
 
 
 def test_two_messages_to_one_phone_are_never_in_one_request(fake):
@@ -458,3 +469,32 @@ def test_find_sent_after_a_lost_answer_reports_the_request_that_arrived(fake):
     assert caught.value.maybe_sent
     reports = client(fake).find_sent(planned)
     assert sorted(report.reference for report in reports) == ["u0", "u1"]
+
+
+def test_polled_status_without_the_plus_comes_back_under_our_external_id(fake):
+    """SMSC answers ``status.php`` with the phone as ``79123456789``: each answer is given
+    back under the external id it was asked about."""
+    [result] = client(fake).send([sms(number="+7 912 345-67-89")])
+    sms_id, phone = result.external_id.split(":")
+    fake.set_status(sms_id, phone, 1)
+    [report] = client(fake).fetch_status([result.external_id])
+    assert (report.external_id, report.state) == (result.external_id, "sent")
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("phone", "7" * 33), ("id", "1" * 65), ("status", "1" * 50), ("err", "x" * 5000)],
+)
+def test_webhook_with_an_oversized_field_is_a_bad_report(fake, field, value):
+    params = {**fake.status_callback(42, "+79123456789", 1), field: value}
+    url = f"https://shop.example/sms_notify/report/7/{SECRET}"
+    with pytest.raises(BadReport):
+        client(fake).parse_report("POST", url, {}, params)
+
+
+def test_webhook_with_a_timestamp_no_clock_reaches_still_reports(fake):
+    params = fake.status_callback(42, "+79123456789", 1)
+    params["ts"] = "9" * 30
+    url = f"https://shop.example/sms_notify/report/7/{SECRET}"
+    [report] = client(fake).parse_report("POST", url, {}, params)
+    assert (report.state, report.done_at) == ("sent", None)

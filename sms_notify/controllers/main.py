@@ -7,9 +7,25 @@ from odoo.http import Controller, request, route
 
 from odoo.addons.sms.controllers.main import SmsController
 
-from ..tools.gateway import ReportRejected
+from ..tools import webhook_log
+from ..tools.gateway import MAX_REPORT_BODY, BadReport, ReportRejected
 
 _logger = logging.getLogger(__name__)
+
+# the webhook address holds the gateway's secret; the access log must not
+webhook_log.install()
+
+
+def report_error_response(error):
+    """400 for a malformed or oversized report, 403 for one that is not trusted."""
+    if isinstance(error, BadReport):
+        return request.make_response("Bad Request", status=400)
+    return request.make_response("Forbidden", status=403)
+
+
+def oversized(httprequest):
+    """Whether the call is larger than any vendor's report (checked before reading it)."""
+    return (httprequest.content_length or 0) > MAX_REPORT_BODY
 
 
 class SmsNotifyIapStatusController(SmsController):
@@ -17,16 +33,35 @@ class SmsNotifyIapStatusController(SmsController):
     def update_sms_status(self, message_statuses):
         """IAP's delivery reports also update the SMS kept in the history.
 
-        Odoo only updates the notifications and then drops the SMS; our history keeps it, so it
-        must show the delivery status too.  Odoo's checks run first: a malformed report changes
-        nothing.
-        """
-        result = super().update_sms_status(message_statuses)
-        sms_model = request.env["sms.sms"].sudo()
+        The route is public and names messages by uuid, which every SMS user can read, so
+        a report is only taken for messages sent through IAP that still wait for their report:
+        messages of the suite's other gateways, and messages already delivered or failed, are
+        left alone, their notifications and traces too (Odoo's own update, which would change
+        those by uuid, only sees the statuses of the messages kept).  IAP bills its own
+        credit, so no report refunds anything.  Odoo's checks run first: a malformed report
+        changes nothing."""
         for status in message_statuses:
-            sms_model.search([("uuid", "in", status["uuids"])])._sms_notify_apply_iap_status(
-                status["sms_status"]
+            self._check_status_values(status["uuids"], status["sms_status"], message_statuses)
+        waiting = (
+            request.env["sms.sms"]
+            .sudo()
+            ._sms_notify_iap_waiting(
+                {uuid for status in message_statuses for uuid in status["uuids"]}
             )
+        )
+        waiting_uuids = set(waiting.mapped("uuid"))
+        kept = []
+        for status in message_statuses:
+            uuids = [uuid for uuid in status["uuids"] if uuid in waiting_uuids]
+            if uuids:
+                kept.append({**status, "uuids": uuids})
+        if not kept:
+            return "OK"
+        result = super().update_sms_status(kept)
+        for status in kept:
+            waiting.filtered(
+                lambda sms, uuids=set(status["uuids"]): sms.uuid in uuids
+            )._sms_notify_apply_iap_status(status["sms_status"])
         return result
 
 
@@ -53,6 +88,9 @@ class SmsNotifyReportController(Controller):
         if not client.supports_webhook:
             raise NotFound()
         httprequest = request.httprequest
+        if oversized(httprequest):
+            _logger.info("Refused an oversized delivery report for gateway %s", gateway.id)
+            return request.make_response("Bad Request", status=400)
         try:
             reports = client.parse_report(
                 httprequest.method,
@@ -64,6 +102,6 @@ class SmsNotifyReportController(Controller):
             )
         except ReportRejected as error:
             _logger.info("Rejected a delivery report for gateway %s: %s", gateway.id, error)
-            return request.make_response("Forbidden", status=403)
+            return report_error_response(error)
         request.env["sms.sms"].sudo()._sms_notify_apply_reports(gateway, reports)
         return request.make_response("OK")

@@ -8,19 +8,19 @@ from datetime import timedelta
 import psycopg2.errors
 
 from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools.sql import create_index
 
 from ..tools import consent, gsm, numbers, pricing, sandbox
-from ..tools.gateway import GatewayError, OutgoingSms
+from ..tools.gateway import GatewayError, OutgoingSms, numbered_reference_key
 from ..tools.iap import IAP_ACCEPTED_STATES
+from ..tools.states import may_move
 
 _logger = logging.getLogger(__name__)
 
 RETENTION_PARAM = "sms_notify.retention_days"
 MAX_SEGMENTS_PARAM = "sms_notify.max_segments"
 DEFAULT_MAX_SEGMENTS = 4
-#: states a delivery report never changes any more
-FINAL_STATES = ("sent", "error", "canceled")
 #: a message Processing for longer than this lost its worker
 STALE_CLAIM_MINUTES = 10
 #: tries before a message fails for good after transient gateway errors
@@ -880,11 +880,22 @@ class SmsSms(models.Model):
     # Delivery reports
     # ------------------------------------------------------------------
 
-    def _sms_notify_apply_delivery(self, state, failure_type=False, reason=False):
-        """Record a delivery report: the SMS, its notification or trace, and the chatter icon."""
-        if not self:
-            return
-        if state == "error" and failure_type in NOT_CHARGED_FAILURES:
+    def _sms_notify_apply_delivery(self, state, failure_type=False, reason=False, refund=True):
+        """Record a delivery report: the SMS, its notification or trace, and the chatter icon.
+
+        Only messages the report moves forward take it (``tools.states.may_move``): a late
+        "still in progress" never takes a handed-over message back, and a delivered, failed or
+        cancelled message keeps its state, its price and its notification.  ``refund=False``
+        for reports whose sender bills itself (IAP): nothing of ours to give back.
+        Returns the messages that took the report."""
+        moving = self.filtered(lambda sms: may_move(sms.state, state))
+        if not moving:
+            return moving
+        moving._sms_notify_record_delivery(state, failure_type, reason, refund)
+        return moving
+
+    def _sms_notify_record_delivery(self, state, failure_type, reason, refund):
+        if refund and state == "error" and failure_type in NOT_CHARGED_FAILURES:
             self._sms_notify_refund(
                 self.env._("Not charged by the operator: %(reason)s", reason=reason or failure_type)
             )
@@ -904,14 +915,22 @@ class SmsSms(models.Model):
     def _sms_notify_apply_reports(self, gateway, reports):
         """Apply delivery reports of ``gateway`` to its messages, found by the gateway's own
         identifiers. A report for an unknown message, or one that would move a message back
-        from a final state, changes nothing: reports may come twice or out of order."""
-        by_external_id = {report.external_id: report for report in reports if report.external_id}
+        from a final state or back to an earlier step, changes nothing: reports may come twice
+        or out of order.
+
+        Identifiers holding a phone (``"<id>:<phone>"``, SMSC) match on the phone's digits,
+        whatever spelling the vendor reports it in."""
+        by_key = {
+            numbered_reference_key(report.external_id): report
+            for report in reports
+            if report.external_id
+        }
         messages = self.search(
-            [("gateway_id", "=", gateway.id), ("external_id", "in", list(by_external_id))]
+            [("gateway_id", "=", gateway.id), *self._sms_notify_external_id_domain(by_key)]
         )
         for sms in messages:
-            report = by_external_id[sms.external_id]
-            if sms.state in FINAL_STATES or sms.state == report.state:
+            report = by_key.get(numbered_reference_key(sms.external_id))
+            if not report or not may_move(sms.state, report.state):
                 continue
             sms._sms_notify_apply_delivery(
                 report.state, report.failure_type or False, reason=report.error_message or False
@@ -919,6 +938,18 @@ class SmsSms(models.Model):
             if report.done_at:
                 sms.status_datetime = report.done_at
         return messages
+
+    @api.model
+    def _sms_notify_external_id_domain(self, keys):
+        """A domain finding the messages whose external id may have one of ``keys``
+        (``numbered_reference_key`` forms): the exact ids, and for ``"<id>:<phone>"`` keys
+        every message of that vendor id, whose phone is compared on its digits afterwards."""
+        exact = [key for key in keys if numbered_reference_key(key) == key]
+        prefixes = sorted({key.partition(":")[0] for key in keys if ":" in key})
+        domains = [[("external_id", "in", exact)]] + [
+            [("external_id", "=like", f"{prefix}:%")] for prefix in prefixes if prefix.isdigit()
+        ]
+        return expression.OR(domains)
 
     @api.model
     def _cron_poll_delivery_status(self, limit=1000):
@@ -939,15 +970,35 @@ class SmsSms(models.Model):
                 continue
             self._sms_notify_apply_reports(gateway, reports)
 
+    @api.model
+    def _sms_notify_iap_waiting(self, uuids):
+        """The messages an IAP delivery report may change: sent through IAP (no gateway of
+        ours, or an IAP gateway, even archived since) and still waiting for their report."""
+        return (
+            self.with_context(active_test=False)
+            .search(
+                [
+                    ("uuid", "in", list(uuids)),
+                    ("state", "in", ("process", "pending")),
+                    "|",
+                    ("gateway_id", "=", False),
+                    ("gateway_id.gateway_type", "=", "iap"),
+                ]
+            )
+            .with_context(active_test=True)
+        )
+
     def _sms_notify_apply_iap_status(self, iap_status):
+        """Apply IAP's report; IAP bills its own credit, so nothing is ever refunded here."""
         state = IAP_ACCEPTED_STATES.get(iap_status)
         if state:
-            self._sms_notify_apply_delivery(state)
-            return
+            return self._sms_notify_apply_delivery(state, refund=False)
         failure_type = f"sms_{iap_status}"
         if failure_type not in self.DELIVERY_ERRORS:
             failure_type = "unknown"
-        self._sms_notify_apply_delivery("error", failure_type, reason=iap_status)
+        return self._sms_notify_apply_delivery(
+            "error", failure_type, reason=iap_status, refund=False
+        )
 
     def _sms_notify_schedule_sandbox_reports(self, gateway):
         cron = self.env.ref("sms_notify.ir_cron_sandbox_delivery_reports", raise_if_not_found=False)

@@ -27,6 +27,7 @@ do next:
 """
 
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -187,6 +188,60 @@ class GatewayError(Exception):
 class ReportRejected(Exception):
     """A delivery-report call that must not be trusted: bad signature or secret, or a payload
     that is not a report.  The webhook answers it with an error and changes nothing."""
+
+
+class BadReport(ReportRejected):
+    """A report call whose payload is malformed or oversized (a number, an id or the body
+    longer than any vendor sends).  The webhook answers 400 and changes nothing."""
+
+
+#: the longest phone number a report may carry (E.164 has 15 digits; room for formatting)
+MAX_REPORT_PHONE = 32
+#: the longest message identifier a report may carry (vendors use at most a few dozen)
+MAX_REPORT_ID = 64
+#: the longest report body or single field a webhook accepts
+MAX_REPORT_BODY = 64 * 1024
+MAX_REPORT_FIELD = 1024
+
+_NOT_DIGITS = re.compile(r"[^0-9]")
+
+
+def number_digits(number):
+    """The digits of a phone number: what every spelling of it has in common.
+
+    Vendors answer with the number as they store it (SMSC without the ``+``, others with
+    spaces or dashes), so numbers are always compared on their digits."""
+    return _NOT_DIGITS.sub("", str(number or ""))
+
+
+def numbered_reference_key(external_id):
+    """The form of an external id ``"<id>:<phone>"`` used to match reports: the phone part
+    reduced to its digits; other external ids are returned unchanged.
+
+    Vendors whose identifiers are shared by several recipients (SMSC's request ``id``) name a
+    message by id and phone; their reports give the phone in their own spelling."""
+    external_id = str(external_id or "")
+    prefix, sep, phone = external_id.partition(":")
+    if not sep or not prefix.isdigit():
+        return external_id
+    return f"{prefix}:{number_digits(phone)}"
+
+
+def bounded(value, limit, what):
+    """``value`` as a stripped string, or :class:`BadReport` when it is longer than ``limit``."""
+    text = str(value if value is not None else "").strip()
+    if len(text) > limit:
+        raise BadReport(f"the report's {what} is longer than {limit} characters")
+    return text
+
+
+def check_report_size(params, body=b""):
+    """Raise :class:`BadReport` when a report call is larger than any vendor's report."""
+    if len(body or b"") > MAX_REPORT_BODY:
+        raise BadReport(f"the report is larger than {MAX_REPORT_BODY} bytes")
+    for key, value in (params or {}).items():
+        if len(str(key)) > MAX_REPORT_FIELD or len(str(value)) > MAX_REPORT_FIELD:
+            raise BadReport(f"a field of the report is longer than {MAX_REPORT_FIELD} characters")
 
 
 def check_url_secret(url, secret):

@@ -46,6 +46,7 @@ from .gateway import (
     GatewayClient,
     GatewayError,
     SendResult,
+    number_digits,
     register_gateway,
     to_naive_utc,
 )
@@ -220,14 +221,14 @@ class SerwersmsClient(GatewayClient):
     def _item_result(message, items, index):
         """The answer for ``message``: items come in the order of the numbers sent; the phone
         is checked in case SerwerSMS dropped one."""
-        digits = "".join(ch for ch in message.number if ch.isdigit())
+        digits = number_digits(message.number)
         item = items[index] if index < len(items) else None
-        if item is None or "".join(ch for ch in str(item.get("phone")) if ch.isdigit()) != digits:
+        if item is None or number_digits(item.get("phone")) != digits:
             item = next(
                 (
                     candidate
                     for candidate in items
-                    if "".join(ch for ch in str(candidate.get("phone")) if ch.isdigit()) == digits
+                    if number_digits(candidate.get("phone")) == digits
                 ),
                 None,
             )

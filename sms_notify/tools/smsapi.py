@@ -38,12 +38,16 @@ import calendar
 from datetime import datetime, timezone
 
 from .gateway import (
+    MAX_REPORT_ID,
     DeliveryReport,
     GatewayClient,
     GatewayError,
     ReportRejected,
     SendResult,
+    bounded,
+    check_report_size,
     check_url_secret,
+    number_digits,
     register_gateway,
 )
 from .gsm import analyze
@@ -121,8 +125,7 @@ def error_code(data):
     return int(code) if str(code).isdigit() else -1
 
 
-def _digits(number):
-    return "".join(ch for ch in str(number or "") if ch.isdigit())
+_digits = number_digits
 
 
 @register_gateway("smsapi")
@@ -343,11 +346,16 @@ class SmsapiClient(GatewayClient):
 
     def parse_report(self, method, url, headers, params, body=b""):
         check_url_secret(url, self.config.get("webhook_secret"))
+        check_report_size(params, body)
 
         def values(name):
             return [value.strip() for value in str(params.get(name) or "").split(",")]
 
         ids, codes = values("MsgId"), values("status")
+        for value in ids + values("idx"):
+            bounded(value, MAX_REPORT_ID, "message id")
+        for value in codes:
+            bounded(value, 4, "status")
         if not ids[0] or len(ids) != len(codes) or not all(code.isdigit() for code in codes):
             raise ReportRejected("the call is not an SMSAPI delivery report")
         idxs, done_dates, points = values("idx"), values("donedate"), values("points")

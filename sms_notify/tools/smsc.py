@@ -65,16 +65,21 @@ gateway's secret in the URL.
 
 import dataclasses
 import hashlib
-import re
 from datetime import datetime, timezone
 
 from .gateway import (
+    MAX_REPORT_ID,
+    MAX_REPORT_PHONE,
+    BadReport,
     DeliveryReport,
     GatewayClient,
     GatewayError,
     ReportRejected,
     SendResult,
+    bounded,
+    check_report_size,
     check_url_secret,
+    number_digits,
     register_gateway,
     seconds_left,
 )
@@ -141,17 +146,13 @@ def lifetime(seconds):
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-_NOT_DIGITS = re.compile(r"[^0-9]")
-
-
 def phone_of(message):
     """The number as sent to SMSC and used in external ids."""
     return "".join((message.number or "").split())
 
 
-def digits(phone):
-    """What two spellings of one number have in common (SMSC may answer without the ``+``)."""
-    return _NOT_DIGITS.sub("", str(phone or ""))
+#: SMSC gives the phone without the ``+`` (``79123456789``) in its status answers and callbacks
+digits = number_digits
 
 
 def list_text(body):
@@ -173,7 +174,10 @@ def status_report(external_id, status, err=0, timestamp=None):
     state, failure_type, _description = STATUSES.get(status, ("pending", False, "unknown status"))
     done_at = None
     if timestamp and state in ("sent", "error"):
-        done_at = datetime.fromtimestamp(int(timestamp), timezone.utc).replace(tzinfo=None)
+        try:
+            done_at = datetime.fromtimestamp(int(timestamp), timezone.utc).replace(tzinfo=None)
+        except (TypeError, ValueError, OverflowError, OSError):
+            done_at = None  # a time no clock reaches: the report itself still counts
     return DeliveryReport(
         external_id=external_id,
         state=state,
@@ -495,11 +499,23 @@ class SmscClient(GatewayClient):
     def fetch_status(self, external_ids):
         """One mass status request for all ``external_ids``: SMSC answers error 9 (raised as a
         transient error with ``retry_after``) to more than one mass request a minute, so
-        callers poll an SMSC gateway at most once a minute."""
-        pairs = [pair for pair in map(split_external_id, external_ids) if pair]
+        callers poll an SMSC gateway at most once a minute.
+
+        SMSC spells the phone its own way (without the ``+``), so each answer is given back
+        under the external id it was asked about, matched on the id and the phone's digits."""
+        asked = {}
+        for external_id in external_ids:
+            pair = split_external_id(external_id)
+            if pair:
+                asked.setdefault((pair[0], digits(pair[1])), (external_id, pair))
         with self.http:
-            rows = self._query(pairs)
-        return [status_report(*row) for row in rows]
+            rows = self._query([pair for _external_id, pair in asked.values()])
+        reports = []
+        for external_id, status, err, timestamp in rows:
+            sms_id, _sep, phone = external_id.partition(":")
+            own = asked.get((sms_id, digits(phone)))
+            reports.append(status_report(own[0] if own else external_id, status, err, timestamp))
+        return reports
 
     def find_sent(self, messages):
         """One mass status request for the ``id``/phone pairs the messages were planned with
@@ -545,11 +561,16 @@ class SmscClient(GatewayClient):
 
     def parse_report(self, method, url, headers, params, body=b""):
         check_url_secret(url, self.config.get("webhook_secret"))
-        sms_id = str(params.get("id") or "").strip()
-        phone = str(params.get("phone") or "").strip()
-        status = str(params.get("status") or "").strip()
+        check_report_size(params, body)
+        sms_id = bounded(params.get("id"), MAX_REPORT_ID, "id")
+        # SMSC posts the phone as it stores it, without the ``+``; the engine matches it on
+        # its digits
+        phone = bounded(params.get("phone"), MAX_REPORT_PHONE, "phone")
+        status = bounded(params.get("status"), 4, "status")
         if not sms_id.isdigit() or not phone or not status.lstrip("-").isdigit():
             raise ReportRejected("the call is not an SMSC delivery report")
+        if not digits(phone):
+            raise BadReport("the report's phone has no digits")
         timestamp = params.get("ts") or params.get("time")
         if timestamp is not None and not str(timestamp).isdigit():
             timestamp = None

@@ -39,11 +39,15 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .gateway import (
+    MAX_REPORT_ID,
+    MAX_REPORT_PHONE,
     DeliveryReport,
     GatewayClient,
     GatewayError,
     ReportRejected,
     SendResult,
+    bounded,
+    check_report_size,
     register_gateway,
     to_naive_utc,
 )
@@ -308,6 +312,7 @@ class TwilioClient(GatewayClient):
     def parse_report(self, method, url, headers, params, body=b""):
         if (method or "").upper() != "POST":
             raise ReportRejected("Twilio status callbacks are POST requests")
+        check_report_size(params, body)
         headers = {key.lower(): value for key, value in (headers or {}).items()}
         signature = headers.get("x-twilio-signature") or ""
         token = self.config.get("auth_token") or ""
@@ -330,8 +335,11 @@ class TwilioClient(GatewayClient):
             raise ReportRejected("the callback's signature does not match")
         if params.get("AccountSid") and params["AccountSid"] != self.config.get("account_sid"):
             raise ReportRejected("the callback belongs to another Twilio account")
-        sid = params.get("MessageSid") or params.get("SmsSid")
-        status = params.get("MessageStatus") or params.get("SmsStatus")
+        sid = bounded(params.get("MessageSid") or params.get("SmsSid"), MAX_REPORT_ID, "sid")
+        status = bounded(params.get("MessageStatus") or params.get("SmsStatus"), 32, "status")
+        bounded(params.get("ErrorCode"), 16, "error code")
+        for number_field in ("To", "From"):
+            bounded(params.get(number_field), MAX_REPORT_PHONE, number_field)
         if not sid or not status:
             raise ReportRejected("the call is not a message status callback")
         state, failure_type, text = message_state(status, params.get("ErrorCode"))

@@ -3,7 +3,11 @@ import logging
 
 from odoo.http import request, route
 
-from odoo.addons.sms_notify.controllers.main import SmsNotifyReportController
+from odoo.addons.sms_notify.controllers.main import (
+    SmsNotifyReportController,
+    oversized,
+    report_error_response,
+)
 from odoo.addons.sms_notify.tools.gateway import ReportRejected
 
 _logger = logging.getLogger(__name__)
@@ -21,6 +25,9 @@ class SmsNotifyModemReportController(SmsNotifyReportController):
             parse_inbound = getattr(client, "parse_inbound", None)
             if parse_inbound:
                 httprequest = request.httprequest
+                if oversized(httprequest):
+                    _logger.info("Refused an oversized call for gateway %s", gateway.id)
+                    return request.make_response("Bad Request", status=400)
                 try:
                     received = parse_inbound(
                         httprequest.method,
@@ -31,7 +38,7 @@ class SmsNotifyModemReportController(SmsNotifyReportController):
                     )
                 except ReportRejected as error:
                     _logger.info("Rejected a call for gateway %s: %s", gateway.id, error)
-                    return request.make_response("Forbidden", status=403)
+                    return report_error_response(error)
                 if received:
                     for inbound in received:
                         gateway._sms_notify_receive(inbound)

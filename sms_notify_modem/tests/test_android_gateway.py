@@ -171,3 +171,22 @@ class TestAndroidInbound(AndroidGatewayCommon):
         self.customer.sms_notify_ad_consent = True
         self.fake.receive("+79123456789", "Спасибо!", post=self._post)
         self.assertTrue(self.customer.sms_notify_ad_consent)
+
+
+@tagged("post_install", "-at_install")
+class TestAndroidOversizedWebhooks(AndroidGatewayCommon):
+    def test_oversized_message_id_or_sender_is_a_bad_request(self):
+        self.gateway.action_register_webhooks()
+        sms = self._notify_order()
+        calls = self.fake.webhook_calls(
+            "sms:delivered", {"messageId": sms.uuid + "x" * 64, "phoneNumber": "+79123456789"}
+        ) + self.fake.webhook_calls(
+            "sms:received",
+            {"messageId": "in-1", "message": "Reply-from-a-long-number", "sender": "7" * 40},
+        )
+        replies = [("body", "ilike", "Reply-from-a-long-number")]
+        for url, body, headers in calls:
+            with self.assertNoLogs("odoo", level="ERROR"):
+                self.assertEqual(self._post(url, body, headers).status_code, 400)
+        self.assertEqual(self._reload(sms).state, "pending")
+        self.assertFalse(self.env["mail.message"].search_count(replies), "no reply was filed")

@@ -436,6 +436,7 @@ class AndroidClient(core.GatewayClient):
 
     def _event(self, method, url, headers, body):
         """``(event, payload)`` of an authenticated webhook call."""
+        core.check_report_size(params={}, body=body)
         self._authenticate(url, headers, body)
         if method != "POST":
             raise core.ReportRejected("the phone posts its webhooks")
@@ -451,7 +452,7 @@ class AndroidClient(core.GatewayClient):
         event, payload = self._event(method, url, headers, body)
         if event not in EVENT_STATES:
             return []  # received SMS (see parse_inbound), pings, MMS: no delivery report
-        message_id = payload.get("messageId")
+        message_id = core.bounded(payload.get("messageId"), core.MAX_REPORT_ID, "message id")
         if not message_id:
             raise core.ReportRejected("the webhook names no message")
         reason = str(payload.get("reason") or "")
@@ -475,7 +476,9 @@ class AndroidClient(core.GatewayClient):
         event, payload = self._event(method, url, headers, body)
         if event != "sms:received":
             return []
-        number = payload.get("sender") or payload.get("phoneNumber")
+        number = core.bounded(
+            payload.get("sender") or payload.get("phoneNumber"), core.MAX_REPORT_PHONE, "sender"
+        )
         if not number:
             raise core.ReportRejected("the received SMS has no sender")
         return [

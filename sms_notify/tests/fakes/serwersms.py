@@ -10,6 +10,11 @@ items with ``error_code``/``error_message``.
 ``unique_id`` values are stored with their messages so that reports can be filtered by them.
 SerwerSMS documents ``unique_id`` as the client's own identifier, not as a key it refuses to
 reuse, so this fake accepts a repeated ``unique_id`` too.
+
+Phones: SerwerSMS works with numbers "in an international format, for example +48500600700"
+(dev.serwersms.pl/en/https-api-v2/introduction; the ``phone`` examples of
+dev.serwersms.pl/en/https-api-v2/sending-sms-messages-with-the-same-content), so the answers and
+reports give the number that way (:func:`international`), whatever spelling the client sent.
 """
 
 import itertools
@@ -47,6 +52,11 @@ VENDOR_ZONE = ZoneInfo("Europe/Warsaw")
 
 def _date(timestamp):
     return datetime.fromtimestamp(timestamp, VENDOR_ZONE).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def international(phone):
+    """A number as SerwerSMS writes it: ``+`` and its digits."""
+    return "+" + "".join(ch for ch in str(phone or "") if ch.isdigit())
 
 
 class FakeSerwersms(FakeGateway):
@@ -111,7 +121,12 @@ class FakeSerwersms(FakeGateway):
             elif self.text_forbidden(text):
                 problem = "bad_text"
             message_id = f"{next(self._ids):010x}"
-            item = {"id": message_id, "phone": phone, "queued": _date(now), "text": text}
+            item = {
+                "id": message_id,
+                "phone": international(phone),
+                "queued": _date(now),
+                "text": text,
+            }
             if problem:
                 code, message = ITEM_ERRORS[problem]
                 item.update(status="unsent", parts=parts, error_code=code, error_message=message)

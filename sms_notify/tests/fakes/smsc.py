@@ -14,6 +14,13 @@ message of a request is refused, 7 for a bad number, 8 for an undeliverable numb
 forbidden text or sender.  Messages are kept per ``(id, phone)`` for status queries;
 :meth:`FakeSmsc.set_status` moves them on and :meth:`FakeSmsc.status_callback` builds what SMSC
 would post to the client's status handler.
+
+Phones: SMSC keeps a number as digits in international form and gives it back that way, without
+the ``+`` and without the spaces or dashes the client may have sent (``79123456789``), in status
+answers and in the calls to the status handler (smsc.ru/api/http/status_messages, "Проверка
+статуса": ``phone`` is the number the message went to, written in international format without
+``+``; smscentre.com/api/http/status_messages/statuses).  So the fake answers with
+:func:`smsc_phone`, never with the spelling it received.
 """
 
 import itertools
@@ -37,6 +44,11 @@ LIST_LINE = re.compile(r"^(?P<phones>[^:;]*)[:;](?P<text>.*)$", re.DOTALL)
 PHONE_STATUSES = {"bad_number": 22, "undeliverable": 25, "forbidden": 23, "no_funds": 24}
 #: operator code in the ``op=1`` details (MTS Russia; the fake has no number plan)
 MCCMNC = "25001"
+
+
+def smsc_phone(phone):
+    """A number as SMSC writes it in its answers: its digits only."""
+    return "".join(ch for ch in str(phone or "") if ch.isdigit())
 
 
 class FakeSmsc(FakeGateway):
@@ -142,7 +154,7 @@ class FakeSmsc(FakeGateway):
             if problem:
                 details.append(
                     {
-                        "phone": phone,
+                        "phone": smsc_phone(phone),
                         "mccmnc": MCCMNC,
                         "cost": "0.00",
                         "status": str(PHONE_STATUSES[problem]),
@@ -151,7 +163,7 @@ class FakeSmsc(FakeGateway):
                 )
                 continue
             parts = segments[text]
-            self.messages[(sms_id, phone)] = {
+            self.messages[(sms_id, smsc_phone(phone))] = {
                 "status": -1,
                 "err": 0,
                 "last_timestamp": int(now),
@@ -161,7 +173,9 @@ class FakeSmsc(FakeGateway):
                 "cost": round(parts * self.price, 2),
                 "parts": parts,
             }
-            details.append({"phone": phone, "mccmnc": MCCMNC, "cost": f"{parts * self.price:.2f}"})
+            details.append(
+                {"phone": smsc_phone(phone), "mccmnc": MCCMNC, "cost": f"{parts * self.price:.2f}"}
+            )
         answer = {"id": sms_id, "cnt": count}
         if params.get("cost") in ("2", "3"):
             answer["cost"] = f"{cost:.2f}"
@@ -183,7 +197,8 @@ class FakeSmsc(FakeGateway):
             return json_response({"error": "parameters error", "error_code": 1})
         rows = []
         for sms_id, phone in zip(ids, phones, strict=True):
-            message = self.messages.get((int(sms_id), phone)) if sms_id.isdigit() else None
+            key = (int(sms_id), smsc_phone(phone)) if sms_id.isdigit() else None
+            message = self.messages.get(key)
             row = {"status": -3, "last_timestamp": 0, "err": 0}
             if message:
                 row = {
@@ -194,7 +209,7 @@ class FakeSmsc(FakeGateway):
                     "last_timestamp": message["last_timestamp"],
                     "err": message["err"],
                 }
-            rows.append({"id": sms_id, "phone": phone, **row})
+            rows.append({"id": sms_id, "phone": smsc_phone(phone), **row})
         if "," in (params.get("id") or ""):
             return json_response(rows)
         return json_response({key: value for key, value in rows[0].items() if key != "id"})
@@ -203,15 +218,16 @@ class FakeSmsc(FakeGateway):
 
     def set_status(self, sms_id, phone, status, err=0, timestamp=None):
         with self.lock:
-            message = self.messages[(int(sms_id), phone)]
+            message = self.messages[(int(sms_id), smsc_phone(phone))]
             message.update(status=status, err=err, last_timestamp=int(timestamp or time.time()))
 
     def status_callback(self, sms_id, phone, status, err=0, timestamp=None):
-        """The form SMSC posts to the client's status handler for a status change."""
+        """The form SMSC posts to the client's status handler for a status change (the phone as
+        SMSC writes it, see the module docstring)."""
         timestamp = int(timestamp or time.time())
         return {
             "id": str(sms_id),
-            "phone": phone,
+            "phone": smsc_phone(phone),
             "status": str(status),
             "err": str(err),
             "ts": str(timestamp),

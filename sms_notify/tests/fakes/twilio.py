@@ -9,6 +9,10 @@ use Twilio's JSON shape ``{"code", "message", "more_info", "status"}``: 21211 in
 The callback helpers sign with the fake's auth token exactly as Twilio does, so the client's
 verification can be exercised, and :func:`post_status_callback` delivers one to a real URL
 (an Odoo test server, for instance).
+
+Numbers: the Message resource's ``to`` is "The recipient's phone number in E.164 format"
+(twilio.com/docs/messaging/api/message-resource), and callbacks carry the same ``To``; the fake
+answers with :func:`e164` of what it received, not with the client's spelling.
 """
 
 import base64
@@ -31,6 +35,11 @@ ERRORS = {
     "undeliverable": (21614, "'To' number {to} is not a valid mobile number"),
     "forbidden": (21610, "Attempt to send to unsubscribed recipient"),
 }
+
+
+def e164(number):
+    """``number`` the way Twilio writes it back: ``+`` and its digits."""
+    return "+" + "".join(ch for ch in str(number or "") if ch.isdigit())
 
 
 def compute_signature(auth_token, url, params):
@@ -142,7 +151,7 @@ class FakeTwilio(FakeGateway):
         message = {
             "sid": sid,
             "account_sid": self.account_sid,
-            "to": to,
+            "to": e164(to),
             "from": form.get("From"),
             "messaging_service_sid": form.get("MessagingServiceSid"),
             "body": form.get("Body") or "",
