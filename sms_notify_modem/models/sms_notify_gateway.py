@@ -77,7 +77,9 @@ class SmsNotifyGateway(models.Model):
     modem_port = fields.Char(
         string="Port",
         help="The modem's serial port: a device (/dev/ttyUSB0, COM3) or a network serial "
-        "port (socket://192.168.1.20:7000, rfc2217://192.168.1.20:7000).",
+        "port (socket://192.168.1.20:7000, rfc2217://192.168.1.20:7000). Changing the port "
+        "clears the stored SIM PIN unless a Settings administrator changes it, so that the PIN "
+        "never goes to a port it was not given for.",
     )
     modem_baudrate = fields.Integer(string="Baud Rate", default=modem.DEFAULT_BAUDRATE)
     modem_pin = fields.Char(
@@ -108,6 +110,10 @@ class SmsNotifyGateway(models.Model):
     _sql_constraints = [
         ("daily_limit_positive", "CHECK(daily_limit >= 0)", "The daily limit cannot be negative."),
     ]
+
+    @api.model
+    def _sms_notify_address_fields(self):
+        return super()._sms_notify_address_fields() | {"modem_port"}
 
     @api.model
     def _sms_notify_device_types(self):
