@@ -4,7 +4,7 @@ from datetime import timedelta
 from werkzeug.urls import url_join
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.sms.tools.sms_api import SmsApi
 
@@ -119,6 +119,24 @@ class SmsNotifyGateway(models.Model):
         ),
         ("timeout_positive", "CHECK(timeout > 0)", "The timeout must be at least one second."),
     ]
+
+    @api.constrains("timeout", "sandbox_delivery_delay")
+    def _check_durations(self):
+        for gateway in self:
+            if gateway.timeout < 1:
+                raise ValidationError(
+                    self.env._(
+                        "%(gateway)s: the timeout must be at least one second.",
+                        gateway=gateway.name,
+                    )
+                )
+            if gateway.sandbox_delivery_delay < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(gateway)s: the simulated delivery delay cannot be negative.",
+                        gateway=gateway.name,
+                    )
+                )
 
     @api.model
     def _sms_notify_address_fields(self):

@@ -199,6 +199,19 @@ class SmsNotifyRule(models.Model):
                     )
                 ) from error
 
+    @api.constrains("delay_minutes", "validity_minutes")
+    def _check_minutes(self):
+        for rule in self:
+            if rule.delay_minutes < 0 or rule.validity_minutes < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(rule)s: the delay and the validity cannot be negative (validity 0: "
+                        "no limit; for a message before a date, choose the trigger Some time "
+                        "before a date).",
+                        rule=rule.name,
+                    )
+                )
+
     # ------------------------------------------------------------------
     # The automation rule behind each rule
     # ------------------------------------------------------------------

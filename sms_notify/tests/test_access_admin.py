@@ -206,3 +206,104 @@ class TestTopupWorkflow(AdminAccessCommon):
         )
         self.assertEqual(self._balance(), 1200)
         self.assertEqual(len(self._new_movements()), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestNumbersInRange(AdminAccessCommon):
+    """Numbers that make no sense (negative limits, hours outside the day) are refused with
+    the range that is allowed, whoever enters them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.gateway = cls._create_gateway("sandbox")
+        cls.tariff = cls.env["sms.notify.tariff"].create(
+            {"name": "Shared", "price_per_message": 9.8}
+        )
+        cls.template = cls.env["sms.template"].create(
+            {
+                "name": "Ready",
+                "model_id": cls.env.ref("base.model_res_partner").id,
+                "body": "Ready",
+            }
+        )
+        cls.rule = cls.env["sms.notify.rule"].create(
+            {
+                "name": "Ready",
+                "model_id": cls.env.ref("base.model_res_partner").id,
+                "sms_template_id": cls.template.id,
+            }
+        )
+
+    def _refused(self, record, values, *texts):
+        before = record.read(list(values))[0]
+        with self.subTest(model=record._name, values=values):
+            with self.assertRpcRefused("ValidationError", *texts):
+                self._as(self.sms_admin, record._name, "write", [[record.id], values])
+            self.env.invalidate_all()
+            self.assertEqual(record.read(list(values))[0], before)
+
+    @mute_logger("odoo.http")
+    def test_gateway_tariff_balance_and_rule_numbers(self):
+        self._refused(self.gateway, {"timeout": 0}, "at least one second")
+        self._refused(self.gateway, {"timeout": -5}, "at least one second")
+        self._refused(self.gateway, {"sandbox_delivery_delay": -1}, "cannot be negative")
+        for price in ("price_per_message", "price_service", "price_advertising", "monthly_fee"):
+            self._refused(self.tariff, {price: -0.5}, "cannot be negative")
+        self._refused(self.account, {"low_balance_threshold": -100}, "cannot be negative")
+        self._refused(self.account, {"minimum_topup": -1}, "cannot be negative")
+        self._refused(self.rule, {"validity_minutes": -60}, "cannot be negative")
+        self._refused(self.rule, {"delay_minutes": -1}, "cannot be negative")
+        # sensible numbers still go
+        self._as(
+            self.sms_admin, "sms.notify.gateway", "write", [[self.gateway.id], {"timeout": 30}]
+        )
+        self._as(
+            self.sms_admin,
+            "sms.notify.account",
+            "write",
+            [[self.account.id], {"low_balance_threshold": 0, "minimum_topup": 500}],
+        )
+        self._as(
+            self.sms_admin, "sms.notify.rule", "write", [[self.rule.id], {"validity_minutes": 0}]
+        )
+        self.assertEqual(self.gateway.timeout, 30)
+        self.assertEqual(self.account.minimum_topup, 500)
+
+    def _apply_settings(self, values):
+        settings_id = self._as(self.settings_admin, "res.config.settings", "create", [values])
+        self._as(self.settings_admin, "res.config.settings", "execute", [[settings_id]])
+
+    def _stored_settings(self):
+        self.env.invalidate_all()
+        params = self.env["ir.config_parameter"].sudo()
+        company = self.env.company
+        return (
+            params.get_param("sms_notify.retention_days"),
+            params.get_param("sms_notify.max_segments"),
+            company.sms_notify_quiet_start,
+            company.sms_notify_quiet_end,
+        )
+
+    @mute_logger("odoo.http")
+    def test_settings_out_of_range_are_refused(self):
+        before = self._stored_settings()
+        cases = [
+            ({"sms_notify_retention_days": -1}, "0 keeps them forever"),
+            ({"sms_notify_max_segments": -2}, "0: no limit"),
+            ({"sms_notify_quiet_start": 25.0}, "from 0:00 to 24:00"),
+            ({"sms_notify_quiet_end": -1.0}, "from 0:00 to 24:00"),
+        ]
+        for values, text in cases:
+            with self.subTest(values=values), self.assertRpcRefused("ValidationError", text):
+                self._apply_settings(values)
+        self.assertEqual(self._stored_settings(), before)
+        self._apply_settings(
+            {
+                "sms_notify_retention_days": 30,
+                "sms_notify_max_segments": 6,
+                "sms_notify_quiet_start": 22.0,
+                "sms_notify_quiet_end": 8.0,
+            }
+        )
+        self.assertEqual(self._stored_settings(), ("30", "6", 22.0, 8.0))

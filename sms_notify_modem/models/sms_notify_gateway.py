@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.sms_notify.tools import numbers
 from odoo.addons.sms_notify.tools.gateway import GatewayError
@@ -110,6 +110,25 @@ class SmsNotifyGateway(models.Model):
     _sql_constraints = [
         ("daily_limit_positive", "CHECK(daily_limit >= 0)", "The daily limit cannot be negative."),
     ]
+
+    @api.constrains("daily_limit", "modem_baudrate", "android_sim_number")
+    def _check_device_numbers(self):
+        for gateway in self:
+            if gateway.daily_limit < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(gateway)s: the daily limit cannot be negative (0: no limit).",
+                        gateway=gateway.name,
+                    )
+                )
+            if gateway.modem_baudrate < 0 or gateway.android_sim_number < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(gateway)s: the baud rate and the SIM slot cannot be negative (SIM "
+                        "slot 0: the phone's default).",
+                        gateway=gateway.name,
+                    )
+                )
 
     @api.model
     def _sms_notify_address_fields(self):

@@ -1,3 +1,4 @@
+from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.sms_notify.tests.common import SmsNotifyCommon
@@ -50,3 +51,10 @@ class TestDeviceCredentials(SmsNotifyCommon):
         self.assertRecordValues(
             self.phone, [{"login": "sms", "android_signing_key": "signing-key"}]
         )
+
+    def test_device_numbers_out_of_range_are_refused(self):
+        for values in ({"daily_limit": -1}, {"modem_baudrate": -9600}, {"android_sim_number": -1}):
+            with self.subTest(values=values), self.assertRaises(ValidationError):
+                self.phone.with_user(self.sms_admin).write(values)
+        self.phone.with_user(self.sms_admin).write({"daily_limit": 0, "android_sim_number": 2})
+        self.assertRecordValues(self.phone, [{"daily_limit": 0, "android_sim_number": 2}])
