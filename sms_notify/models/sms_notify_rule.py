@@ -250,18 +250,38 @@ class SmsNotifyRule(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [dict(vals) for vals in vals_list]
         for vals in vals_list:
             self._sms_notify_check_editable(vals)
-        for vals in vals_list:
-            vals.setdefault("trigger", "on_create_or_write")
             if vals.get("active", True):
                 vals.setdefault("enabled_since", fields.Datetime.now())
         # automation rules are for administrators; managing notification rules is a right of
-        # its own, which creates the automation rule of its rule from the values checked above
+        # its own: the automation rule is created as superuser from the shared fields only, and
+        # the rule itself with the user's rights
         self.check_access("create")
-        rules = super(SmsNotifyRule, self.sudo()).create(vals_list)
-        rules._sync_automation()
-        return rules.with_env(self.env)
+        new = [vals for vals in vals_list if not vals.get("automation_id")]
+        automations = (
+            self.env["base.automation"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "trigger": "on_create_or_write",
+                        **{
+                            name: vals.pop(name)
+                            for name in SHARED_AUTOMATION_FIELDS
+                            if name in vals
+                        },
+                    }
+                    for vals in new
+                ]
+            )
+        )
+        for vals, automation in zip(new, automations, strict=True):
+            vals["automation_id"] = automation.id
+        rules = super().create(vals_list)
+        rules.sudo()._sync_automation()
+        return rules
 
     def write(self, vals):
         self._sms_notify_check_editable(vals)

@@ -131,6 +131,40 @@ class TestRuleAccess(RpcRefusals, RulesCommon, HttpCase):
         )
 
     @mute_logger("odoo.http")
+    def test_rule_relations_are_created_with_the_managers_rights(self):
+        field_count = self.env["ir.model.fields"].search_count([])
+        for name, command in {
+            "change_field_ids": (
+                0,
+                0,
+                {"name": "x_sneaky", "model_id": self.partner_model.id, "ttype": "char"},
+            ),
+            "scheduled_ids": (
+                0,
+                0,
+                {
+                    "res_model": "res.partner",
+                    "res_id": self.customer.id,
+                    "due_datetime": "2027-01-01 10:00:00",
+                },
+            ),
+        }.items():
+            with self.subTest(field=name), self.assertRpcRefused("AccessError"):
+                self._call(
+                    "create",
+                    [
+                        {
+                            "name": "Sneaky",
+                            "model_id": self.partner_model.id,
+                            "sms_template_id": self.template.id,
+                            name: [command],
+                        }
+                    ],
+                )
+        self.assertEqual(self.env["ir.model.fields"].search_count([]), field_count)
+        self.assertFalse(self.env["sms.notify.rule"].search([("name", "=", "Sneaky")]))
+
+    @mute_logger("odoo.http")
     def test_copy_cannot_carry_automation_fields(self):
         with self.assertRpcRefused("AccessError", "trigger"):
             self._call("copy", [[self.rule.id]], {"default": {"trigger": "on_webhook"}})
