@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import AccessError
 
 
 class BaseAutomation(models.Model):
@@ -15,6 +16,13 @@ class BaseAutomation(models.Model):
                 active_test=False
             ).sms_notify_rule_ids.enabled_since = fields.Datetime.now()
         return super().write(vals)
+
+    def _execute_webhook(self, payload):
+        # a notification rule is never called from outside, even through an address its
+        # automation rule was given before rules had none
+        if self.sudo().with_context(active_test=False).sms_notify_rule_ids:
+            raise AccessError(self.env._("A notification rule has no webhook."))
+        return super()._execute_webhook(payload)
 
     def action_open_sms_notify_rule(self):
         self.ensure_one()

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -24,3 +25,17 @@ class ResCompany(models.Model):
         help="Automatic service messages (order ready, reminders) wait for the end of the "
         "quiet hours too.",
     )
+
+    @api.constrains("sms_notify_quiet_start", "sms_notify_quiet_end")
+    def _check_sms_notify_quiet_hours(self):
+        for company in self:
+            for hour in (company.sms_notify_quiet_start, company.sms_notify_quiet_end):
+                if not 0 <= hour <= 24:
+                    raise ValidationError(
+                        self.env._(
+                            "Quiet hours are hours of the day, from 0:00 to 24:00 (%(company)s "
+                            "has %(hour)s).",
+                            company=company.name,
+                            hour=hour,
+                        )
+                    )

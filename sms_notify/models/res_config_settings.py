@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import ValidationError
 
 from .sms_sms import (
     DEFAULT_MAX_SEGMENTS,
@@ -46,6 +47,23 @@ class ResConfigSettings(models.TransientModel):
         help="Every salesperson may also notify about documents of other departments (sales "
         "teams).",
     )
+
+    def set_values(self):
+        # config parameters have no constraint of their own: checked before any is stored
+        for settings in self:
+            if settings.sms_notify_retention_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Keep sent SMS: the number of days cannot be negative (0 keeps them "
+                        "forever)."
+                    )
+                )
+            if settings.sms_notify_max_segments < 0:
+                raise ValidationError(
+                    self.env._("Longest SMS: the number of parts cannot be negative (0: no limit).")
+                )
+        return super().set_values()
+
     sms_notify_quiet_start = fields.Float(
         related="company_id.sms_notify_quiet_start", readonly=False
     )

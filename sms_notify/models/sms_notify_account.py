@@ -1,6 +1,7 @@
 from datetime import date
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..tools import pricing
 
@@ -55,6 +56,17 @@ class SmsNotifyAccount(models.Model):
         help="The tariff's shared name, or the company's own sender name once it is active; "
         "without either, the sender name of the gateway.",
     )
+
+    @api.constrains("minimum_topup", "low_balance_threshold")
+    def _check_amounts_not_negative(self):
+        for account in self:
+            if account.minimum_topup < 0 or account.low_balance_threshold < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The minimum top-up and the low-balance threshold cannot be negative "
+                        "(threshold 0: no warning)."
+                    )
+                )
 
     _sql_constraints = [
         ("company_unique", "UNIQUE(company_id)", "A company has a single SMS balance."),

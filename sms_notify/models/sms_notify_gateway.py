@@ -4,7 +4,7 @@ from datetime import timedelta
 from werkzeug.urls import url_join
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.sms.tools.sms_api import SmsApi
 
@@ -58,7 +58,9 @@ class SmsNotifyGateway(models.Model):
     base_url = fields.Char(
         string="API Address",
         help="Leave empty for the vendor's main site. For SMSC, https://smsc.kz or "
-        "https://smsc.ua reach the Kazakh or Ukrainian site.",
+        "https://smsc.ua reach the Kazakh or Ukrainian site. Changing the address or the type "
+        "clears the stored login, password, keys and PIN unless a Settings administrator "
+        "changes it, so that they never go to an address they were not given for.",
     )
     login = fields.Char(groups="base.group_system", help="SMSC or SerwerSMS login.")
     password = fields.Char(
@@ -117,6 +119,63 @@ class SmsNotifyGateway(models.Model):
         ),
         ("timeout_positive", "CHECK(timeout > 0)", "The timeout must be at least one second."),
     ]
+
+    @api.constrains("timeout", "sandbox_delivery_delay")
+    def _check_durations(self):
+        for gateway in self:
+            if gateway.timeout < 1:
+                raise ValidationError(
+                    self.env._(
+                        "%(gateway)s: the timeout must be at least one second.",
+                        gateway=gateway.name,
+                    )
+                )
+            if gateway.sandbox_delivery_delay < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(gateway)s: the simulated delivery delay cannot be negative.",
+                        gateway=gateway.name,
+                    )
+                )
+
+    @api.model
+    def _sms_notify_address_fields(self):
+        """The fields that tell the client where to connect. Gateway types added by other
+        modules extend this."""
+        return {"gateway_type", "base_url"}
+
+    @api.model
+    def _sms_notify_credential_fields(self):
+        """The secrets the client sends to the gateway's address: the stored fields only
+        Settings administrators may read."""
+        return {
+            name: field
+            for name, field in self._fields.items()
+            if field.store and not field.compute and field.groups == "base.group_system"
+        }
+
+    def _sms_notify_is_moved_by(self, vals):
+        self.ensure_one()
+        return any(
+            (vals[name] or False) != (self[name] or False)
+            for name in self._sms_notify_address_fields() & vals.keys()
+        )
+
+    def write(self, vals):
+        # an SMS administrator who is no Settings administrator may point a gateway elsewhere,
+        # but not take the credentials along: they are forgotten in the same write
+        moved = self.browse()
+        if not self.env.is_system() and self._sms_notify_address_fields() & vals.keys():
+            moved = self.filtered(lambda gateway: gateway._sms_notify_is_moved_by(vals))
+        result = super().write(vals)
+        for gateway in moved:
+            gateway.sudo().write(
+                {
+                    name: field.default(gateway) if field.default else False
+                    for name, field in self._sms_notify_credential_fields().items()
+                }
+            )
+        return result
 
     @api.depends("webhook_secret")
     def _compute_webhook_url(self):

@@ -4,7 +4,7 @@ from datetime import datetime, time
 import pytz
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
@@ -30,6 +30,8 @@ AUTOMATION_SOURCES = {
     "model_id",
     "name",
 }
+#: the fields of the automation rule a notification rule shares; the others are the automation's
+SHARED_AUTOMATION_FIELDS = {"name", "model_id", "active"}
 
 
 class SmsNotifyRule(models.Model):
@@ -197,29 +199,113 @@ class SmsNotifyRule(models.Model):
                     )
                 ) from error
 
+    @api.constrains("delay_minutes", "validity_minutes")
+    def _check_minutes(self):
+        for rule in self:
+            if rule.delay_minutes < 0 or rule.validity_minutes < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(rule)s: the delay and the validity cannot be negative (validity 0: "
+                        "no limit; for a message before a date, choose the trigger Some time "
+                        "before a date).",
+                        rule=rule.name,
+                    )
+                )
+
     # ------------------------------------------------------------------
     # The automation rule behind each rule
     # ------------------------------------------------------------------
 
+    @api.model
+    def _sms_notify_editable_fields(self):
+        """The fields a notification rule may be given: its own and those it shares with its
+        automation rule. The other fields of the automation rule (trigger, webhook, domains,
+        server actions...) are evaluated as superuser, so they stay with the administrators
+        who edit Automation Rules; ``automation_id`` too, which would tie the rule to another
+        automation."""
+        own = {
+            name
+            for name, field in self._fields.items()
+            if field.model_name == self._name and not field.inherited
+        }
+        return (own - {"automation_id"}) | SHARED_AUTOMATION_FIELDS
+
+    def _sms_notify_check_editable(self, field_names):
+        if self.env.su:
+            return  # the module's own code, which derives the automation from the rule
+        editable = self._sms_notify_editable_fields()
+        automation_fields = set(self.env["base.automation"]._fields) | {"automation_id"}
+        refused = sorted(
+            name for name in field_names if name not in editable and name in automation_fields
+        )
+        if refused:
+            raise AccessError(
+                self.env._(
+                    "A notification rule cannot set %(fields)s: these are settings of its "
+                    "automation rule, which administrators edit in Settings › Technical › "
+                    "Automation Rules.",
+                    fields=", ".join(refused),
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [dict(vals) for vals in vals_list]
         for vals in vals_list:
-            vals.setdefault("trigger", "on_create_or_write")
+            self._sms_notify_check_editable(vals)
             if vals.get("active", True):
                 vals.setdefault("enabled_since", fields.Datetime.now())
         # automation rules are for administrators; managing notification rules is a right of
-        # its own, which writes only the automation rule of its rule
+        # its own: the automation rule is created as superuser from the shared fields only, and
+        # the rule itself with the user's rights
         self.check_access("create")
-        rules = super(SmsNotifyRule, self.sudo()).create(vals_list)
-        rules._sync_automation()
-        return rules.with_env(self.env)
+        new = [vals for vals in vals_list if not vals.get("automation_id")]
+        automations = (
+            self.env["base.automation"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "trigger": "on_create_or_write",
+                        **{
+                            name: vals.pop(name)
+                            for name in SHARED_AUTOMATION_FIELDS
+                            if name in vals
+                        },
+                    }
+                    for vals in new
+                ]
+            )
+        )
+        for vals, automation in zip(new, automations, strict=True):
+            vals["automation_id"] = automation.id
+        rules = super().create(vals_list)
+        rules.sudo()._sync_automation()
+        return rules
 
     def write(self, vals):
+        self._sms_notify_check_editable(vals)
         self.check_access("write")
-        result = super(SmsNotifyRule, self.sudo()).write(vals)
+        shared = {name: value for name, value in vals.items() if name in SHARED_AUTOMATION_FIELDS}
+        own = {name: value for name, value in vals.items() if name not in shared}
+        result = True
+        if own:
+            result = super().write(own)
+        if shared:
+            # written on the automation rule, which notification managers may not edit directly
+            result = super(SmsNotifyRule, self.sudo()).write(shared) and result
         if AUTOMATION_SOURCES & set(vals):
             self.sudo()._sync_automation()
         return result
+
+    def copy_data(self, default=None):
+        self._sms_notify_check_editable(default or {})
+        # the copy gets an automation rule of its own, derived from the rule's fields
+        editable = self._sms_notify_editable_fields()
+        return [
+            vals and {name: value for name, value in vals.items() if name in editable}
+            for vals in super().copy_data(default)
+        ]
 
     def unlink(self):
         automations = self.sudo().automation_id
@@ -261,6 +347,9 @@ class SmsNotifyRule(models.Model):
             "trg_date_range": 0,
             "trg_date_range_type": False,
             "trigger_field_ids": [Command.set(self._condition_fields().ids)],
+            # a notification rule is never called from outside: no webhook address
+            "webhook_uuid": False,
+            "record_getter": False,
         }
         match self.notify_trigger:
             case "state":

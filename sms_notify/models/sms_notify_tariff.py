@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..tools import pricing
 
@@ -59,6 +60,23 @@ class SmsNotifyTariff(models.Model):
             "Prices and fees cannot be negative.",
         ),
     ]
+
+    @api.constrains("price_per_message", "price_service", "price_advertising", "monthly_fee")
+    def _check_prices_not_negative(self):
+        for tariff in self:
+            prices = (
+                tariff.price_per_message,
+                tariff.price_service,
+                tariff.price_advertising,
+                tariff.monthly_fee,
+            )
+            if any(price < 0 for price in prices):
+                raise ValidationError(
+                    self.env._(
+                        "%(tariff)s: prices and the monthly fee cannot be negative.",
+                        tariff=tariff.name,
+                    )
+                )
 
     def _pricing(self):
         """The tariff as the pure price calculation sees it."""

@@ -3,6 +3,11 @@ from odoo.exceptions import UserError
 
 from ..tools import pricing
 
+#: context key under which the workflow's actions write; its value is this very object, which no
+#: RPC call can send, so that a context from the outside never passes for the workflow
+WORKFLOW_CONTEXT_KEY = "sms_notify_topup_workflow"
+_WORKFLOW = object()
+
 
 class SmsNotifyTopup(models.Model):
     """A request to the provider to add an amount to the SMS balance. The balance is credited
@@ -40,6 +45,7 @@ class SmsNotifyTopup(models.Model):
         ],
         required=True,
         default="draft",
+        readonly=True,
         copy=False,
         tracking=True,
         help="Requested: the provider was told and its invoice awaits payment. Paid: the amount "
@@ -61,9 +67,39 @@ class SmsNotifyTopup(models.Model):
         ("amount_positive", "CHECK(amount > 0)", "A top-up needs a positive amount."),
     ]
 
+    @api.model
+    def _sms_notify_workflow_fields(self):
+        """The fields only the workflow's actions write. Bridges add theirs."""
+        return {"state", "request_date", "requested_by", "paid_date", "ledger_id"}
+
+    def _sms_notify_in_workflow(self):
+        return self.env.context.get(WORKFLOW_CONTEXT_KEY) is _WORKFLOW
+
+    def _sms_notify_workflow_write(self, vals):
+        """Write what an action of the workflow decided."""
+        return self.with_context(**{WORKFLOW_CONTEXT_KEY: _WORKFLOW}).write(vals)
+
+    def _sms_notify_check_workflow_fields(self, field_names):
+        forced = sorted(self._sms_notify_workflow_fields() & set(field_names))
+        if forced:
+            raise UserError(
+                self.env._(
+                    "%(fields)s of a top-up request change only through its buttons (Request, "
+                    "Mark as Paid, Cancel, Reset to Draft).",
+                    fields=", ".join(forced),
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         accounts = self.env["sms.notify.account"]
+        for vals in vals_list:
+            # a request starts as a draft: a default state or empty values are no shortcut
+            self._sms_notify_check_workflow_fields(
+                name
+                for name, value in vals.items()
+                if value and not (name == "state" and value == "draft")
+            )
         for vals in vals_list:
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 account = accounts.browse(vals.get("account_id")) or accounts._get_for_company(
@@ -73,6 +109,30 @@ class SmsNotifyTopup(models.Model):
                     account.company_id
                 ).next_by_code("sms.notify.topup") or self.env._("New")
         return super().create(vals_list)
+
+    def write(self, vals):
+        if not self._sms_notify_in_workflow():
+            self._sms_notify_check_workflow_fields(vals)
+            # what was asked of the provider, and credited, stays as it was asked
+            locked = [name for name in ("amount", "account_id") if name in vals]
+            changed = self.filtered(
+                lambda topup: (
+                    topup.state != "draft"
+                    and any(
+                        topup._fields[name].convert_to_write(topup[name], topup) != vals[name]
+                        for name in locked
+                    )
+                )
+            )
+            if changed:
+                raise UserError(
+                    self.env._(
+                        "%(names)s left draft: its amount and balance stay as they were "
+                        "requested. Cancel it and request a new top-up instead.",
+                        names=", ".join(changed.mapped("name")),
+                    )
+                )
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -107,7 +167,7 @@ class SmsNotifyTopup(models.Model):
         if any(topup.state != "draft" for topup in self):
             raise UserError(self.env._("Only draft top-ups can be requested."))
         self._sms_notify_check_minimum()
-        self.write(
+        self._sms_notify_workflow_write(
             {
                 "state": "requested",
                 "request_date": fields.Datetime.now(),
@@ -167,7 +227,9 @@ class SmsNotifyTopup(models.Model):
                     }
                 )
             )
-            topup.write({"state": "paid", "paid_date": now, "ledger_id": credit.id})
+            topup._sms_notify_workflow_write(
+                {"state": "paid", "paid_date": now, "ledger_id": credit.id}
+            )
             topup.message_post(
                 body=self.env._(
                     "Paid: %(amount)s %(currency)s added to the SMS balance.",
@@ -185,11 +247,13 @@ class SmsNotifyTopup(models.Model):
                     "adjustment on the balance to correct it."
                 )
             )
-        self.write({"state": "cancelled"})
+        self._sms_notify_workflow_write({"state": "cancelled"})
         return True
 
     def action_draft(self):
         if any(topup.state != "cancelled" for topup in self):
             raise UserError(self.env._("Only cancelled top-ups can be reset to draft."))
-        self.write({"state": "draft", "request_date": False, "requested_by": False})
+        self._sms_notify_workflow_write(
+            {"state": "draft", "request_date": False, "requested_by": False}
+        )
         return True

@@ -17,3 +17,5 @@ from . import test_partner_names
 from . import test_template_tokens
 from . import test_rules
 from . import test_report_trust
+from . import test_access_rules
+from . import test_access_admin

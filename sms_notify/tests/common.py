@@ -1,5 +1,6 @@
 import socket
 import threading
+import xmlrpc.client
 from contextlib import contextmanager
 from datetime import timedelta
 from unittest.mock import patch
@@ -188,3 +189,27 @@ def iap_unreachable(env):
         port = probe.getsockname()[1]
     with _iap_calls_allowed(env, f"http://127.0.0.1:{port}"):
         yield
+
+
+class RpcRefusals:
+    """Calls over XML-RPC as a given user, and what a refusal looks like there: Odoo's
+    ``/xmlrpc/2`` answers an AccessError with fault code 4 and a UserError (ValidationError
+    included) with fault code 2, the message as fault string."""
+
+    FAULT_CODES = {"AccessError": 4, "UserError": 2, "ValidationError": 2}
+
+    def _rpc(self, user, password, model, method, args, kwargs=None):
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, user.id, password, model, method, args, kwargs or {}
+        )
+
+    @contextmanager
+    def assertRpcRefused(self, exception_name, *texts):
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            yield caught
+        fault = caught.exception
+        self.assertEqual(
+            fault.faultCode, self.FAULT_CODES[exception_name], f"not a {exception_name}: {fault}"
+        )
+        for text in texts:
+            self.assertIn(text, fault.faultString)

@@ -1,4 +1,4 @@
-from odoo import Command, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 #: payment states of a bill that settle it
@@ -22,6 +22,11 @@ class SmsNotifyTopup(models.Model):
         related="invoice_id.payment_state", string="Bill Payment"
     )
 
+    @api.model
+    def _sms_notify_workflow_fields(self):
+        # the bill decides when the balance is credited: only the request prepares it
+        return super()._sms_notify_workflow_fields() | {"invoice_id"}
+
     def _sms_notify_create_invoice(self):
         result = super()._sms_notify_create_invoice()
         # the bill is recorded as a draft: the provider's own invoice, once it arrives, brings
@@ -34,7 +39,7 @@ class SmsNotifyTopup(models.Model):
                 .with_company(topup.company_id)
                 .create(topup._sms_notify_bill_values())
             )
-            topup.invoice_id = bill
+            topup._sms_notify_workflow_write({"invoice_id": bill.id})
             topup.message_post(
                 body=self.env._(
                     "Bill %(bill)s of %(provider)s prepared: the balance is credited once it is "

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.sms_notify.tools import numbers
 from odoo.addons.sms_notify.tools.gateway import GatewayError
@@ -77,7 +77,9 @@ class SmsNotifyGateway(models.Model):
     modem_port = fields.Char(
         string="Port",
         help="The modem's serial port: a device (/dev/ttyUSB0, COM3) or a network serial "
-        "port (socket://192.168.1.20:7000, rfc2217://192.168.1.20:7000).",
+        "port (socket://192.168.1.20:7000, rfc2217://192.168.1.20:7000). Changing the port "
+        "clears the stored SIM PIN unless a Settings administrator changes it, so that the PIN "
+        "never goes to a port it was not given for.",
     )
     modem_baudrate = fields.Integer(string="Baud Rate", default=modem.DEFAULT_BAUDRATE)
     modem_pin = fields.Char(
@@ -108,6 +110,29 @@ class SmsNotifyGateway(models.Model):
     _sql_constraints = [
         ("daily_limit_positive", "CHECK(daily_limit >= 0)", "The daily limit cannot be negative."),
     ]
+
+    @api.constrains("daily_limit", "modem_baudrate", "android_sim_number")
+    def _check_device_numbers(self):
+        for gateway in self:
+            if gateway.daily_limit < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(gateway)s: the daily limit cannot be negative (0: no limit).",
+                        gateway=gateway.name,
+                    )
+                )
+            if gateway.modem_baudrate < 0 or gateway.android_sim_number < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(gateway)s: the baud rate and the SIM slot cannot be negative (SIM "
+                        "slot 0: the phone's default).",
+                        gateway=gateway.name,
+                    )
+                )
+
+    @api.model
+    def _sms_notify_address_fields(self):
+        return super()._sms_notify_address_fields() | {"modem_port"}
 
     @api.model
     def _sms_notify_device_types(self):
