@@ -36,6 +36,7 @@ ACTIONS = [
     ("read_gateway_password", "reads a gateway's password"),
     ("read_ledger", "reads the balance movements"),
     ("adjust_balance", "adjusts the balance"),
+    ("credit_without_topup", "credits the balance without a top-up request"),
     ("force_topup_paid", "marks a top-up paid by writing its state"),
     ("change_settings", "changes the suite's settings"),
 ]
@@ -61,6 +62,7 @@ edit_gateway                 -    -    -    -    -    Y    Y    -    -
 read_gateway_password        -    -    -    -    -    -    Y    -    -
 read_ledger                  -    -    -    -    -    Y    Y    -    -
 adjust_balance               -    -    -    -    -    Y    Y    -    -
+credit_without_topup         -    -    -    -    -    -    -    -    -
 force_topup_paid             -    -    -    -    -    -    -    -    -
 change_settings              -    -    -    -    -    -    Y    -    -
 """

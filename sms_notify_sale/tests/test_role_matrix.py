@@ -298,6 +298,15 @@ class TestRoleMatrix(HttpCase, SmsNotifyCommon):
         )
         return ok and bool(self.env["sms.notify.ledger"].search([("name", "=", marker)]))
 
+    def _credit_without_topup(self, role, marker):
+        ok, _line_id = self._call(
+            role,
+            "sms.notify.ledger",
+            "create",
+            {"account_id": self.account.id, "kind": "topup", "amount": 1000, "name": marker},
+        )
+        return ok and bool(self.env["sms.notify.ledger"].search([("name", "=", marker)]))
+
     def _force_topup_paid(self, role, marker):
         ok, _result = self._call(
             role, "sms.notify.topup", "write", self.topup.ids, {"state": "paid"}
