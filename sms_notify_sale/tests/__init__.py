@@ -2,3 +2,4 @@ from . import test_notify_sale
 from . import test_ui
 from . import test_templates
 from . import test_rules_sale
+from . import test_sending_rights_sale
