@@ -166,6 +166,29 @@ class TestSendingRights(SendingRightsCommon):
         )
         self.assertEqual(self._messages(), sms)
 
+    def test_card_sender_notifies_by_sms_and_e_mail_from_a_contact(self):
+        self.customer.email = "anna@example.com"
+        wizard_id = self._rpc(
+            self.card_sender,
+            "sms.notify.wizard",
+            "create",
+            {
+                "res_model": "res.partner",
+                "res_id": self.customer.id,
+                "channel": "both",
+                "sms_body": "Your glasses are ready.",
+                "email_subject": "Your glasses are ready",
+                "email_body": "<p>Come and collect them.</p>",
+            },
+        )
+        self._rpc(self.card_sender, "sms.notify.wizard", "action_send", [wizard_id])
+        self.assertEqual(self._messages().mapped("body"), ["Your glasses are ready."])
+        email = self.customer.message_ids.filtered(lambda msg: msg.message_type == "comment")
+        self.assertRecordValues(
+            email,
+            [{"subject": "Your glasses are ready", "author_id": self.card_sender.partner_id.id}],
+        )
+
     def test_notification_manager_sends_to_numbers_and_in_mass(self):
         self._compose(
             self.notification_manager,
