@@ -191,7 +191,7 @@ class SmsComposer(models.TransientModel):
         )._action_send_sms()
 
     # ------------------------------------------------------------------
-    # Who may send what (see readme/USAGE.md, "Who may send")
+    # Who may send what (see readme/USAGE.md, "Who may send what")
     # ------------------------------------------------------------------
 
     def _sms_notify_check_may_send(self):
