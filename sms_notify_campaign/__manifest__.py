@@ -14,6 +14,6 @@
         "security/ir.model.access.csv",
         "views/mailing_mailing_views.xml",
     ],
-    "auto_install": False,
+    "auto_install": True,
     "installable": True,
 }

@@ -64,3 +64,10 @@ def test_advertising_email_needs_consent_and_no_blacklist():
 def test_email_refusal_rejects_unknown_kinds():
     with pytest.raises(ValueError):
         email_refusal("spam")
+
+
+def test_a_message_of_unknown_kind_needs_the_consent_to_promotions():
+    for missing in (None, False):
+        assert refusal(missing, customer=True) == NO_ADVERTISING_CONSENT
+        assert refusal(missing, customer=True, advertising_consent=True) is None
+        assert email_refusal(missing, customer=True) == NO_ADVERTISING_CONSENT

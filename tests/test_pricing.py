@@ -14,6 +14,7 @@ from sms_notify.tools.pricing import (
     Tariff,
     amount_text,
     covered,
+    message_kind,
     preview,
     to_amount,
 )
@@ -86,3 +87,10 @@ def test_preview_sums_every_part_and_says_if_the_balance_is_enough():
 def test_amounts_are_written_with_thousands_and_two_decimals():
     assert amount_text(Decimal("1234.5")) == "1,234.50"
     assert amount_text(-8095.2) == "-8,095.20"
+
+
+def test_a_message_of_unknown_kind_is_priced_as_advertising():
+    for missing in (None, False, ""):
+        assert message_kind(missing) == ADVERTISING
+        assert OWN.message_price(1, missing, registered_template=True) == Decimal("9.60")
+    assert message_kind(SERVICE) == SERVICE

@@ -105,6 +105,23 @@ def test_manifest_declares_version_license_and_ownership(addon):
 
 
 @pytest.mark.parametrize("addon", ADDONS)
+def test_bridges_to_an_odoo_app_install_with_it(addon):
+    """Protects the suite's rules inside Odoo's apps: a bridge that depends only on the core and
+    on Odoo apps must install by itself when the app is there, or the app keeps sending as if
+    the suite were not installed (e.g. SMS Marketing sending promotions without the consent
+    the campaign addon checks)."""
+    depends = set(manifest(addon)["depends"])
+    if addon == "sms_notify" or "sms_notify" not in depends:
+        return
+    extra = depends - {"sms_notify"} - set(manifest("sms_notify")["depends"])
+    if not extra or extra & set(ADDONS):
+        return  # an addon of the suite's own (a gateway) or one built on another bridge
+    assert manifest(addon).get("auto_install") is True, (
+        f"{addon} bridges sms_notify and {', '.join(sorted(extra))}: set auto_install to True"
+    )
+
+
+@pytest.mark.parametrize("addon", ADDONS)
 def test_third_party_imports_are_declared(addon):
     """Protects installation on a fresh server: Odoo refuses to install an addon whose
     external_dependencies are missing, instead of crashing later at import time."""

@@ -6,12 +6,16 @@ import re
 import pytest
 
 from sms_notify.tools.tokens import (
+    EMPTY_TEXT,
+    UNKNOWN_TOKEN,
+    UNRENDERED_PLACEHOLDER,
     LiteralBracesError,
     Token,
     UnknownTokenError,
     compile_tokens,
     decompile,
     find_tokens,
+    unrendered_reason,
 )
 
 FIRST_NAME = Token(
@@ -228,3 +232,51 @@ ODOO_PLACEHOLDER = re.compile(r"\{\{(.+?)(\|\|\|\s*(.*?))?\}\}")
 def test_odoo_reads_exactly_the_placeholders_of_the_tokens(text, expressions):
     template = compile_tokens(text, TOKENS)
     assert [match[1].strip() for match in ODOO_PLACEHOLDER.finditer(template)] == expressions
+
+
+# --------------------------------------------------------------------------------------------
+# What must not be sent: nothing, or a text its placeholders or tokens did not fill in
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [None, "", "   ", "\n\t \n"])
+def test_no_text_or_only_spaces_is_not_a_message(text):
+    assert unrendered_reason(text) == EMPTY_TEXT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anna, your order :OrderNumber: is ready",
+        ":Имя:, ваш заказ готов",
+        "Ready. :ShopName:",
+    ],
+)
+def test_a_token_left_in_the_text_is_refused(text):
+    assert unrendered_reason(text) == UNKNOWN_TOKEN
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dear {{ object.name }}, ready",
+        "Dear {{ object.name, ready",
+        "Dear {{",
+        "{{object.partner_id.name}}",
+    ],
+)
+def test_a_placeholder_left_in_the_text_is_refused(text):
+    assert unrendered_reason(text) == UNRENDERED_PLACEHOLDER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anna, your glasses are ready. Open 10:00-19:00, ratio 3:2.",
+        "Note: collect them today",
+        "Pickup at 10:30:45 }} {single braces}",
+        "STOP SMS: https://example.com/sms/1/abc",
+    ],
+)
+def test_a_rendered_text_may_go(text):
+    assert unrendered_reason(text) is None

@@ -1,6 +1,7 @@
 from odoo import models
 from odoo.exceptions import AccessError
 
+from ..tools import pricing
 from ..tools.tokens import Token
 
 
@@ -24,6 +25,10 @@ class MailThread(models.AbstractModel):
         # the SMS of a chatter message count for the document's department (see sms.sms.team_id)
         if len(self) == 1 and "sms_notify_team_id" not in self.env.context:
             self = self.with_context(sms_notify_team_id=self._sms_notify_team().id)
+        # a chatter message (Send SMS, a reminder, another app's notice) is a notification
+        # unless the composer or a campaign said otherwise; an SMS of no kind is advertising
+        if not self.env.context.get("sms_notify_kind"):
+            self = self.with_context(sms_notify_kind=pricing.SERVICE)
         return super()._notify_thread_by_sms(message, recipients_data, msg_vals=msg_vals, **kwargs)
 
     def _sms_notify_cancel_scheduled(self, reason=None):
@@ -62,6 +67,16 @@ class MailThread(models.AbstractModel):
         refusal = self._sms_notify_refusal()
         if refusal:
             raise AccessError(refusal)
+
+    def _sms_notify_poster(self):
+        """These records, to post on what the user sends their customers: a contact's chatter
+        takes posts only from users who may edit the contact, which *send from the customer
+        card* does not give. For such a user the right to send is checked and the post made
+        as superuser, still authored by the user (``sudo`` keeps ``env.user``)."""
+        if self.env.su or self._name != "res.partner" or self.has_access("write"):
+            return self
+        self._sms_notify_check_may_notify()
+        return self.sudo()
 
     def _sms_notify_refusal(self):
         if self.env.su:

@@ -207,7 +207,7 @@ class SmsNotifyAccount(models.Model):
         registered = messages.mapped("registered_template")
         segments = messages.mapped("segments")
         message_prices = [
-            prices.message_price(count or 0, kind or pricing.SERVICE, is_registered)
+            prices.message_price(count or 0, kind, is_registered)
             for count, kind, is_registered in zip(segments, kinds, registered, strict=True)
         ]
         balance = self._sms_notify_locked_balance()
@@ -222,7 +222,7 @@ class SmsNotifyAccount(models.Model):
                 continue
             charged_ids.append(sms_id)
             charged_values.append({"price": float(price)})
-            debit = debits.setdefault(kind or pricing.SERVICE, [0, 0, 0])
+            debit = debits.setdefault(pricing.message_kind(kind), [0, 0, 0])
             debit[0] += 1
             debit[1] += count or 0
             debit[2] += price

@@ -11,7 +11,7 @@ from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools.sql import create_index
 
-from ..tools import consent, gsm, numbers, pricing, sandbox
+from ..tools import consent, gsm, numbers, pricing, sandbox, tokens
 from ..tools.gateway import GatewayError, OutgoingSms, numbered_reference_key
 from ..tools.iap import IAP_ACCEPTED_STATES
 from ..tools.states import may_move
@@ -112,10 +112,13 @@ class SmsSms(models.Model):
     sms_kind = fields.Selection(
         pricing.MESSAGE_KIND_SELECTION,
         string="Kind",
-        default=lambda self: self.env.context.get("sms_notify_kind") or pricing.SERVICE,
+        # no kind rather than a silent "service": the paths that send notifications say so,
+        # and a message of unknown kind is priced and checked as advertising
+        default=lambda self: self.env.context.get("sms_notify_kind") or False,
         help="Service: a notification the customer expects (order ready, reminder). "
         "Advertising: a promotion. Taken from the template, rule or campaign; decides the price "
-        "and the consent the customer must have given.",
+        "and the consent the customer must have given. A message of no kind counts as "
+        "advertising.",
     )
     team_id = fields.Many2one(
         "crm.team",
@@ -183,6 +186,7 @@ class SmsSms(models.Model):
         Only the queue worker talks to gateways: it commits each message as being handed over
         before calling the gateway, which a user's transaction cannot do, and so nothing is
         lost or sent twice when a worker dies mid-call."""
+        self._sms_notify_check_may_change()
         if self.env.context.get("sms_notify_queue_worker") or not self._sms_notify_gateway():
             return super().send(
                 unlink_failed=unlink_failed,
@@ -192,6 +196,30 @@ class SmsSms(models.Model):
             )
         self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
         return None
+
+    def _sms_notify_check_may_change(self):
+        """Sending, resending or cancelling messages through their public methods needs the
+        right to change them (SMS Notify administrators): these methods are callable over RPC,
+        and the composer and the chatter reach them as superuser once they checked the user's
+        right to send."""
+        if not self.env.su:
+            self.check_access("write")
+
+    def resend_failed(self):
+        self._sms_notify_check_may_change()
+        return super().resend_failed()
+
+    def action_set_canceled(self):
+        self._sms_notify_check_may_change()
+        return super().action_set_canceled()
+
+    def action_set_error(self, failure_type):
+        self._sms_notify_check_may_change()
+        return super().action_set_error(failure_type)
+
+    def action_set_outgoing(self):
+        self._sms_notify_check_may_change()
+        return super().action_set_outgoing()
 
     def _sms_notify_where(self, fname, predicate):
         """``filtered()`` on one field, read for the whole set at once: a queue batch is
@@ -433,6 +461,7 @@ class SmsSms(models.Model):
         ``{gateway: messages}`` for the sendable ones."""
         now = fields.Datetime.now()
         sendable = self._sms_notify_cancel_expired()._sms_notify_refuse_too_long()
+        sendable = sendable._sms_notify_refuse_unrendered()
         e164_numbers = sendable._sms_notify_normalize_numbers()
         e164_numbers = self._sms_notify_refuse_without_consent(e164_numbers)
         gateways = self.env["sms.notify.gateway"].sudo()._get_candidates(self.env.company)
@@ -621,7 +650,7 @@ class SmsSms(models.Model):
         for sms, kind in zip(messages, messages.mapped("sms_kind"), strict=True):
             partner = sms.partner_id
             reason = consent.refusal(
-                kind or pricing.SERVICE,
+                kind,
                 blacklisted=e164_numbers[sms.id] in blacklisted,
                 customer=bool(partner),
                 opted_out=partner.sms_notify_opt_out,
@@ -676,6 +705,34 @@ class SmsSms(models.Model):
                 ),
             )
         return self - too_long
+
+    def _sms_notify_refuse_unrendered(self):
+        """Cancel, before any charge or gateway call, the messages whose text is empty or
+        still holds a token or placeholder (see ``tokens.unrendered_reason``); return the
+        others. The composer refuses them already; this catches every other way in."""
+        refused = self.browse()
+        for sms, body in zip(self, self.sudo().mapped("body"), strict=True):
+            if reason := tokens.unrendered_reason(body):
+                text = self._sms_notify_unrendered_text(reason, body)
+                sms._sms_notify_cancel("unknown", self.env._("Not sent: %(reason)s", reason=text))
+                refused |= sms
+        return self - refused
+
+    @api.model
+    def _sms_notify_unrendered_text(self, reason, body):
+        """What the user reads about a text ``tokens.unrendered_reason`` refuses."""
+        if reason == tokens.EMPTY_TEXT:
+            return self.env._("the text is empty. Write the message, or pick an SMS template.")
+        if reason == tokens.UNKNOWN_TOKEN:
+            return self.env._(
+                "the text still holds %(tokens)s, which no token of the document fills in. "
+                "Pick tokens from the palette beside the template's text.",
+                tokens=", ".join(f":{code}:" for code in tokens.find_tokens(body)),
+            )
+        return self.env._(
+            "the text holds a placeholder that was not filled in ({{ without }}, or an "
+            "expression that could not be read). Correct the text or its template."
+        )
 
     @api.model
     def _sms_notify_max_segments(self):

@@ -69,7 +69,12 @@ class TestQueue(SmscGatewayCommon):
         handed_over = self._sms_of(self._post_sms(self.customer, "Handed over"))
         self.assertEqual(len(self.fake.requests_to("/sys/send.php")), 1)
         never_sent = self.env["sms.sms"].create(
-            {"number": "+79123456780", "body": "Not handed over", "partner_id": self.customer.id}
+            {
+                "number": "+79123456780",
+                "body": "Not handed over",
+                "partner_id": self.customer.id,
+                "sms_kind": "service",
+            }
         )
         claimed_long_ago = fields.Datetime.now() - timedelta(minutes=30)
         # what the database holds after the crash: both committed as Processing

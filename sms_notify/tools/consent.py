@@ -12,7 +12,7 @@ blacklist (unsubscribing from mailings) stops promotions, not the service e-mail
 expects about their own order.
 """
 
-from .pricing import ADVERTISING, MESSAGE_KINDS
+from .pricing import ADVERTISING, message_kind
 
 #: refusal reasons, as codes the caller words for the user
 BLACKLISTED = "blacklisted"
@@ -21,9 +21,9 @@ NO_ADVERTISING_CONSENT = "no_advertising_consent"
 
 
 def refusal(kind, blacklisted=False, customer=False, opted_out=False, advertising_consent=False):
-    """Why a message of ``kind`` must not be sent, or ``None`` when it may."""
-    if kind not in MESSAGE_KINDS:
-        raise ValueError(f"unknown message kind {kind!r}")
+    """Why a message of ``kind`` must not be sent, or ``None`` when it may; a message of no
+    known kind (``None``, ``False``) is judged as advertising."""
+    kind = message_kind(kind)
     if blacklisted:
         return BLACKLISTED
     if not customer:
@@ -36,10 +36,9 @@ def refusal(kind, blacklisted=False, customer=False, opted_out=False, advertisin
 
 
 def email_refusal(kind, blacklisted=False, customer=False, advertising_consent=False):
-    """Why an e-mail of ``kind`` must not be sent, or ``None`` when it may."""
-    if kind not in MESSAGE_KINDS:
-        raise ValueError(f"unknown message kind {kind!r}")
-    if kind != ADVERTISING:
+    """Why an e-mail of ``kind`` must not be sent, or ``None`` when it may; an e-mail of no
+    known kind is judged as advertising."""
+    if message_kind(kind) != ADVERTISING:
         return None
     if blacklisted:
         return BLACKLISTED

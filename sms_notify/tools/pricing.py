@@ -14,6 +14,17 @@ MESSAGE_KINDS = (SERVICE, ADVERTISING)
 #: the kinds as Odoo's selection fields list them (Odoo translates the labels per field)
 MESSAGE_KIND_SELECTION = [(SERVICE, "Service"), (ADVERTISING, "Advertising")]
 
+
+def message_kind(kind):
+    """The kind a message is priced and checked for consent as: a message nobody said is a
+    notification counts as advertising, so that an unlabelled promotion never reaches a customer
+    who did not agree to promotions nor goes at the service price."""
+    kind = kind or ADVERTISING
+    if kind not in MESSAGE_KINDS:
+        raise ValueError(f"unknown message kind {kind!r}")
+    return kind
+
+
 #: every message goes out under the provider's sender name, at one price
 SHARED_NAME = "shared"
 #: the company's own registered name: a monthly fee, and service messages cheaper than
@@ -54,9 +65,9 @@ class Tariff:
         """Price of one segment of a message of ``kind``.
 
         Under an own name, the operators charge the service price only for texts of a
-        template they registered as a service template; anything else is advertising."""
-        if kind not in MESSAGE_KINDS:
-            raise ValueError(f"unknown message kind {kind!r}")
+        template they registered as a service template; anything else is advertising, and so
+        is a message of unknown kind."""
+        kind = message_kind(kind)
         if self.tariff_type == SHARED_NAME:
             return self.price_per_message
         if kind == SERVICE and registered_template:

@@ -176,3 +176,27 @@ def decompile(template, tokens):
         return f":{token.code}:" if token else match.group()
 
     return _PLACEHOLDER_PATTERN.sub(token_code, template or "")
+
+
+#: why a text about to be sent is not a message (see :func:`unrendered_reason`)
+EMPTY_TEXT = "empty"
+UNKNOWN_TOKEN = "unknown_token"
+UNRENDERED_PLACEHOLDER = "unrendered_placeholder"
+
+
+def unrendered_reason(text):
+    """Why ``text``, a message as it is about to be sent (placeholders already rendered), must
+    not go, or ``None`` when it may.
+
+    A customer must never receive nothing, a ``:Token:`` no list offered, or Odoo's
+    ``{{ ... }}`` syntax: rendering leaves a placeholder with no ``}}``, or one it could not
+    evaluate, as typed. Times (``10:00``) and lone colons are text, as in
+    :func:`compile_tokens`; a ``}}`` alone is text too."""
+    text = text or ""
+    if not text.strip():
+        return EMPTY_TEXT
+    if "{{" in text:
+        return UNRENDERED_PLACEHOLDER
+    if TOKEN_PATTERN.search(text):
+        return UNKNOWN_TOKEN
+    return None

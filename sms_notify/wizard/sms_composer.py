@@ -1,7 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
-from ..tools import consent, gsm, numbers, pricing
+from ..tools import consent, gsm, numbers, pricing, tokens
 
 
 class SmsComposer(models.TransientModel):
@@ -68,7 +68,7 @@ class SmsComposer(models.TransientModel):
             info = recipients[record.id]
             partner = info["partner"][:1]
             reason = consent.refusal(
-                self.sms_kind or pricing.SERVICE,
+                self.sms_kind,
                 blacklisted=bool(info["sanitized"]) and info["sanitized"] in blacklisted,
                 customer=bool(partner),
                 opted_out=partner.sms_notify_opt_out,
@@ -79,12 +79,23 @@ class SmsComposer(models.TransientModel):
                 refusals.append((name, sms._sms_notify_consent_refusal(reason)[1]))
         return refusals
 
-    @api.depends("template_id")
+    @api.depends(
+        lambda self: ["template_id"] + (["mailing_id"] if "mailing_id" in self._fields else [])
+    )
     def _compute_sms_kind(self):
         for composer in self:
-            composer.sms_kind = (
-                composer.template_id.sms_kind or composer.sms_kind or (pricing.SERVICE)
-            )
+            if composer._sms_notify_mailing():
+                # a mailing (SMS Marketing) promotes; its sender says so when it does not
+                composer.sms_kind = pricing.ADVERTISING
+            else:
+                composer.sms_kind = (
+                    composer.template_id.sms_kind or composer.sms_kind or pricing.SERVICE
+                )
+
+    def _sms_notify_mailing(self):
+        """The mailing of SMS Marketing this composer sends, if any (SMS Marketing may not be
+        installed)."""
+        return self.mailing_id if "mailing_id" in self._fields else False
 
     @api.depends(
         "body",
@@ -153,12 +164,14 @@ class SmsComposer(models.TransientModel):
         return pricing.preview(
             tariff,
             segment_counts,
-            self.sms_kind or pricing.SERVICE,
+            self.sms_kind,
             self.template_id.operator_registered,
             account.balance,
         )
 
     def _action_send_sms(self):
+        self._sms_notify_check_may_send()
+        self._sms_notify_check_texts()
         self._check_segment_limit()
         if refusals := self._sms_notify_consent_refusals():
             raise UserError(
@@ -171,11 +184,125 @@ class SmsComposer(models.TransientModel):
         return super(
             SmsComposer,
             self.with_context(
-                sms_notify_kind=self.sms_kind or pricing.SERVICE,
+                sms_notify_kind=self.sms_kind,
                 sms_notify_registered_template=self.template_id.operator_registered,
                 sms_notify_template_id=self.template_id.id,
             ),
         )._action_send_sms()
+
+    # ------------------------------------------------------------------
+    # Who may send what (see readme/USAGE.md, "Who may send what")
+    # ------------------------------------------------------------------
+
+    def _sms_notify_check_may_send(self):
+        """Refuse a user who may not send this: to customers of documents as *Notify* allows
+        (``_sms_notify_check_may_notify``), to numbers typed by hand and in mass only as a
+        Notification Manager, or as an SMS Marketing user sending a mailing.
+
+        Automated sending passes: crons and automation actions run as superuser (Odoo runs
+        server actions as superuser once it checked the user may run them)."""
+        if self.env.su:
+            return
+        user = self.env.user
+        if user.has_group("sms_notify.group_sms_notify_notification_manager"):
+            return
+        if self.composition_mode == "mass":
+            mailing = self._sms_notify_mailing()
+            if mailing and user.has_group("mass_mailing.group_mass_mailing_user"):
+                return
+            raise AccessError(
+                self.env._(
+                    "You may not send SMS in mass: only Notification Managers (and SMS Marketing "
+                    "users, for their mailings) may. Ask an administrator for the right."
+                )
+            )
+        records = self._sms_notify_customer_records()
+        if records is None:
+            raise AccessError(
+                self.env._(
+                    "You may not send SMS to numbers typed by hand: only Notification Managers "
+                    "may. Send it from the customer's contact or document instead."
+                )
+            )
+        records._sms_notify_check_may_notify()
+
+    def _sms_notify_customer_records(self):
+        """The documents whose customers a comment-mode SMS goes to, or ``None`` when it goes
+        to numbers the user typed (the numbers field, or a number other than the document's)
+        or to no document with a chatter."""
+        if self.composition_mode != "comment" or self.numbers:
+            return None
+        records = self._get_records()
+        if records is None or not records or not isinstance(records, self.pool["mail.thread"]):
+            return None
+        # Odoo sends a single document's SMS to the number in the dialog; one typed there goes
+        # to the document's own field when it has one, and to the number alone otherwise
+        typed = self.comment_single_recipient and self.recipient_single_number_itf
+        if (
+            typed
+            and typed != self.recipient_single_number
+            and (not self.number_field_name or self.number_field_name not in records)
+        ):
+            return None
+        return records
+
+    # ------------------------------------------------------------------
+    # Texts: nothing empty or half-rendered reaches a customer, or is charged
+    # ------------------------------------------------------------------
+
+    def _sms_notify_check_texts(self):
+        """Refuse, before any SMS is created, a text that would go out empty or with a token
+        or a placeholder left in it, naming the recipient. A mailing's texts are checked as
+        they are prepared (see ``_prepare_mass_sms_values``), automated sending's by the queue,
+        which cancels such messages."""
+        if self.env.su or self.composition_mode == "mass":
+            return
+        records = self._get_records()
+        if (
+            self.composition_mode == "comment"
+            and records
+            and isinstance(records, self.pool["mail.thread"])
+        ):
+            bodies = self._prepare_body_values(records)
+            texts = [(record.display_name, bodies[record.id]) for record in records]
+        else:
+            texts = [(self.numbers or self.recipient_single_number_itf or "", self.body)]
+        self._sms_notify_raise_unrendered(texts)
+
+    def _sms_notify_raise_unrendered(self, texts):
+        """Raise a ``UserError`` for the ``(recipient, text)`` pairs whose text must not go."""
+        sms = self.env["sms.sms"]
+        refused = [
+            (name, sms._sms_notify_unrendered_text(reason, text))
+            for name, text in texts
+            if (reason := tokens.unrendered_reason(text))
+        ]
+        if refused:
+            raise UserError(
+                self.env._(
+                    "This SMS cannot be sent:\n%(refusals)s",
+                    refusals="\n".join(f"- {name}: {text}" for name, text in refused[:10]),
+                )
+            )
+
+    def _action_send_sms_comment(self, records=None):
+        """Odoo's, with the SMS posted on a contact the user may send to but not edit (see
+        ``_sms_notify_poster``); the texts are rendered as the user, as in Odoo."""
+        records = records if records is not None else self._get_records()
+        poster = records._sms_notify_poster()
+        if poster.env.su == records.env.su:
+            return super()._action_send_sms_comment(records)
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        bodies = self._prepare_body_values(records)
+        messages = self.env["mail.message"]
+        for record in poster:
+            messages += record._message_sms(
+                bodies[record.id],
+                subtype_id=subtype_id,
+                number_field=self.number_field_name,
+                sms_numbers=self.sanitized_numbers.split(",") if self.sanitized_numbers else None,
+            )
+        return messages.with_env(self.env)
 
     def _check_segment_limit(self):
         """Refuse a text over the segment limit while the user can still shorten it.
@@ -215,6 +342,14 @@ class SmsComposer(models.TransientModel):
 
     def _prepare_mass_sms_values(self, records):
         values = super()._prepare_mass_sms_values(records)
+        if not self.env.su:
+            self._sms_notify_raise_unrendered(
+                [
+                    (record.display_name, values[record.id]["body"])
+                    for record in records
+                    if values[record.id]["state"] == "outgoing"
+                ]
+            )
         if "team_id" in records._fields and records._fields["team_id"].comodel_name == "crm.team":
             for record in records:
                 values[record.id]["team_id"] = record.team_id.id

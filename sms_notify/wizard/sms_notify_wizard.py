@@ -221,7 +221,8 @@ class SmsNotifyWizard(models.TransientModel):
             # refuses, with the reason, a text over the limit or a customer without consent
             self._sms_composer().action_send_sms()
         if self._sends_email():
-            record._sms_notify_post_email(
+            # a contact's chatter takes the e-mail of a user who may send from the card
+            record._sms_notify_poster()._sms_notify_post_email(
                 self.partner_id,
                 self.email_subject,
                 self.email_body,

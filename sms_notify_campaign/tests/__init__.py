@@ -1,1 +1,2 @@
 from . import test_mailing
+from . import test_mailing_rights

@@ -3,3 +3,4 @@ from . import test_ui
 from . import test_templates
 from . import test_rules_sale
 from . import test_role_matrix
+from . import test_sending_rights_sale
