@@ -11,6 +11,7 @@ class MailThread(models.AbstractModel):
     def action_sms_notify(self):
         """Open *Notify* on this record; bridges call it from their own buttons."""
         self.ensure_one()
+        self._sms_notify_check_ready()
         self._sms_notify_check_may_notify()
         return {
             "type": "ir.actions.act_window",
@@ -67,6 +68,11 @@ class MailThread(models.AbstractModel):
         refusal = self._sms_notify_refusal()
         if refusal:
             raise AccessError(refusal)
+
+    def _sms_notify_check_ready(self):
+        """Refuse to notify about a document that is not ready yet (an order not ready, a
+        repair not done): bridges whose documents have such a state override this. Checked by
+        *Notify*, its button and Odoo's SMS composer alike, through RPC as well."""
 
     def _sms_notify_poster(self):
         """These records, to post on what the user sends their customers: a contact's chatter

@@ -225,6 +225,9 @@ class SmsComposer(models.TransientModel):
                 )
             )
         records._sms_notify_check_may_notify()
+        # the right to send order-ready notifications is for ready documents, whatever the
+        # dialog the user sends them from
+        records._sms_notify_check_ready()
 
     def _sms_notify_customer_records(self):
         """The documents whose customers a comment-mode SMS goes to, or ``None`` when it goes

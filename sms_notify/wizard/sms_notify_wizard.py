@@ -189,7 +189,8 @@ class SmsNotifyWizard(models.TransientModel):
         record = self._get_record()
         if not record:
             raise UserError(self.env._("The document to notify about no longer exists."))
-        # the dialog can be created through RPC without its button: the rights are checked here
+        # the dialog can be created through RPC without its button: it checks what it does
+        record._sms_notify_check_ready()
         record._sms_notify_check_may_notify()
         for template in (self.sms_template_id, self.mail_template_id):
             teams = template.sms_notify_team_ids

@@ -53,14 +53,12 @@ class RepairOrder(models.Model):
         self._sms_notify_cancel_scheduled(self.env._("The repair was cancelled."))
         return result
 
-    def action_sms_notify(self):
-        """Refused, through RPC as well, until the repair is done."""
-        self.ensure_one()
-        if self.state != "done":
+    def _sms_notify_check_ready(self):
+        for repair in self.filtered(lambda repair: repair.state != "done"):
             raise UserError(
                 self.env._(
                     "%(repair)s is not repaired yet: its customer is notified once it is done.",
-                    repair=self.name,
+                    repair=repair.name,
                 )
             )
-        return super().action_sms_notify()
+        return super()._sms_notify_check_ready()

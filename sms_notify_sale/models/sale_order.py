@@ -107,20 +107,18 @@ class SaleOrder(models.Model):
         self._sms_notify_cancel_scheduled(self.env._("The order was cancelled."))
         return result
 
-    def action_sms_notify(self):
-        """Refused, through RPC as well, until the order is ready: the customer is told
-        "your order is ready" only once it is."""
-        self.ensure_one()
-        if not self.sms_notify_ready:
+    def _sms_notify_check_ready(self):
+        """The customer is told "your order is ready" only once it is."""
+        for order in self.filtered(lambda order: not order.sms_notify_ready):
             ready_when = dict(
-                self.company_id._fields["sms_notify_sale_ready"]._description_selection(self.env)
-            )[self.company_id.sms_notify_sale_ready]
+                order.company_id._fields["sms_notify_sale_ready"]._description_selection(self.env)
+            )[order.company_id.sms_notify_sale_ready]
             raise UserError(
                 self.env._(
                     "%(order)s is not ready yet. Customers are notified once an order is ready: "
                     "%(rule)s (Settings › SMS Notify).",
-                    order=self.name,
+                    order=order.name,
                     rule=ready_when.lower(),
                 )
             )
-        return super().action_sms_notify()
+        return super()._sms_notify_check_ready()

@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from odoo.addons.sms_notify.tests.test_sending_rights import SendingRightsCommon
@@ -30,6 +31,7 @@ class TestSendingRightsOnOrders(SendingRightsCommon):
                 "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
             }
         )
+        cls.order.company_id.sms_notify_sale_ready = "confirmed"
         cls.order.action_confirm()
 
     def _on_order(self):
@@ -53,3 +55,18 @@ class TestSendingRightsOnOrders(SendingRightsCommon):
             "Old Shop", self.salesperson, {"body": "Your order is ready."}, self._on_order()
         )
         self.assertEqual(self._messages(), sms)
+
+    def test_order_ready_right_sends_for_ready_orders_only(self):
+        self.order.company_id.sms_notify_sale_ready = "delivered"
+        self._assert_refused(
+            "not ready yet", self.salesperson, {"body": "Your order is ready."}, self._on_order()
+        )
+        # nor through Notify's dialog created by hand, without its button
+        wizard = (
+            self.env["sms.notify.wizard"]
+            .with_user(self.salesperson)
+            .create({"res_model": "sale.order", "res_id": self.order.id, "sms_body": "Ready"})
+        )
+        with self.assertRaisesRegex(UserError, "not ready yet"):
+            wizard.action_send()
+        self.assertFalse(self._messages())
