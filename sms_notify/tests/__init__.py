@@ -16,3 +16,4 @@ from . import test_notify_wizard
 from . import test_partner_names
 from . import test_template_tokens
 from . import test_rules
+from . import test_companies

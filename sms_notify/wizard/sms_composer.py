@@ -97,10 +97,13 @@ class SmsComposer(models.TransientModel):
         "res_id",
     )
     def _compute_sms_notify_cost(self):
-        account = (
-            self.env["sms.notify.account"].sudo()._get_for_company(self.env.company, create=False)
-        )
         for composer in self:
+            # the balance the messages will be charged to (see _prepare_mass_sms_values)
+            account = (
+                self.env["sms.notify.account"]
+                .sudo()
+                ._get_for_company(composer._sms_notify_cost_company(), create=False)
+            )
             composer.sms_notify_currency_id = account.currency_id or self.env.company.currency_id
             preview = account.tariff_id and composer._sms_notify_cost_preview(account)
             composer.sms_notify_billed = bool(preview)
@@ -123,6 +126,14 @@ class SmsComposer(models.TransientModel):
                 balance=pricing.amount_text(preview.balance),
                 after=pricing.amount_text(preview.balance_after),
             )
+
+    def _sms_notify_cost_company(self):
+        """The company whose balance the preview shows: the document's (the first one's in
+        mass mode), else the current company."""
+        records = self._get_records() if self.res_model else None
+        if records:
+            return self._sms_notify_companies(records[:1])[records[:1].id]
+        return self.env["sms.sms"]._sms_notify_default_company()
 
     def _sms_notify_cost_preview(self, account):
         """What sending would cost: each recipient's text as it will be sent in comment mode;
@@ -215,10 +226,20 @@ class SmsComposer(models.TransientModel):
 
     def _prepare_mass_sms_values(self, records):
         values = super()._prepare_mass_sms_values(records)
+        companies = self._sms_notify_companies(records)
+        for record in records:
+            values[record.id]["company_id"] = companies[record.id].id
         if "team_id" in records._fields and records._fields["team_id"].comodel_name == "crm.team":
             for record in records:
                 values[record.id]["team_id"] = record.team_id.id
         return values
+
+    def _sms_notify_companies(self, records):
+        """``{record id: company}``: the company each message is sent and paid for, the
+        document's own, else the one the context names (an automatic rule's), else the
+        current company."""
+        default = self.env["sms.sms"]._sms_notify_default_company()
+        return records._mail_get_companies(default=default)
 
     def _prepare_recipient_values(self, records):
         if self.composition_mode != "mass" or not self.env["sms.sms"]._sms_notify_gateway():
