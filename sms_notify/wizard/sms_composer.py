@@ -242,7 +242,9 @@ class SmsComposer(models.TransientModel):
         return records._mail_get_companies(default=default)
 
     def _prepare_recipient_values(self, records):
-        if self.composition_mode != "mass" or not self.env["sms.sms"]._sms_notify_gateway():
+        if self.composition_mode != "mass" or not self.env[
+            "sms.notify.gateway"
+        ].sudo().search_count([], limit=1):
             return super()._prepare_recipient_values(records)
         return self._sms_notify_recipients(records)
 
@@ -261,22 +263,24 @@ class SmsComposer(models.TransientModel):
         partner_number_fields = self.env["res.partner"]._phone_get_number_fields()
         partners_by_record = records._mail_get_partners()
         country_by_record = records._phone_get_country()
-        company_country = self.env.company.country_id.code
+        # a number without its country code is read in the country of the message's company
+        companies = self._sms_notify_companies(records)
 
-        def e164(number, country):
+        def e164(number, country, company_country):
             if not number:
                 return False
             return numbers.normalize(number, country.code, company_country).e164 or False
 
         result = {}
         for record in records:
+            company_country = companies[record.id].country_id.code
             partners = partners_by_record[record.id]
             country = country_by_record.get(record.id) or self.env["res.country"]
             found = next(
                 (
                     (fname, sanitized)
                     for fname in number_fields
-                    if (sanitized := e164(record[fname], country))
+                    if (sanitized := e164(record[fname], country, company_country))
                 ),
                 None,
             )
@@ -296,7 +300,11 @@ class SmsComposer(models.TransientModel):
                         (
                             (field, number)
                             for field in partner_number_fields
-                            if (number := e164(candidate[field], candidate.country_id))
+                            if (
+                                number := e164(
+                                    candidate[field], candidate.country_id, company_country
+                                )
+                            )
                         ),
                         (False, False),
                     )
