@@ -1,4 +1,11 @@
-from odoo.tests import tagged
+import xmlrpc.client
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import SmsNotifyCommon, iap_accept_all, iap_endpoint
 from .fakes.smsc import FakeSmsc
@@ -146,3 +153,253 @@ class TestCompaniesQueue(TwoCompaniesCommon):
             ],
         )
         self.assertAlmostEqual(self.account_b.balance, 10, places=2)
+
+
+@tagged("post_install", "-at_install")
+class TestCompaniesRules(TwoCompaniesCommon):
+    """Automatic rules notify each document for its own company: its quiet hours, its
+    company-only rules, and its balance when the message goes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        (cls.customer + cls.customer_b).write({"tz": "UTC"})
+        cls.company_b.sms_notify_quiet_service = True
+        cls.template = cls.env["sms.template"].create(
+            {
+                "name": "Card ready",
+                "model_id": cls.env.ref("base.model_res_partner").id,
+                "body": "{{ object.name }}, your loyalty card is ready.",
+            }
+        )
+
+    def _rule(self, **values):
+        rule = self.env["sms.notify.rule"].create(
+            {
+                "name": "Card ready",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "sms_template_id": self.template.id,
+                "condition_domain": "[('function', '=', 'Card ready')]",
+                **values,
+            }
+        )
+        rule.enabled_since = self.customer.create_date - timedelta(seconds=1)
+        return rule
+
+    def _scheduled(self, rule):
+        return self.env["sms.notify.scheduled"].search([("rule_id", "=", rule.id)])
+
+    def _trigger(self):
+        (self.customer + self.customer_b).function = "Card ready"
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
+    def test_each_document_waits_for_the_quiet_hours_of_its_company(self):
+        with freeze_time("2027-03-01 21:30:00"):
+            rule = self._rule()
+            self._trigger()
+            scheduled = self._scheduled(rule).sorted(
+                lambda message: message.res_id != self.customer.id
+            )
+            self.assertRecordValues(
+                scheduled,
+                [
+                    {"company_id": self.company_a.id, "due_datetime": datetime(2027, 3, 1, 21, 30)},
+                    {"company_id": self.company_b.id, "due_datetime": datetime(2027, 3, 2, 9, 0)},
+                ],
+            )
+        with freeze_time("2027-03-02 09:00:00"):
+            self.env["sms.notify.scheduled"]._cron_send_due()
+            self.env["sms.sms"]._process_queue()
+        sent = self.env["sms.sms"].search([("body", "like", "loyalty card")], order="id")
+        self.assertEqual(sent.mapped("company_id"), self.company_a + self.company_b)
+        self.assertEqual(self._received(self.fake_b), [("+48512345678", "OPTYK")])
+
+    def test_rule_of_a_company_notifies_only_its_documents(self):
+        rule = self._rule(company_id=self.company_b.id)
+        self._trigger()
+        self.assertEqual(self._scheduled(rule).mapped("res_id"), self.customer_b.ids)
+
+
+@tagged("post_install", "-at_install")
+class TestCompaniesAccess(TwoCompaniesCommon, HttpCase):
+    """Over XML-RPC, an administrator of the second company only sees none of the first
+    company's messages, history, scheduled notifications, balance movements, gateways and
+    rules, and sees their own."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_b = new_test_user(
+            cls.env,
+            login="admin-b",
+            password="admin-b-pass",
+            groups="sms_notify.group_sms_notify_manager",
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
+        )
+        Sms = cls.env["sms.sms"]
+        cls.sms_a = Sms.create(
+            {"number": "+79123456789", "body": "A", "partner_id": cls.customer.id}
+        )
+        cls.sms_b = Sms.create(
+            {
+                "number": "+48512345678",
+                "body": "B",
+                "partner_id": cls.customer_b.id,
+                "company_id": cls.company_b.id,
+            }
+        )
+        cls.rule_a = cls._rule_for(cls.company_a)
+        cls.rule_b = cls._rule_for(cls.company_b)
+        cls.rule_all = cls._rule_for(cls.env["res.company"])
+        Scheduled = cls.env["sms.notify.scheduled"]
+        cls.scheduled_a, cls.scheduled_b = Scheduled.create(
+            [
+                {
+                    "rule_id": cls.rule_all.id,
+                    "res_model": "res.partner",
+                    "res_id": partner.id,
+                    "due_datetime": "2030-01-01 10:00:00",
+                    "company_id": company.id,
+                }
+                for partner, company in (
+                    (cls.customer, cls.company_a),
+                    (cls.customer_b, cls.company_b),
+                )
+            ]
+        )
+
+    @classmethod
+    def _rule_for(cls, company):
+        template = cls.env["sms.template"].create(
+            {"name": "Ready", "model_id": cls.env.ref("base.model_res_partner").id, "body": "Hi"}
+        )
+        return cls.env["sms.notify.rule"].create(
+            {
+                "name": f"Ready {company.name or 'everywhere'}",
+                "model_id": cls.env.ref("base.model_res_partner").id,
+                "sms_template_id": template.id,
+                "company_id": company.id,
+            }
+        )
+
+    def _visible(self, model, domain):
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, self.user_b.id, "admin-b-pass", model, "search", [domain]
+        )
+
+    def test_second_company_sees_only_its_own(self):
+        self.assertEqual(self._visible("sms.sms", []), self.sms_b.ids)
+        self.assertEqual(
+            self._visible("sms.notify.message", [("channel", "=", "sms")]),
+            [self.sms_b.id * 2],
+        )
+        self.assertEqual(self._visible("sms.notify.scheduled", []), self.scheduled_b.ids)
+        self.assertEqual(self._visible("sms.notify.ledger", []), self.account_b.ledger_ids.ids)
+        self.assertEqual(self._visible("sms.notify.gateway", []), self.gateway_b.ids)
+        self.assertEqual(
+            sorted(
+                self._visible(
+                    "sms.notify.rule",
+                    [("id", "in", (self.rule_a + self.rule_b + self.rule_all).ids)],
+                )
+            ),
+            sorted((self.rule_b + self.rule_all).ids),
+        )
+
+    def test_first_companys_message_cannot_be_read_by_id(self):
+        with self.assertRaises(xmlrpc.client.Fault) as refusal, mute_logger("odoo.http"):
+            self.xmlrpc_object.execute_kw(
+                self.env.cr.dbname,
+                self.user_b.id,
+                "admin-b-pass",
+                "sms.sms",
+                "read",
+                [self.sms_a.ids, ["body"]],
+            )
+        self.assertIn("doesn't have 'read' access", refusal.exception.faultString)
+
+
+@tagged("post_install", "-at_install")
+class TestDepartmentsHistory(SmsNotifyCommon, HttpCase):
+    """Over XML-RPC, a salesperson sees in the history the messages of their own department
+    and the ones they sent, not another department's; one who notifies for other departments
+    sees every department's. Internal e-mails are never customer messages."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.email = "anna@example.com"
+        cls.team_a, cls.team_b = cls.env["crm.team"].create(
+            [{"name": "Optics"}, {"name": "Hearing aids"}]
+        )
+        cls.seller_a = new_test_user(
+            cls.env,
+            login="seller-a",
+            password="seller-a-pass",
+            groups="sms_notify.group_sms_notify_send_ready",
+        )
+        cls.env["crm.team.member"].create(
+            {"crm_team_id": cls.team_a.id, "user_id": cls.seller_a.id}
+        )
+        cls.seller_all = new_test_user(
+            cls.env,
+            login="seller-all",
+            password="seller-all-pass",
+            groups="sms_notify.group_sms_notify_other_departments",
+        )
+        Sms = cls.env["sms.sms"]
+        values = {"number": "+79123456789", "body": "Ready", "partner_id": cls.customer.id}
+        cls.sms_team_a = Sms.create(dict(values, team_id=cls.team_a.id))
+        cls.sms_team_b = Sms.create(dict(values, team_id=cls.team_b.id))
+        # sent by the salesperson about a document of the other department
+        cls.sms_own = Sms.with_user(cls.seller_a).sudo().create(dict(values, team_id=cls.team_b.id))
+        cls.customer._sms_notify_post_email(
+            cls.customer, "Your hearing aid is ready", "<p>Ready</p>", team=cls.team_b
+        )
+        employee = new_test_user(
+            cls.env, login="employee", groups="base.group_user", notification_type="email"
+        )
+        cls.customer.message_post(
+            subject="Confidential salaries",
+            body="Salaries of next year",
+            partner_ids=employee.partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def _history(self, login):
+        uid = self.env["res.users"].search([("login", "=", login)]).id
+        rows = self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            uid,
+            f"{login}-pass",
+            "sms.notify.message",
+            "search_read",
+            [[("partner_id", "=", self.customer.id)], ["sms_id", "text"]],
+        )
+        sms_ids = self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            uid,
+            f"{login}-pass",
+            "sms.sms",
+            "search",
+            [[("partner_id", "=", self.customer.id)]],
+        )
+        return (
+            sorted(row["sms_id"][0] for row in rows if row["sms_id"]),
+            sorted(row["text"] for row in rows if not row["sms_id"]),
+            sorted(sms_ids),
+        )
+
+    def test_salesperson_sees_own_department_and_own_messages(self):
+        own_and_team = sorted((self.sms_team_a + self.sms_own).ids)
+        self.assertEqual(self._history("seller-a"), (own_and_team, [], own_and_team))
+
+    def test_other_departments_see_every_department(self):
+        every = sorted((self.sms_team_a + self.sms_team_b + self.sms_own).ids)
+        self.assertEqual(self._history("seller-all"), (every, ["Your hearing aid is ready"], every))
+
+    def test_internal_email_is_never_a_customer_message(self):
+        self.assertFalse(self.env["sms.notify.message"].search([("text", "ilike", "Confidential")]))
