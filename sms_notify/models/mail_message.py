@@ -21,3 +21,12 @@ class MailMessage(models.Model):
         ondelete="set null",
         default=lambda self: self.env.context.get("sms_notify_mail_template_id"),
     )
+    # only these e-mails are customer notifications in the history: every other e-mail
+    # (an internal discussion, a colleague's mention) stays out of it
+    sms_notify_customer_email = fields.Boolean(
+        string="Customer Notification",
+        readonly=True,
+        default=lambda self: bool(self.env.context.get("sms_notify_customer_email")),
+        help="An e-mail Notify or an automatic rule sent to a customer: the customer history "
+        "lists it.",
+    )

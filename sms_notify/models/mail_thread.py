@@ -30,6 +30,9 @@ class MailThread(models.AbstractModel):
         # unless the composer or a campaign said otherwise; an SMS of no kind is advertising
         if not self.env.context.get("sms_notify_kind"):
             self = self.with_context(sms_notify_kind=pricing.SERVICE)
+        # and are sent for the document's company, which Odoo stored on the message
+        if message.record_company_id:
+            self = self.with_context(sms_notify_company_id=message.record_company_id.id)
         return super()._notify_thread_by_sms(message, recipients_data, msg_vals=msg_vals, **kwargs)
 
     def _sms_notify_cancel_scheduled(self, reason=None):
@@ -167,14 +170,19 @@ class MailThread(models.AbstractModel):
             ]
         return tokens
 
-    def _sms_notify_post_email(self, customer, subject, body, template=None, team=None):
+    def _sms_notify_post_email(
+        self, customer, subject, body, template=None, team=None, company=None
+    ):
         """Post the e-mail of Notify or of a rule in the record's chatter, sent to
-        ``customer``; the customer history counts it for its department and template."""
+        ``customer``; the customer history lists it, for its department, template and company
+        (the record's own, else ``company``, else the current company)."""
         self.ensure_one()
         team = self._sms_notify_team() if team is None else team
+        company = self._mail_get_companies(default=company or self.env.company)[self.id]
         return self.with_context(
             sms_notify_team_id=team.id,
             sms_notify_mail_template_id=template.id if template else False,
+            sms_notify_customer_email=True,
         ).message_post(
             subject=subject,
             body=body,
@@ -182,6 +190,7 @@ class MailThread(models.AbstractModel):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
             email_layout_xmlid="mail.mail_notification_light",
+            record_company_id=company.id,
         )
 
     def _sms_notify_customer(self):

@@ -199,6 +199,19 @@ class SmsNotifyGateway(models.Model):
         return self.search([("company_id", "=", company.id)], limit=1)
 
     @api.model
+    def _get_companies_sending(self, companies):
+        """The companies of ``companies`` that send through gateways (the others send through
+        Odoo IAP as Odoo does without gateways), found with one query."""
+        return self.env["res.company"].union(
+            *(
+                company
+                for [company] in self._read_group(
+                    [("company_id", "in", companies.ids)], ["company_id"]
+                )
+            )
+        )
+
+    @api.model
     def _get_candidates(self, company):
         """The company's gateways in the order they are tried: by sequence, the ones that are
         down after those that are up."""

@@ -23,6 +23,8 @@ class SmsNotifyMessage(models.Model):
     _order = "date desc, id desc"
     _rec_name = "text"
 
+    # company_id, team_id and user_id are what the record rules keep companies and
+    # departments apart by (see security/sms_notify_security.xml)
     channel = fields.Selection([("sms", "SMS"), ("email", "E-mail")], readonly=True)
     date = fields.Datetime(readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
@@ -34,6 +36,14 @@ class SmsNotifyMessage(models.Model):
     sms_kind = fields.Selection(pricing.MESSAGE_KIND_SELECTION, string="Kind", readonly=True)
     gateway_id = fields.Many2one("sms.notify.gateway", readonly=True)
     team_id = fields.Many2one("crm.team", string="Department", readonly=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Sent By",
+        readonly=True,
+        help="Who sent the message, or whose action sent it (an automatic rule's messages: "
+        "the user whose change scheduled them, or OdooBot).",
+    )
+    company_id = fields.Many2one("res.company", readonly=True)
     sms_template_id = fields.Many2one("sms.template", string="SMS Template", readonly=True)
     mail_template_id = fields.Many2one("mail.template", string="E-mail Template", readonly=True)
     sms_id = fields.Many2one("sms.sms", string="SMS", readonly=True)
@@ -62,6 +72,8 @@ class SmsNotifyMessage(models.Model):
                        sms.sms_kind,
                        sms.gateway_id,
                        sms.team_id,
+                       sms.create_uid AS user_id,
+                       sms.company_id,
                        sms.template_id AS sms_template_id,
                        NULL::integer AS mail_template_id,
                        sms.id AS sms_id,
@@ -88,6 +100,9 @@ class SmsNotifyMessage(models.Model):
                        NULL,
                        NULL,
                        message.sms_notify_team_id,
+                       message.create_uid,
+                       -- the document's company, which Odoo stores on its chatter messages
+                       message.record_company_id,
                        NULL,
                        message.sms_notify_mail_template_id,
                        NULL,
@@ -96,5 +111,7 @@ class SmsNotifyMessage(models.Model):
                   JOIN mail_message message ON message.id = notification.mail_message_id
                   JOIN res_partner partner ON partner.id = notification.res_partner_id
                  WHERE notification.notification_type = 'email'
+                   -- the e-mails the suite sent to customers, never internal ones
+                   AND message.sms_notify_customer_email
             )"""
         )

@@ -107,6 +107,12 @@ class SmsNotifyRule(models.Model):
         domain="[('model_id', '=', model_id)]",
         ondelete="restrict",
     )
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        help="Only documents of this company are notified, and only its users see the rule. "
+        "Empty: the documents of every company.",
+    )
     team_ids = fields.Many2many(
         "crm.team",
         string="Departments",
@@ -486,6 +492,13 @@ class SmsNotifyRule(models.Model):
         rule, moved when the document's date moves."""
         self.ensure_one()
         records = self._eligible(records)
+        # each document is notified for its own company: its quiet hours, its clock, and the
+        # company its message is sent and paid for
+        companies = records._mail_get_companies(default=self.env.company)
+        if self.company_id:
+            records = records.browse(
+                [record_id for record_id in records._ids if companies[record_id] == self.company_id]
+            )
         if not records:
             return self.env["sms.notify.scheduled"]
         Scheduled = self.env["sms.notify.scheduled"].sudo()
@@ -500,11 +513,17 @@ class SmsNotifyRule(models.Model):
                 ]
             )
         }
-        company = self.env.company
-        quiet = self._quiet_hours(company)
-        fallback_tz = company.partner_id.tz or self.env.user.tz or "UTC"
+        quiet_by_company = {
+            company: self._quiet_hours(company) for company in set(companies.values())
+        }
+        tz_by_company = {
+            company: company.partner_id.tz or self.env.user.tz or "UTC"
+            for company in quiet_by_company
+        }
         new_rows, moved = [], Scheduled
         for record in records:
+            company = companies[record.id]
+            quiet, fallback_tz = quiet_by_company[company], tz_by_company[company]
             moment, delay = self._moment(record, now)
             existing = waiting.get(record.id)
             if moment is None:
@@ -536,6 +555,7 @@ class SmsNotifyRule(models.Model):
                     "res_id": record.id,
                     "partner_id": customer.id or False,
                     "team_id": record._sms_notify_team().id or False,
+                    "company_id": company.id,
                     "state": "scheduled",
                 }
             )
@@ -551,15 +571,17 @@ class SmsNotifyRule(models.Model):
     # Sending, when the scheduled messages are due
     # ------------------------------------------------------------------
 
-    def _send_sms(self, records, valid_until):
+    def _send_sms(self, records, valid_until, company=None):
         """Hand the SMS over to the queue through Odoo's composer, logged in each document's
         chatter; consent and the balance are checked per message on the way, and a refused one
-        is cancelled with its reason."""
+        is cancelled with its reason. Sent for ``company`` (the one they were scheduled for)
+        where the document has no company of its own."""
         self.ensure_one()
         self.env["sms.composer"].with_context(
             active_model=records._name,
             active_ids=records.ids,
             sms_notify_valid_until=valid_until,
+            sms_notify_company_id=company.id if company else False,
         ).create(
             {
                 "composition_mode": "mass",
@@ -572,9 +594,10 @@ class SmsNotifyRule(models.Model):
             }
         )._action_send_sms()
 
-    def _send_emails(self, records):
+    def _send_emails(self, records, company=None):
         """Post the rule's e-mail in each document's chatter, to its customer; return
-        ``{document id: why not sent}`` for the customers it may not go to."""
+        ``{document id: why not sent}`` for the customers it may not go to. Sent for
+        ``company`` where the document has no company of its own."""
         self.ensure_one()
         template = self.mail_template_id
         rendered = template._generate_template(records.ids, ["subject", "body_html"])
@@ -593,7 +616,11 @@ class SmsNotifyRule(models.Model):
             else:
                 values = rendered[record.id]
                 record._sms_notify_post_email(
-                    customer, values.get("subject"), values.get("body_html"), template=template
+                    customer,
+                    values.get("subject"),
+                    values.get("body_html"),
+                    template=template,
+                    company=company,
                 )
         return refused
 

@@ -22,6 +22,11 @@ class SmsNotifyScheduled(models.Model):
     document = fields.Reference(selection="_selection_document", compute="_compute_document")
     partner_id = fields.Many2one("res.partner", string="Customer")
     team_id = fields.Many2one("crm.team", string="Department")
+    # the document's company, which sends and pays for the message; not indexed, like the
+    # other columns every scheduled row is inserted with
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
     due_datetime = fields.Datetime(string="Due", required=True)
     valid_until = fields.Datetime(
         help="Not sent by then, the message is cancelled as expired instead of arriving late."
@@ -113,13 +118,18 @@ class SmsNotifyScheduled(models.Model):
         if not applying:
             return
         if rule.sms_template_id:
-            # one composer per expiry: each message keeps its own validity on the way
-            for valid_until, group in applying.grouped(
-                lambda record: by_id[record.id].valid_until
+            # one composer per expiry and company: each message keeps its own validity and is
+            # sent for the company it was scheduled for
+            for (valid_until, company), group in applying.grouped(
+                lambda record: (by_id[record.id].valid_until, by_id[record.id].company_id)
             ).items():
-                rule._send_sms(group, valid_until)
+                rule._send_sms(group, valid_until, company)
         if rule.mail_template_id:
-            refused = rule._send_emails(applying)
+            refused = {}
+            for company, group in applying.grouped(
+                lambda record: by_id[record.id].company_id
+            ).items():
+                refused.update(rule._send_emails(group, company))
             if not rule.sms_template_id:
                 for record_id, reason in refused.items():
                     by_id[record_id]._cancel(reason)

@@ -128,6 +128,15 @@ class SmsSms(models.Model):
         default=lambda self: self.env.context.get("sms_notify_team_id"),
         help="The department (sales team) of the document the message is about.",
     )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self._sms_notify_default_company(),
+        help="The company the message is sent for: its gateways send it and its SMS balance "
+        "pays for it. The company of the document the message is about.",
+    )
     template_id = fields.Many2one(
         "sms.template",
         readonly=True,
@@ -169,6 +178,13 @@ class SmsSms(models.Model):
         )
         return result
 
+    @api.model
+    def _sms_notify_default_company(self):
+        # the chatter, the composer and the rules name the document's company in the context
+        # (see mail.thread._notify_thread_by_sms), as they name its department
+        company_id = self.env.context.get("sms_notify_company_id")
+        return self.env["res.company"].browse(company_id) if company_id else self.env.company
+
     @api.depends("body")
     def _compute_segmenting(self):
         for sms in self:
@@ -187,15 +203,22 @@ class SmsSms(models.Model):
         before calling the gateway, which a user's transaction cannot do, and so nothing is
         lost or sent twice when a worker dies mid-call."""
         self._sms_notify_check_may_change()
-        if self.env.context.get("sms_notify_queue_worker") or not self._sms_notify_gateway():
-            return super().send(
-                unlink_failed=unlink_failed,
-                unlink_sent=unlink_sent,
-                auto_commit=auto_commit,
-                raise_exception=raise_exception,
-            )
-        self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
-        return None
+        queued = (
+            self.browse()
+            if self.env.context.get("sms_notify_queue_worker")
+            else self._sms_notify_with_gateway()
+        )
+        if queued:
+            self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
+        if queued == self:
+            return None
+        # the messages of a company without gateway go through Odoo IAP, as Odoo sends them
+        return super(SmsSms, self - queued).send(
+            unlink_failed=unlink_failed,
+            unlink_sent=unlink_sent,
+            auto_commit=auto_commit,
+            raise_exception=raise_exception,
+        )
 
     def _sms_notify_check_may_change(self):
         """Sending, resending or cancelling messages through their public methods needs the
@@ -232,18 +255,34 @@ class SmsSms(models.Model):
             ]
         )
 
-    def _sms_notify_account(self):
-        """The company's SMS balance, or an empty recordset when it has none yet."""
-        return (
-            self.env["sms.notify.account"].sudo()._get_for_company(self.env.company, create=False)
-        )
+    def _sms_notify_account(self, company=None):
+        """The SMS balance of ``company`` (by default the company of these messages, which
+        must have one), or an empty recordset when it has none yet."""
+        company = company or self.company_id.ensure_one()
+        return self.env["sms.notify.account"].sudo()._get_for_company(company, create=False)
 
-    def _sms_notify_gateway(self):
-        return self.env["sms.notify.gateway"].sudo()._get_for_company(self.env.company)
+    def _sms_notify_with_gateway(self):
+        """The messages of ``self`` whose company sends through gateways; those of other
+        companies go through Odoo IAP."""
+        by_company = self.sudo().grouped("company_id")
+        if not by_company:
+            return self.browse()
+        sending = (
+            self.env["sms.notify.gateway"]
+            .sudo()
+            ._get_companies_sending(self.env["res.company"].union(*by_company))
+        )
+        sent_ids = {
+            sms_id
+            for company, messages in by_company.items()
+            if company in sending
+            for sms_id in messages._ids
+        }
+        return self.browse([sms_id for sms_id in self._ids if sms_id in sent_ids])
 
     @api.model
     def _process_queue(self, ids=None):
-        if not self._sms_notify_gateway():
+        if not self.env["sms.notify.gateway"].sudo().search_count([], limit=1):
             return super()._process_queue(ids=ids)
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         self._sms_notify_recover_dispatches()
@@ -254,9 +293,12 @@ class SmsSms(models.Model):
             self.env["ir.config_parameter"].sudo().get_param("sms.session.batch.size", 500)
         )
         while (claimed := self._sms_notify_claim(batch_size, ids, auto_commit)) is not None:
-            routes, dispatch_ids = claimed
+            routes, dispatch_ids, without_gateway = claimed
             for messages in routes.values():
                 messages.with_context(sms_notify_queue_worker=True)._send()
+            if without_gateway:
+                # what Odoo's own queue does with them (see super()._process_queue)
+                super(SmsSms, without_gateway)._send(unlink_failed=False, unlink_sent=True)
             if auto_commit:
                 # the answers are kept even if a later batch kills the worker
                 self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -274,7 +316,10 @@ class SmsSms(models.Model):
         """Take up to ``limit`` due messages for this worker and check them; commit a
         dispatch naming the sendable ones, their gateway and the identifiers planned for them
         (what is asked about them after a crash). Return ``({gateway: messages}, dispatch
-        ids)``, or ``None`` when nothing was due.
+        ids, messages of companies without gateway)``, or ``None`` when nothing was due.
+
+        Each message is routed, priced and charged for its own company: its gateways, its
+        balance and tariff, its sender name, its country for numbers without a country code.
 
         The batch stays locked in this worker's transaction until its answers are committed:
         ``SKIP LOCKED`` lets other workers (or servers) share the queue without ever taking
@@ -295,13 +340,28 @@ class SmsSms(models.Model):
         batch = self.browse([row[0] for row in self.env.cr.fetchall()])
         if not batch:
             return None
-        routes = batch._sms_notify_check_and_route()
-        account = self._sms_notify_account()
+        with_gateway = batch._sms_notify_with_gateway()
+        routes = with_gateway._sms_notify_check_and_route()
+        routes_by_company = defaultdict(dict)
+        for gateway, messages in routes.items():
+            routes_by_company[gateway.company_id][gateway] = messages
         # committed on the side, before any gateway call, while this transaction keeps the
         # batch locked: the debit and the dispatch together
         with self._sms_notify_side_cursor(auto_commit) as cr:
-            if account.tariff_id and routes:
-                routes = self._sms_notify_charge(account, routes, cr)
+            if cr is not self.env.cr:
+                # a balance must be read after its account's lock is granted, not as it was
+                # when the transaction began: the charge of a worker holding the lock is then
+                # counted
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            routes = {}
+            # accounts are locked in the same order by every worker: no deadlock between two
+            # workers charging the same companies
+            for company in sorted(routes_by_company, key=lambda company: company.id):
+                company_routes = routes_by_company[company]
+                account = self._sms_notify_account(company)
+                if account.tariff_id:
+                    company_routes = self._sms_notify_charge(account, company_routes, cr)
+                routes.update(company_routes)
             dispatch_values = [
                 {
                     "gateway_id": gateway.id,
@@ -318,15 +378,12 @@ class SmsSms(models.Model):
                 for gateway, messages in routes.items()
             ]
             dispatch_ids = self.env(cr=cr)["sms.notify.dispatch"].sudo().create(dispatch_values).ids
-        return routes, dispatch_ids
+        return routes, dispatch_ids, batch - with_gateway
 
     def _sms_notify_charge(self, account, routes, cr):
-        """Charge the routed messages to the company's balance on ``cr``; fail the ones it
-        does not cover. Return the routes of the charged ones."""
-        if cr is not self.env.cr:
-            # the balance must be read after the account's lock is granted, not as it was when
-            # the transaction began: the charge of a worker holding the lock is then counted
-            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        """Charge the routed messages, all of the account's company, to its balance on ``cr``
+        (which reads committed data, see ``_sms_notify_claim``); fail the ones it does not
+        cover. Return the routes of the charged ones."""
         messages = self.browse()
         for routed in routes.values():
             messages |= routed
@@ -458,19 +515,29 @@ class SmsSms(models.Model):
         """Fail or cancel what must not be sent; mark the others Processing, with their number
         in E.164, the gateway that sends to it and the identifiers the gateway will know them
         by where its client chooses them (see ``GatewayClient.plan``). Return
-        ``{gateway: messages}`` for the sendable ones."""
+        ``{gateway: messages}`` for the sendable ones, each sent by a gateway of its own
+        company."""
         now = fields.Datetime.now()
         sendable = self._sms_notify_cancel_expired()._sms_notify_refuse_too_long()
         sendable = sendable._sms_notify_refuse_unrendered()
         e164_numbers = sendable._sms_notify_normalize_numbers()
         e164_numbers = self._sms_notify_refuse_without_consent(e164_numbers)
-        gateways = self.env["sms.notify.gateway"].sudo()._get_candidates(self.env.company)
+        routes = {}
+        for company, messages in self.browse(list(e164_numbers)).grouped("company_id").items():
+            routes.update(messages._sms_notify_route(company, e164_numbers, now))
+        return routes
+
+    def _sms_notify_route(self, company, e164_numbers, now):
+        """Route these messages of ``company`` to its gateways (see
+        ``_sms_notify_check_and_route``)."""
+        gateways = self.env["sms.notify.gateway"].sudo()._get_candidates(company)
         routes = defaultdict(list)
         capacity = {gateway: gateway._sms_notify_capacity() for gateway in gateways}
         available = gateways.filtered(lambda gateway: capacity[gateway] != 0)
         waiting = defaultdict(list)
         taken = set()
-        for sms_id, number in e164_numbers.items():
+        for sms_id in self._ids:
+            number = e164_numbers[sms_id]
             gateway = available._route(number)
             # a device is taken for this worker when the first message goes to it; one
             # another worker took meanwhile leaves the next gateway the message
@@ -549,8 +616,8 @@ class SmsSms(models.Model):
         self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger(at=max(retry_at, now))
 
     def _sms_notify_outgoing(self, gateway):
-        """The messages as the gateway client sees them."""
-        account = self._sms_notify_account()
+        """The messages, all of the gateway's company, as the gateway client sees them."""
+        account = self._sms_notify_account(gateway.company_id)
         sender = (account and account._sms_notify_sender()) or gateway.sender
         # a column at a time: the ORM reads a field for many records much faster than many
         # fields record by record
@@ -575,11 +642,13 @@ class SmsSms(models.Model):
 
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
         if not self.env.context.get("sms_notify_queue_worker"):
-            if self._sms_notify_gateway():
+            queued = self._sms_notify_with_gateway()
+            if queued:
                 # only the queue worker may call a gateway (see send())
                 self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
+            if queued == self:
                 return None
-            return super()._send(
+            return super(SmsSms, self - queued)._send(
                 unlink_failed=unlink_failed,
                 unlink_sent=unlink_sent,
                 raise_exception=raise_exception,
@@ -745,22 +814,23 @@ class SmsSms(models.Model):
     def _sms_notify_normalize_numbers(self):
         """Fail the messages no SMS can reach, before any gateway call; return
         ``{sms id: E.164 number}`` for the others."""
-        company_country = self.env.company.country_id.code
-        messages = self.sudo()
         e164_numbers = {}
-        for sms, number in zip(messages, messages.mapped("number"), strict=True):
-            # the customer's country only matters to a number without its country code
-            international = bool(number) and number.startswith("+")
-            normalized = numbers.normalize(
-                number,
-                country_code=None if international else sms.partner_id.country_id.code,
-                company_country_code=company_country,
-                translate=self.env._,
-            )
-            if normalized.ok:
-                e164_numbers[sms.id] = normalized.e164
-            else:
-                sms._sms_notify_fail(sms.gateway_id, normalized.failure_type, normalized.reason)
+        # a number without its country code is read in the country of the message's company
+        for company, messages in self.sudo().grouped("company_id").items():
+            company_country = company.country_id.code
+            for sms, number in zip(messages, messages.mapped("number"), strict=True):
+                # the customer's country only matters to a number without its country code
+                international = bool(number) and number.startswith("+")
+                normalized = numbers.normalize(
+                    number,
+                    country_code=None if international else sms.partner_id.country_id.code,
+                    company_country_code=company_country,
+                    translate=self.env._,
+                )
+                if normalized.ok:
+                    e164_numbers[sms.id] = normalized.e164
+                else:
+                    sms._sms_notify_fail(sms.gateway_id, normalized.failure_type, normalized.reason)
         return e164_numbers
 
     def _sms_notify_handle_gateway_error(self, gateway, error):
@@ -907,9 +977,11 @@ class SmsSms(models.Model):
         charged = self._sms_notify_where("price", bool)
         if not charged:
             return
-        account = self._sms_notify_account()
-        if account:
-            account._sms_notify_refund(sum(charged.mapped("price")), len(charged), reason)
+        # to the balance that paid for them: their company's
+        for company, refunded in charged.sudo().grouped("company_id").items():
+            account = self._sms_notify_account(company)
+            if account:
+                account._sms_notify_refund(sum(refunded.mapped("price")), len(refunded), reason)
         charged.sudo().write({"price": 0})
 
     def _sms_notify_fail(self, gateway, failure_type, error, refund=True):

@@ -20,3 +20,4 @@ from . import test_report_trust
 from . import test_access_rules
 from . import test_access_admin
 from . import test_sending_rights
+from . import test_companies

@@ -368,6 +368,8 @@ class TestNoOverdraftBetweenWorkers(TransactionCase):
                 # the registry is given: looking it up by name waits for the loading of the
                 # modules, which runs these tests
                 cr.transaction = side_cr.transaction = api.Transaction(self.registry)
+                # as the queue's claim opens its side transaction (see _sms_notify_claim)
+                side_cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 messages = env["sms.sms"].browse(sms_ids)
                 account = env["sms.notify.account"].browse(account_id)

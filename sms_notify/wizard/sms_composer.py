@@ -108,10 +108,13 @@ class SmsComposer(models.TransientModel):
         "res_id",
     )
     def _compute_sms_notify_cost(self):
-        account = (
-            self.env["sms.notify.account"].sudo()._get_for_company(self.env.company, create=False)
-        )
         for composer in self:
+            # the balance the messages will be charged to (see _prepare_mass_sms_values)
+            account = (
+                self.env["sms.notify.account"]
+                .sudo()
+                ._get_for_company(composer._sms_notify_cost_company(), create=False)
+            )
             composer.sms_notify_currency_id = account.currency_id or self.env.company.currency_id
             preview = account.tariff_id and composer._sms_notify_cost_preview(account)
             composer.sms_notify_billed = bool(preview)
@@ -134,6 +137,14 @@ class SmsComposer(models.TransientModel):
                 balance=pricing.amount_text(preview.balance),
                 after=pricing.amount_text(preview.balance_after),
             )
+
+    def _sms_notify_cost_company(self):
+        """The company whose balance the preview shows: the document's (the first one's in
+        mass mode), else the current company."""
+        records = self._get_records() if self.res_model else None
+        if records:
+            return self._sms_notify_companies(records[:1])[records[:1].id]
+        return self.env["sms.sms"]._sms_notify_default_company()
 
     def _sms_notify_cost_preview(self, account):
         """What sending would cost: each recipient's text as it will be sent in comment mode;
@@ -353,13 +364,25 @@ class SmsComposer(models.TransientModel):
                     if values[record.id]["state"] == "outgoing"
                 ]
             )
+        companies = self._sms_notify_companies(records)
+        for record in records:
+            values[record.id]["company_id"] = companies[record.id].id
         if "team_id" in records._fields and records._fields["team_id"].comodel_name == "crm.team":
             for record in records:
                 values[record.id]["team_id"] = record.team_id.id
         return values
 
+    def _sms_notify_companies(self, records):
+        """``{record id: company}``: the company each message is sent and paid for, the
+        document's own, else the one the context names (an automatic rule's), else the
+        current company."""
+        default = self.env["sms.sms"]._sms_notify_default_company()
+        return records._mail_get_companies(default=default)
+
     def _prepare_recipient_values(self, records):
-        if self.composition_mode != "mass" or not self.env["sms.sms"]._sms_notify_gateway():
+        if self.composition_mode != "mass" or not self.env[
+            "sms.notify.gateway"
+        ].sudo().search_count([], limit=1):
             return super()._prepare_recipient_values(records)
         return self._sms_notify_recipients(records)
 
@@ -378,22 +401,24 @@ class SmsComposer(models.TransientModel):
         partner_number_fields = self.env["res.partner"]._phone_get_number_fields()
         partners_by_record = records._mail_get_partners()
         country_by_record = records._phone_get_country()
-        company_country = self.env.company.country_id.code
+        # a number without its country code is read in the country of the message's company
+        companies = self._sms_notify_companies(records)
 
-        def e164(number, country):
+        def e164(number, country, company_country):
             if not number:
                 return False
             return numbers.normalize(number, country.code, company_country).e164 or False
 
         result = {}
         for record in records:
+            company_country = companies[record.id].country_id.code
             partners = partners_by_record[record.id]
             country = country_by_record.get(record.id) or self.env["res.country"]
             found = next(
                 (
                     (fname, sanitized)
                     for fname in number_fields
-                    if (sanitized := e164(record[fname], country))
+                    if (sanitized := e164(record[fname], country, company_country))
                 ),
                 None,
             )
@@ -413,7 +438,11 @@ class SmsComposer(models.TransientModel):
                         (
                             (field, number)
                             for field in partner_number_fields
-                            if (number := e164(candidate[field], candidate.country_id))
+                            if (
+                                number := e164(
+                                    candidate[field], candidate.country_id, company_country
+                                )
+                            )
                         ),
                         (False, False),
                     )

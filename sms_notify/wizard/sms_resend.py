@@ -9,10 +9,17 @@ class SmsResend(models.TransientModel):
 
     @api.depends("recipient_ids.failure_type")
     def _compute_sms_notify_billed(self):
-        account = (
-            self.env["sms.notify.account"].sudo()._get_for_company(self.env.company, create=False)
-        )
-        self.sms_notify_billed = bool(account.tariff_id)
+        for wizard in self:
+            account = (
+                self.env["sms.notify.account"]
+                .sudo()
+                ._get_for_company(wizard._sms_notify_company(), create=False)
+            )
+            wizard.sms_notify_billed = bool(account.tariff_id)
+
+    def _sms_notify_company(self):
+        """The company whose balance pays for the messages: their document's."""
+        return self.mail_message_id.record_company_id or self.env.company
 
     def action_buy_credits(self):
         """*Insufficient credit* means the company's SMS balance, not Odoo IAP credits, when
@@ -27,4 +34,4 @@ class SmsResend(models.TransientModel):
                     "administrator to top it up, then resend them from here."
                 )
             )
-        return account._get_for_company(self.env.company).action_request_topup()
+        return account._get_for_company(self._sms_notify_company()).action_request_topup()

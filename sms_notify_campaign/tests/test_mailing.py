@@ -267,3 +267,34 @@ class TestMailingKindAndPrice(SmscGatewayCommon):
     def test_service_mailing_keeps_its_kind(self):
         sms = self._send_mailing(sms_kind="service")
         self.assertEqual(sms.sms_kind, "service")
+
+
+@tagged("post_install", "-at_install")
+class TestMailingCompany(SmscGatewayCommon):
+    def test_mailing_is_sent_for_its_responsible_users_company(self):
+        """Whichever company its contacts or the sending worker belong to, a mailing's SMS
+        belong to the company of its responsible user: its gateways and balance send them."""
+        company_b = self.env["res.company"].create({"name": "Optyk Kraków"})
+        responsible = self.env["res.users"].create(
+            {
+                "name": "Marketing B",
+                "login": "marketing-b",
+                "company_id": company_b.id,
+                "company_ids": [(6, 0, company_b.ids)],
+            }
+        )
+        contact = self.env["mailing.contact"].create({"name": "Jan", "mobile": "+48600000001"})
+        mailing = self.env["mailing.mailing"].create(
+            {
+                "subject": "Spring sale",
+                "mailing_type": "sms",
+                "body_plaintext": "Spring sale",
+                "mailing_model_id": self.env["ir.model"]._get_id("mailing.contact"),
+                "mailing_domain": repr([("id", "=", contact.id)]),
+                "user_id": responsible.id,
+            }
+        )
+        mailing.action_send_sms()
+        traces = self.env["mailing.trace"].search([("mass_mailing_id", "=", mailing.id)])
+        sms = self.env["sms.sms"].browse(traces.mapped("sms_id_int"))
+        self.assertEqual(sms.company_id, company_b)

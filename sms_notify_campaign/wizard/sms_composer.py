@@ -45,6 +45,15 @@ class SmsComposer(models.TransientModel):
             ]
         return done_ids
 
+    def _sms_notify_companies(self, records):
+        """A mailing is sent and paid for by the company of its responsible user, whoever its
+        recipients belong to (SMS Marketing's scheduler sends it as that user too)."""
+        if not self.mailing_id:
+            return super()._sms_notify_companies(records)
+        mailing = self.mailing_id
+        company = (mailing.user_id or mailing.write_uid or self.env.user).company_id
+        return dict.fromkeys(records.ids, company)
+
     def _get_optout_record_ids(self, records, recipients_info):
         # SMS Marketing answers every opted-out contact, not only this chunk's
         return self._sms_notify_among(
