@@ -4,6 +4,11 @@ from odoo.exceptions import AccessError
 from ..tools import pricing
 from ..tools.tokens import Token
 
+#: marks the SMS posted through ``_message_sms``, the way Odoo's SMS dialog, its reminders and
+#: other apps post them once they decided who may: an object, which no RPC call can put in a
+#: context as it can any JSON value
+SMS_POSTED_BY_CODE = object()
+
 
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
@@ -22,7 +27,29 @@ class MailThread(models.AbstractModel):
             "context": {"default_res_model": self._name, "default_res_id": self.id},
         }
 
+    def _message_sms(self, body, **kwargs):
+        return super(
+            MailThread, self.with_context(sms_notify_sms_post=SMS_POSTED_BY_CODE)
+        )._message_sms(body, **kwargs)
+
     def _notify_thread_by_sms(self, message, recipients_data, msg_vals=False, **kwargs):
+        # message_post and message_notify are public: an SMS asked for through them directly,
+        # rather than through the SMS dialog or Notify, which check who may send what, is
+        # refused
+        if (
+            not self.env.su
+            and self.env.context.get("sms_notify_sms_post") is not SMS_POSTED_BY_CODE
+            and (
+                kwargs.get("sms_numbers")
+                or any(recipient["notif"] == "sms" for recipient in recipients_data)
+            )
+        ):
+            raise AccessError(
+                self.env._(
+                    "SMS are sent with the Send SMS dialog or Notify, which check who may send "
+                    "what: use one of them."
+                )
+            )
         # the SMS of a chatter message count for the document's department (see sms.sms.team_id)
         if len(self) == 1 and "sms_notify_team_id" not in self.env.context:
             self = self.with_context(sms_notify_team_id=self._sms_notify_team().id)

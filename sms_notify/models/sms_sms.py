@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import psycopg2.errors
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.osv import expression
 from odoo.tools.sql import create_index
 
@@ -180,10 +180,20 @@ class SmsSms(models.Model):
 
     @api.model
     def _sms_notify_default_company(self):
-        # the chatter, the composer and the rules name the document's company in the context
-        # (see mail.thread._notify_thread_by_sms), as they name its department
-        company_id = self.env.context.get("sms_notify_company_id")
-        return self.env["res.company"].browse(company_id) if company_id else self.env.company
+        """The company a new message is sent and paid for. The chatter, the composer and the
+        rules name the document's company in the context (see
+        ``mail.thread._notify_thread_by_sms``), as they name its department; but a context
+        also comes from the client, so a user's messages stay with the user's own companies
+        whatever it names (crons and rules run as the superuser, for any company)."""
+        company = (
+            self.env["res.company"].browse(self.env.context.get("sms_notify_company_id"))
+            or self.env.company
+        )
+        if self.env.uid == SUPERUSER_ID or company in self.env.user.company_ids:
+            return company
+        if self.env.company in self.env.user.company_ids:
+            return self.env.company
+        return self.env.user.company_id
 
     @api.depends("body")
     def _compute_segmenting(self):

@@ -308,6 +308,33 @@ class TestCompaniesAccess(TwoCompaniesCommon, HttpCase):
             sorted((self.rule_b + self.rule_all).ids),
         )
 
+    def test_a_forged_context_does_not_charge_another_company(self):
+        """The company a message is paid by comes from the context the composer and the
+        chatter set, which a client can send too: a user's messages stay in their companies."""
+        self.user_b.groups_id = [
+            Command.link(self.env.ref("sms_notify.group_sms_notify_notification_manager").id)
+        ]
+        composer_id = self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            self.user_b.id,
+            "admin-b-pass",
+            "sms.composer",
+            "create",
+            [{"composition_mode": "numbers", "numbers": "+48512345679", "body": "Forged"}],
+            {"context": {"sms_notify_company_id": self.company_a.id}},
+        )
+        self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            self.user_b.id,
+            "admin-b-pass",
+            "sms.composer",
+            "action_send_sms",
+            [[composer_id]],
+            {"context": {"sms_notify_company_id": self.company_a.id}},
+        )
+        sms = self.env["sms.sms"].search([("body", "=", "Forged")])
+        self.assertEqual(sms.company_id, self.company_b)
+
     def test_first_companys_message_cannot_be_read_by_id(self):
         with self.assertRaises(xmlrpc.client.Fault) as refusal, mute_logger("odoo.http"):
             self.xmlrpc_object.execute_kw(

@@ -209,6 +209,38 @@ class TestSendingRights(SendingRightsCommon):
             ["Hello", "Hello Anna Petrova", "Hello Boris Orlov"],
         )
 
+    def test_message_post_cannot_send_sms_past_the_dialogs(self):
+        """message_post is public: an SMS asked for through it, with the SMS type or with
+        numbers, would skip the dialogs' checks, so it is refused even to a user who may send
+        them otherwise, and nothing is queued."""
+        self.notification_manager.groups_id = [
+            Command.link(self.env.ref("base.group_partner_manager").id)
+        ]
+        for kwargs in (
+            {"message_type": "sms", "partner_ids": self.customer.ids},
+            {"message_type": "comment", "sms_numbers": ["+79120000003"]},
+        ):
+            with mute_logger("odoo.http"), self.assertRaises(xmlrpc.client.Fault) as caught:
+                self._rpc(
+                    self.notification_manager,
+                    "res.partner",
+                    "message_post",
+                    self.customer.ids,
+                    body="Hello",
+                    **kwargs,
+                )
+            self.assertIn("Send SMS dialog or Notify", caught.exception.faultString)
+        self.assertFalse(self._messages())
+        # a note through the same method still goes
+        self._rpc(
+            self.notification_manager,
+            "res.partner",
+            "message_post",
+            self.customer.ids,
+            body="Called back",
+            message_type="comment",
+        )
+
     def test_automation_action_sends_for_the_user_whose_save_triggers_it(self):
         """An administrator configured the action: running it needs no right to send, only
         the right to save the record (Odoo runs it as superuser)."""
