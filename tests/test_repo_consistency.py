@@ -301,3 +301,25 @@ def test_python_strings_can_be_exported_for_translation(addon):
                 list(extract.extract("python", source, keywords={"_": None}))
             except Exception as error:  # noqa: BLE001 - any failure skips the file's strings
                 pytest.fail(f"{path.relative_to(REPO)}: {error!r}")
+
+
+@pytest.mark.parametrize(
+    "po_path", sorted(REPO.glob("*/i18n/*.po")), ids=lambda path: str(path.relative_to(REPO))
+)
+def test_every_translation_names_its_module(po_path):
+    """Odoo loads a .po file entry by entry and stops at the first one without its
+    ``#. module:`` line (and the whole language of the addon with it): entries appended by
+    hand, or joined by a merge, must each keep theirs."""
+    addon = po_path.parent.parent.name
+    named, entries, unnamed = False, 0, []
+    for number, line in enumerate(po_path.read_text(encoding="utf-8").splitlines(), 1):
+        if line == f"#. module: {addon}":
+            named = True
+        elif line.startswith("msgid "):
+            entries += 1
+            # the file's header is the one entry that belongs to no module
+            if not named and entries > 1:
+                unnamed.append(number)
+            named = False
+    assert entries > 1, f"{po_path} has no translation"
+    assert not unnamed, f"msgids without '#. module: {addon}' before them, lines {unnamed}"
