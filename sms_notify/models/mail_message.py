@@ -1,5 +1,9 @@
 from odoo import fields, models
 
+#: marks the e-mails ``mail.thread._sms_notify_post_email`` sends to customers: an object, which
+#: no RPC call can put in a context, so a user cannot dress another e-mail up as one
+CUSTOMER_EMAIL = object()
+
 
 class MailMessage(models.Model):
     _inherit = "mail.message"
@@ -26,7 +30,7 @@ class MailMessage(models.Model):
     sms_notify_customer_email = fields.Boolean(
         string="Customer Notification",
         readonly=True,
-        default=lambda self: bool(self.env.context.get("sms_notify_customer_email")),
+        default=lambda self: self.env.context.get("sms_notify_customer_email") is CUSTOMER_EMAIL,
         help="An e-mail Notify or an automatic rule sent to a customer: the customer history "
         "lists it.",
     )

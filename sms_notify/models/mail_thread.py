@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError
 
 from ..tools import pricing
 from ..tools.tokens import Token
+from .mail_message import CUSTOMER_EMAIL
 
 #: marks the SMS posted through ``_message_sms``, the way Odoo's SMS dialog, its reminders and
 #: other apps post them once they decided who may: an object, which no RPC call can put in a
@@ -209,7 +210,7 @@ class MailThread(models.AbstractModel):
         return self.with_context(
             sms_notify_team_id=team.id,
             sms_notify_mail_template_id=template.id if template else False,
-            sms_notify_customer_email=True,
+            sms_notify_customer_email=CUSTOMER_EMAIL,
         ).message_post(
             subject=subject,
             body=body,

@@ -430,3 +430,29 @@ class TestDepartmentsHistory(SmsNotifyCommon, HttpCase):
 
     def test_internal_email_is_never_a_customer_message(self):
         self.assertFalse(self.env["sms.notify.message"].search([("text", "ilike", "Confidential")]))
+
+    def test_a_forged_context_does_not_make_an_email_a_customer_notification(self):
+        """The flag comes from the context Notify and the rules set, which a client can send
+        too: a post through RPC saying it is a customer notification stays an internal one."""
+        self.seller_all.groups_id = [Command.link(self.env.ref("base.group_partner_manager").id)]
+        self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            self.seller_all.id,
+            "seller-all-pass",
+            "res.partner",
+            "message_post",
+            [self.customer.ids],
+            {
+                "subject": "Confidential bonuses",
+                "body": "Not for customers",
+                "partner_ids": self.customer.ids,
+                "message_type": "comment",
+                "context": {"sms_notify_customer_email": True},
+            },
+        )
+        self.assertTrue(
+            self.customer.message_ids.filtered(lambda m: m.subject == "Confidential bonuses")
+        )
+        self.assertFalse(
+            self.env["sms.notify.message"].search([("text", "=", "Confidential bonuses")])
+        )
