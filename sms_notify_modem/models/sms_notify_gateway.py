@@ -25,7 +25,6 @@ class SmsNotifyGateway(models.Model):
         selection_add=[("gsm_modem", "GSM modem")],
         ondelete={"gsm_modem": "set default"},
     )
-    # GSM modem
     modem_port = fields.Char(
         string="Port",
         help="The modem's serial port: a device (/dev/ttyUSB0, COM3) or a network serial "
