@@ -1,8 +1,8 @@
 {
     "name": "SMS Notify - GSM Modem",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Marketing/SMS",
-    "summary": "Send and receive SMS through a GSM modem or an Android phone",
+    "summary": "Send and receive SMS through a GSM modem",
     "author": "sms_notify contributors",
     "website": "https://github.com/sms-notify/sms_notify",
     "maintainers": ["sms-notify"],

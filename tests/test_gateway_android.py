@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from sms_notify.tools.gateway import GatewayError, OutgoingSms, ReportRejected, utc_now
-from sms_notify_modem.tests.fakes.android import FakeAndroid
-from sms_notify_modem.tools import android
-from sms_notify_modem.tools.inbound import is_stop_request
+from sms_notify.tools.inbound import is_stop_request
+from sms_notify_android.tests.fakes.android import FakeAndroid
+from sms_notify_android.tools import android
 
 SECRET = "hook-secret"
 WEBHOOK = f"https://shop.example/sms_notify/report/4/{SECRET}"

@@ -323,3 +323,32 @@ def test_every_translation_names_its_module(po_path):
             named = False
     assert entries > 1, f"{po_path} has no translation"
     assert not unnamed, f"msgids without '#. module: {addon}' before them, lines {unnamed}"
+
+
+def suite_dependencies(addon):
+    """``addon`` and every addon of the suite it depends on, directly or not."""
+    found, todo = set(), [addon]
+    while todo:
+        name = todo.pop()
+        if name in found or name not in ADDONS:
+            continue
+        found.add(name)
+        todo.extend(manifest(name)["depends"])
+    return found
+
+
+@pytest.mark.parametrize("addon", ["sms_notify_android"])
+def test_a_phone_needs_no_serial_port_library(addon):
+    """Protects a shop with only an Android phone from installing pyserial: the phone gateway
+    and what it builds on neither declare nor import it (only the GSM modem does)."""
+    assert addon in ADDONS, f"{addon} is not an addon of the repository"
+    for name in sorted(suite_dependencies(addon)):
+        declared = manifest(name).get("external_dependencies", {}).get("python", [])
+        assert "pyserial" not in declared, f"{name} declares pyserial"
+        importing = [
+            f"{path.relative_to(REPO)}:{line}"
+            for path in python_files(name, skip_tests=False)
+            for module, line in imported_top_levels(path)
+            if module == "serial"
+        ]
+        assert not importing, f"{name} imports serial: {importing}"

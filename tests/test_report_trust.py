@@ -16,8 +16,8 @@ from sms_notify.tools.gateway import (
     numbered_reference_key,
 )
 from sms_notify.tools.states import FINAL_STATES, may_move
-from sms_notify_modem.tests.fakes.android import FakeAndroid
-from sms_notify_modem.tools import android
+from sms_notify_android.tests.fakes.android import FakeAndroid
+from sms_notify_android.tools import android
 
 SECRET = "s3cr3t-token"
 WEBHOOK = f"https://shop.example/sms_notify/report/4/{SECRET}"

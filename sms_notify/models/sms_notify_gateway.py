@@ -1,6 +1,7 @@
 import secrets
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+import pytz
 from werkzeug.urls import url_join
 
 from odoo import api, fields, models
@@ -9,13 +10,22 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.addons.sms.tools.sms_api import SmsApi
 
 # importing a client module registers its gateway type
-from ..tools import iap, sandbox, serwersms, smsapi, smsc, twilio  # noqa: F401
+from ..tools import iap, numbers, sandbox, serwersms, smsapi, smsc, twilio  # noqa: F401
 from ..tools.gateway import GatewayError, get_client_class
+from ..tools.inbound import is_stop_request
 
 #: gateway types whose client talks HTTP to an SMS centre with credentials of its own
 HTTP_GATEWAY_TYPES = ("smsc", "smsapi", "serwersms", "twilio")
 #: how long a gateway is skipped after a transient failure
 DOWN_SECONDS = 120
+
+#: what the gateway form shows of a device of the business (a phone, a modem)
+DEVICE_STATUSES = [
+    ("available", "Available"),
+    ("limit_reached", "Daily limit reached"),
+    ("rebinding", "Re-binding"),
+    ("unreachable", "Unreachable"),
+]
 
 
 class SmsNotifyGateway(models.Model):
@@ -110,6 +120,36 @@ class SmsNotifyGateway(models.Model):
     balance_date = fields.Datetime(string="Balance Checked", readonly=True, copy=False)
     sms_ids = fields.One2many("sms.sms", "gateway_id", string="Messages")
     sms_count = fields.Integer(compute="_compute_sms_count", string="Messages Sent")
+    # A device of the business (an Android phone, a GSM modem: each in its own addon) has a
+    # daily limit and a status; the core holds them so that neither addon needs the other.
+    is_device = fields.Boolean(
+        compute="_compute_is_device",
+        help="A phone or modem of the business: it has a daily limit and a status.",
+    )
+    daily_limit = fields.Integer(
+        help="Messages this gateway sends per day at most (0: no limit), counted from "
+        "midnight in the company's time zone. Once reached, messages go to the next gateway "
+        "that sends to their number, or wait until the next day.",
+    )
+    sent_today = fields.Integer(
+        compute="_compute_sent_today",
+        help="Messages handed over to this gateway since midnight.",
+    )
+    device_state = fields.Selection(
+        [(key, label) for key, label in DEVICE_STATUSES if key != "limit_reached"],
+        string="Last Known State",
+        readonly=True,
+        copy=False,
+        help="What the phone or modem answered the last time it was called.",
+    )
+    device_status = fields.Selection(
+        DEVICE_STATUSES,
+        string="Status",
+        compute="_compute_device_status",
+        help="Available: it sends. Daily limit reached: it sends again tomorrow. Re-binding: "
+        "it answers but is not ready to send yet (it restarts its SMS service). Unreachable: "
+        "it does not answer (switched off, asleep, on another network).",
+    )
 
     _sql_constraints = [
         (
@@ -118,6 +158,7 @@ class SmsNotifyGateway(models.Model):
             "The simulated delivery delay cannot be negative.",
         ),
         ("timeout_positive", "CHECK(timeout > 0)", "The timeout must be at least one second."),
+        ("daily_limit_positive", "CHECK(daily_limit >= 0)", "The daily limit cannot be negative."),
     ]
 
     @api.constrains("timeout", "sandbox_delivery_delay")
@@ -134,6 +175,17 @@ class SmsNotifyGateway(models.Model):
                 raise ValidationError(
                     self.env._(
                         "%(gateway)s: the simulated delivery delay cannot be negative.",
+                        gateway=gateway.name,
+                    )
+                )
+
+    @api.constrains("daily_limit")
+    def _check_daily_limit(self):
+        for gateway in self:
+            if gateway.daily_limit < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(gateway)s: the daily limit cannot be negative (0: no limit).",
                         gateway=gateway.name,
                     )
                 )
@@ -234,14 +286,18 @@ class SmsNotifyGateway(models.Model):
         Routing passes over a gateway with no capacity left (a phone or modem that reached
         its daily limit): its messages go to the next gateway that sends to their number, or
         wait in the queue until :meth:`_sms_notify_capacity_available_at`. Gateway types with
-        a limit override this."""
+        another limit override this."""
         self.ensure_one()
-        return None
+        if not self.daily_limit:
+            return None
+        return max(0, self.daily_limit - self.sent_today)
 
     def _sms_notify_capacity_available_at(self):
         """When a gateway without capacity left takes messages again (naive UTC), or ``None``
         when it cannot tell (the waiting messages are then tried again a little later)."""
         self.ensure_one()
+        if self.daily_limit:
+            return self._sms_notify_day_start(days=1)
         return None
 
     def _sms_notify_take(self):
@@ -266,6 +322,9 @@ class SmsNotifyGateway(models.Model):
     def _record_success(self):
         if self.down_until or self.last_error:
             self.sudo().write({"down_until": False, "last_error": False, "last_error_date": False})
+        for gateway in self:
+            if gateway.is_device and gateway.device_state != "available":
+                gateway.sudo().device_state = "available"
 
     def _get_client(self):
         self.ensure_one()
@@ -319,6 +378,10 @@ class SmsNotifyGateway(models.Model):
 
     def _record_error(self, error):
         self.sudo().write({"last_error": str(error), "last_error_date": fields.Datetime.now()})
+        # a device's client says whether it is away or not ready (see DEVICE_STATUSES)
+        state = getattr(error, "device_state", None)
+        if state and self.is_device:
+            self.sudo().device_state = state
 
     def action_test_connection(self):
         """Ask the gateway who we are; show its answer and the balance it reports."""
@@ -341,6 +404,8 @@ class SmsNotifyGateway(models.Model):
                 )
             ) from error
         values = {"last_error": False, "last_error_date": False}
+        if self.is_device:
+            values["device_state"] = "available"
         if balance:
             values.update(
                 balance=balance[0], balance_currency=balance[1], balance_date=fields.Datetime.now()
@@ -363,3 +428,129 @@ class SmsNotifyGateway(models.Model):
         action["domain"] = [("gateway_id", "=", self.id)]
         action["context"] = {}
         return action
+
+    # ------------------------------------------------------------------
+    # Devices of the business: a phone or a modem (types added by other addons)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _sms_notify_device_types(self):
+        """Gateway types that are a device of the business (a phone, a modem): they have a
+        daily limit and a status. The addons that add such a type extend this."""
+        return []
+
+    @api.depends("gateway_type")
+    def _compute_is_device(self):
+        device_types = self._sms_notify_device_types()
+        for gateway in self:
+            gateway.is_device = gateway.gateway_type in device_types
+
+    def _sms_notify_timezone(self):
+        self.ensure_one()
+        name = self.company_id.partner_id.tz or self.env.user.tz or "UTC"
+        try:
+            return pytz.timezone(name)
+        except pytz.UnknownTimeZoneError:
+            return pytz.utc
+
+    def _sms_notify_day_start(self, days=0):
+        """Local midnight of today (``days`` later), as naive UTC."""
+        tz = self._sms_notify_timezone()
+        today = datetime.now(tz).date() + timedelta(days=days)
+        midnight = tz.localize(datetime.combine(today, time.min))
+        return midnight.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _compute_sent_today(self):
+        for gateway in self:
+            if not gateway.id:
+                gateway.sent_today = 0
+                continue
+            gateway.sent_today = (
+                self.env["sms.sms"]
+                .sudo()
+                .search_count(
+                    [
+                        ("gateway_id", "=", gateway.id),
+                        ("sent_datetime", ">=", gateway._sms_notify_day_start()),
+                    ]
+                )
+            )
+
+    @api.depends("daily_limit", "device_state", "gateway_type")
+    def _compute_device_status(self):
+        for gateway in self:
+            if not gateway.is_device:
+                gateway.device_status = False
+            elif gateway.device_state in ("rebinding", "unreachable"):
+                gateway.device_status = gateway.device_state
+            elif gateway.daily_limit and gateway.sent_today >= gateway.daily_limit:
+                gateway.device_status = "limit_reached"
+            else:
+                gateway.device_status = "available"
+
+    # inbound SMS, from the phone's webhook or the modem's inbox
+
+    def _sms_notify_find_sender(self, number):
+        """``(E.164 number, partner, record)`` for an SMS received from ``number``: the
+        record the customer was last notified about (its chatter gets the reply), else the
+        customer themselves."""
+        self.ensure_one()
+        normalized = numbers.normalize(number, company_country_code=self.company_id.country_id.code)
+        e164 = normalized.e164 or (
+            "+" + "".join(ch for ch in number if ch.isdigit()) if number else ""
+        )
+        last_sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .search(
+                [("number", "=", e164), ("mail_message_id", "!=", False)],
+                order="id desc",
+                limit=1,
+            )
+        )
+        partner = last_sms.partner_id
+        if not partner:
+            partner = (
+                self.env["res.partner"]
+                .sudo()
+                .search([("phone_sanitized", "=", e164)], order="id desc", limit=1)
+            )
+        record = self.env["res.partner"].browse()
+        message = last_sms.mail_message_id
+        if message.model and message.res_id and message.model in self.env:
+            target = self.env[message.model].sudo().browse(message.res_id).exists()
+            if target and hasattr(target, "message_post"):
+                record = target
+        return e164, partner, record or partner
+
+    def _sms_notify_receive(self, inbound):
+        """File an SMS a customer sent to this gateway (an ``InboundSms`` of
+        ``sms_notify.tools.inbound``): in the chatter of the record they were last notified
+        about, else on their contact; a reply asking to stop withdraws their consent to
+        promotions. Return the chatter message, or an empty recordset when the sender is
+        unknown."""
+        self.ensure_one()
+        e164, partner, record = self._sms_notify_find_sender(inbound.number)
+        if not record:
+            return self.env["mail.message"]
+        stop = is_stop_request(inbound.body)
+        body = self.env._("SMS from %(number)s: %(text)s", number=e164, text=inbound.body)
+        message = record.with_context(mail_create_nosubscribe=True).message_post(
+            body=body,
+            author_id=partner.id or False,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        if stop and partner and partner.sms_notify_ad_consent:
+            partner.sudo().sms_notify_ad_consent = False
+            partner.sudo().message_post(
+                body=self.env._(
+                    "Consent to SMS promotions withdrawn: the customer replied “%(text)s” "
+                    "from %(number)s.",
+                    text=inbound.body,
+                    number=e164,
+                ),
+                message_type="notification",
+                subtype_xmlid="mail.mt_note",
+            )
+        return message

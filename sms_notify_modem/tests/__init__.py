@@ -1,3 +1,2 @@
-from . import test_android_gateway
 from . import test_modem_gateway
 from . import test_access_credentials

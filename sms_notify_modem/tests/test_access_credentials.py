@@ -6,8 +6,8 @@ from odoo.addons.sms_notify.tests.common import SmsNotifyCommon
 
 @tagged("post_install", "-at_install")
 class TestDeviceCredentials(SmsNotifyCommon):
-    """The SIM PIN and the phone's credentials never follow a gateway an SMS administrator who
-    is not a Settings administrator points elsewhere."""
+    """The SIM PIN never follows a modem an SMS administrator who is not a Settings
+    administrator points elsewhere."""
 
     @classmethod
     def setUpClass(cls):
@@ -18,43 +18,26 @@ class TestDeviceCredentials(SmsNotifyCommon):
         cls.modem_gateway = cls._create_gateway(
             "gsm_modem", modem_port="socket://127.0.0.1:7000", modem_pin="1234"
         )
-        cls.phone = cls._create_gateway(
-            "android",
-            base_url="http://192.168.1.20:8080",
-            login="sms",
-            password="phone-password",
-            android_signing_key="signing-key",
-        )
 
     def test_sms_admin_moving_the_modem_clears_the_pin(self):
         self.modem_gateway.with_user(self.sms_admin).modem_port = "socket://203.0.113.5:7000"
         self.assertFalse(self.modem_gateway.modem_pin)
 
-    def test_sms_admin_moving_the_phone_clears_its_credentials(self):
-        self.phone.with_user(self.sms_admin).base_url = "http://203.0.113.5:8080"
-        self.assertRecordValues(
-            self.phone, [{"login": False, "password": False, "android_signing_key": False}]
-        )
-
     def test_sms_admin_other_changes_keep_them(self):
         self.modem_gateway.with_user(self.sms_admin).write(
-            {"modem_baudrate": 9600, "modem_port": "socket://127.0.0.1:7000"}
+            {"modem_baudrate": 9600, "modem_port": "socket://127.0.0.1:7000", "daily_limit": 50}
         )
-        self.phone.with_user(self.sms_admin).daily_limit = 50
         self.assertEqual(self.modem_gateway.modem_pin, "1234")
-        self.assertEqual(self.phone.android_signing_key, "signing-key")
 
     def test_settings_admin_keeps_them(self):
         self.modem_gateway.modem_port = "socket://127.0.0.1:7001"
-        self.phone.base_url = "http://192.168.1.21:8080"
         self.assertEqual(self.modem_gateway.modem_pin, "1234")
-        self.assertRecordValues(
-            self.phone, [{"login": "sms", "android_signing_key": "signing-key"}]
-        )
 
     def test_device_numbers_out_of_range_are_refused(self):
-        for values in ({"daily_limit": -1}, {"modem_baudrate": -9600}, {"android_sim_number": -1}):
+        for values in ({"daily_limit": -1}, {"modem_baudrate": -9600}):
             with self.subTest(values=values), self.assertRaises(ValidationError):
-                self.phone.with_user(self.sms_admin).write(values)
-        self.phone.with_user(self.sms_admin).write({"daily_limit": 0, "android_sim_number": 2})
-        self.assertRecordValues(self.phone, [{"daily_limit": 0, "android_sim_number": 2}])
+                self.modem_gateway.with_user(self.sms_admin).write(values)
+        self.modem_gateway.with_user(self.sms_admin).write(
+            {"daily_limit": 0, "modem_baudrate": 9600}
+        )
+        self.assertRecordValues(self.modem_gateway, [{"daily_limit": 0, "modem_baudrate": 9600}])

@@ -13,7 +13,7 @@ from odoo.addons.sms_notify.tools.gateway import ReportRejected
 _logger = logging.getLogger(__name__)
 
 
-class SmsNotifyModemReportController(SmsNotifyReportController):
+class SmsNotifyAndroidReportController(SmsNotifyReportController):
     @route()
     def gateway_report(self, gateway_id, secret, **params):
         """Gateways that receive SMS (the Android phone) post them to the same address as

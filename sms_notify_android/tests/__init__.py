@@ -1,0 +1,2 @@
+from . import test_android_gateway
+from . import test_access_credentials
