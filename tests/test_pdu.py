@@ -10,6 +10,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from sms_notify.tools import gsm
+from sms_notify_modem.tests.fakes.network_pdu import (
+    decode_relative_validity,
+    decode_submit,
+    encode_deliver,
+    encode_status_report,
+)
 from sms_notify_modem.tools.pdu import (
     GSM7_BASIC_TABLE,
     GSM7_EXTENSION_TABLE,
@@ -17,12 +23,8 @@ from sms_notify_modem.tools.pdu import (
     Concatenation,
     SubmitPdu,
     decode_deliver,
-    decode_relative_validity,
     decode_status_report,
-    decode_submit,
-    encode_deliver,
     encode_relative_validity,
-    encode_status_report,
     encode_submit,
     join_parts,
     tpdu_length,
