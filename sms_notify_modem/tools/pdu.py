@@ -36,19 +36,8 @@ except ImportError:
 #: The GSM 7-bit default alphabet in code order, as the core counts with it.
 GSM7_BASIC_TABLE = gsm.GSM7_BASIC_TABLE
 ESCAPE = 0x1B
-#: Characters reached through the escape code: two septets each.
-GSM7_EXTENSION_TABLE = {
-    0x0A: "\f",
-    0x14: "^",
-    0x28: "{",
-    0x29: "}",
-    0x2F: "\\",
-    0x3C: "[",
-    0x3D: "~",
-    0x3E: "]",
-    0x40: "|",
-    0x65: "€",
-}
+#: The characters reached through the escape code (two septets each), by code.
+GSM7_EXTENSION_TABLE = gsm.GSM7_EXTENSION_TABLE
 _SEPTET_OF = {char: code for code, char in enumerate(GSM7_BASIC_TABLE) if code != ESCAPE}
 _EXTENSION_SEPTET_OF = {char: code for code, char in GSM7_EXTENSION_TABLE.items()}
 # A handset that meets an escape it cannot resolve shows a space.
