@@ -19,6 +19,8 @@ goes back to the queue. A permanent one (an unassigned number, an invalid addres
 message only. A modem that stops answering (unplugged) stops the batch: the messages already
 handed over keep their result, the rest waits. A SIM PIN refused stops the gateway until
 someone checks the PIN.
+
+Sources and tests: ``sms_notify_modem/readme/DEVELOP.md``, section "Modem gateway".
 """
 
 import time

@@ -18,6 +18,8 @@ Every PDU handed over or read here starts with the SMSC field (``00``: the SIM's
 Not supported, being of no use to the texts we send: national language shift tables (none
 exist for Russian or Polish, such text is UCS-2; a message using them is read with the default
 alphabet), compressed text (refused) and enhanced validity periods (read as none).
+
+Sources and test vectors: ``sms_notify_modem/readme/DEVELOP.md``, section "PDU codec".
 """
 
 import math
