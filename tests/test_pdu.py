@@ -10,6 +10,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from sms_notify.tools import gsm
+from sms_notify_modem.tests.fakes.network_pdu import (
+    decode_relative_validity,
+    decode_submit,
+    encode_deliver,
+    encode_status_report,
+)
 from sms_notify_modem.tools.pdu import (
     GSM7_BASIC_TABLE,
     GSM7_EXTENSION_TABLE,
@@ -17,12 +23,8 @@ from sms_notify_modem.tools.pdu import (
     Concatenation,
     SubmitPdu,
     decode_deliver,
-    decode_relative_validity,
     decode_status_report,
-    decode_submit,
-    encode_deliver,
     encode_relative_validity,
-    encode_status_report,
     encode_submit,
     join_parts,
     tpdu_length,
@@ -75,8 +77,14 @@ def test_codec_alphabet_is_the_alphabet_the_counter_bills():
     codes = {"@": 0x00, "£": 0x01, "Ç": 0x09, "\n": 0x0A, "Δ": 0x10, "\x1b": 0x1B, "¤": 0x24}
     codes.update({"¡": 0x40, "§": 0x5F, "¿": 0x60, "ü": 0x7E, "à": 0x7F})
     assert {char: GSM7_BASIC_TABLE.index(char) for char in codes} == codes
-    assert set(GSM7_EXTENSION_TABLE.values()) == gsm.GSM7_EXTENSION_CHARS
-    for char in gsm.GSM7_BASIC_CHARS:
+    # one table, the core's: the codec cannot drift from what the counter bills
+    assert GSM7_BASIC_TABLE is gsm.GSM7_BASIC_TABLE
+    assert GSM7_EXTENSION_TABLE is gsm.GSM7_EXTENSION_TABLE
+    extension_codes = {"\f": 0x0A, "^": 0x14, "{": 0x28, "\\": 0x2F, "|": 0x40, "€": 0x65}
+    assert {GSM7_EXTENSION_TABLE[code]: code for code in extension_codes.values()} == (
+        extension_codes
+    )
+    for char in gsm.GSM7_BASIC_CHARS | gsm.GSM7_EXTENSION_CHARS:
         assert decode_submit(encode_submit("+48601234567", char)[0].hex).text == char
 
 

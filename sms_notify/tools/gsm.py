@@ -35,9 +35,23 @@ GSM7_BASIC_TABLE = (
 #: Characters of the basic table: one septet each.
 GSM7_BASIC_CHARS = frozenset(GSM7_BASIC_TABLE) - {"\x1b"}
 
-#: Characters of the default alphabet's extension table: reached through the escape code, so
-#: each costs two septets while the message stays GSM-7.
-GSM7_EXTENSION_CHARS = frozenset("\f^{}\\[~]|€")
+#: The default alphabet's extension table, code after the escape -> character (a modem's PDUs
+#: are written with it).
+GSM7_EXTENSION_TABLE = {
+    0x0A: "\f",
+    0x14: "^",
+    0x28: "{",
+    0x29: "}",
+    0x2F: "\\",
+    0x3C: "[",
+    0x3D: "~",
+    0x3E: "]",
+    0x40: "|",
+    0x65: "€",
+}
+#: Characters of the extension table: reached through the escape code, so each costs two
+#: septets while the message stays GSM-7.
+GSM7_EXTENSION_CHARS = frozenset(GSM7_EXTENSION_TABLE.values())
 _GSM7_CHARS = GSM7_BASIC_CHARS | GSM7_EXTENSION_CHARS
 
 #: Units per message when it fits in a single SMS, and per segment once concatenated (the

@@ -3,6 +3,8 @@
 The HTTP exchange stays Odoo's (``SmsApi._send_sms_batch``, passed in as ``config["send_batch"]``);
 this module only shapes the request and maps IAP's answer onto the common result shape, keeping
 the credit IAP reports, which stock Odoo drops.
+
+Where the mapped states come from: ``sms_notify/readme/DEVELOP.md``, section "Odoo IAP".
 """
 
 from .gateway import GatewayClient, SendResult, register_gateway

@@ -24,16 +24,12 @@ How messages travel:
 * Balance: ``account/limits`` gives the number of messages left per type; the balance shown is
   that of the type the gateway sends (FULL with a sender name, ECO without), in "SMS".
 
-Verified in dev.serwersms.pl (HTTPS API v2 pages "sending SMS messages with the same content",
-"own messages' identifiers (unique_id)", "checking the SMS delivery reports", "general
-communications" with the error codes 1000-3xxx) and the official client
-SerwerSMSpl/serwersms-python-api (``serwersms.py``: Bearer token, ``<action>.json`` POSTed as
-JSON; ``message.py``: the answer fields ``success, queued, unsent, items[id, phone, status,
-queued, parts, error_code, error_message]``, report statuses and ``reason`` values;
-``account.py``: ``account/limits``).  Not confirmed: that per-message ``error_code`` values
-in the send answer use the numbering of the SQL API's error table (2200 wrong number ... 2208
-no permission), which is what the mapping below assumes; unknown codes map to ``unknown``
-with SerwerSMS's text kept.
+Per-message ``error_code`` values of the send answer are mapped with the numbering of
+SerwerSMS's error table (2200 wrong number ... 2208 no permission); unknown codes map to
+``unknown`` with SerwerSMS's text kept.
+
+Which source confirmed each call and answer field, and what remains unconfirmed:
+``sms_notify/readme/DEVELOP.md``, section "SerwerSMS.pl".
 """
 
 import hashlib

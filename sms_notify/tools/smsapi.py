@@ -18,20 +18,12 @@ How messages travel:
   SMSAPI accepts.
 * status queries: ``sms.do?status=<id,...>``; balance: ``user.do?credits=1``.
 
-Verified: the parameters above and the answer shapes in the official clients
-(smsapi/smsapi-python-client: ``smsapi/sms/api.py`` parameter list, ``idx`` joined with ``|``,
-``GetAction`` using ``status=<id>``, ``expiration_date`` as an integer, ``SendResult`` fields
-``id, points, number, date_sent, submitted_number, status, idx, error``, ``invalid_numbers``
-entries ``number, submitted_number, message``, ``user.do`` with ``credits=1&details=1``
-answering ``points``; smsapi-php-client ``setExternalId(idx, checkIdx)``; the JavaScript
-client's status names), and on smsapi.pl/statusy-wiadomosci: delivery status codes 401-411
-and error codes 8-28 (13 no valid numbers, 14 bad sender, 20 wrong number of ``idx``).
-From memory, not confirmed in a source we could read: error 53 for an ``idx`` already used
-with ``check_idx``, 101/102 bad credentials, 103 too few points, 56 for an expiration outside
-1-12 hours, status codes 407 REJECTED and 412 STOP, and the callback (a GET to
-``notify_url`` with ``MsgId``, ``status``, ``idx``, ``donedate``, ``points``, ``to``;
-several reports may come comma-separated in one call).  SMSAPI does not sign callbacks, so
-they are trusted only when they carry the gateway's secret in the URL.
+Delivery reports come to ``notify_url`` as a GET with ``MsgId``, ``status``, ``idx``,
+``donedate``, ``points`` and ``to``, several reports comma-separated in one call.  SMSAPI does
+not sign callbacks, so they are trusted only when they carry the gateway's secret in the URL.
+
+Which source confirmed each parameter, answer and code, and which codes and callback fields
+are unconfirmed: ``sms_notify/readme/DEVELOP.md``, section "SMSAPI".
 """
 
 import calendar

@@ -37,30 +37,14 @@ How messages travel:
 * ``valid`` (message lifetime, ``hh:mm`` up to 24:00) comes from ``valid_until``; a request
   carries the shortest lifetime of its messages, so none outlives its validity.
 
-Verified in the vendor's documentation (smscentre.com/api/http, smsc.ru/api/http, the
-white-label copy s1.sm-s.ru/api/http/send/sms/sms_answer) and in the official client code as
-reused in spoleto-software/Spoleto.SMS (Providers/Spoleto.SMS.Smsc): the send, status and
-balance parameters, the ``fmt=3`` error object ``{"error", "error_code", "id"}``, send error
-codes 1-9, status codes -3..25 and status-query errors, ``cur=1`` adding the currency to the
-balance.  The ``list`` parameter as SMSC describes it, quoted in public client code (Spoleto.SMS
-Models/SmscMessageData.cs, andreevym/smsc and others): ``phones1:mes1`` lines, phones and text
-separated by a colon or a semicolon, lines separated by a newline.  A .NET client (``SMSC.Http``,
-type ``SendItem``) quotes that a newline inside a text is given as ``\n``, and that ``nl=1``
-switches to a mode for texts that cannot be changed (not used here: its rules were not found).
-The ``op=1`` answer keys, ``phones`` with ``phone, mccmnc, cost, status, error``, come from
-client code (NCrashed/servant-smsc-ru ``PhoneResp`` on Hackage, Koudy/yii2-smsc tests, and a
-.NET client saying that ``status`` is filled in for numbers with errors and ``error`` is the
-error code of that status).  Not confirmed, because the stored copies of the vendor's send
-pages hold only their openings: the vendor's own wording for ``list`` and ``op``; how a literal
-backslash before ``n`` would be written (hence such texts go alone); whether ``status`` holds
-the status.php codes (assumed; an unknown one is taken as accepted, and polling corrects it);
-a per-phone ``cnt``; the largest ``list`` SMSC takes; whether one refused text fails the whole
-request (we then fail all its messages).  Taken from the documentation's field names: the JSON
-keys of the ``fmt=3`` success, mass-status and balance answers (``id, cnt, cost, balance``;
-``id, phone, status, last_timestamp, err``; ``balance, currency``).  The payload SMSC posts to
-the client's status handler is not published in a form we could check: the handler below reads
-``id``, ``phone``, ``status``, ``err`` and ``ts``/``time`` and trusts only calls that carry the
-gateway's secret in the URL.
+Reports and balance: :meth:`SmscClient.fetch_status` polls ``status.php``,
+:meth:`SmscClient.fetch_balance` reads ``balance.php`` (``cur=1``).  The status handler SMSC
+calls reads ``id``, ``phone``, ``status``, ``err`` and ``ts``/``time`` and trusts only calls
+that carry the gateway's secret in the URL.  A per-phone ``status`` in the send answer is read
+with the ``status.php`` codes; an unknown one is taken as accepted, and polling corrects it.
+
+Which source confirmed each parameter, answer key and code, and what remains unconfirmed:
+``sms_notify/readme/DEVELOP.md``, section "SMSC.ru".
 """
 
 import dataclasses

@@ -22,14 +22,10 @@ How messages travel:
   parameter name and value in parameter-name order.
 * status queries: ``GET Messages/{Sid}.json``; balance: ``GET Accounts/{Sid}/Balance.json``.
 
-Verified: twilio/twilio-python ``request_validator.py`` (signature algorithm, the port
-variant tried for https URLs); twilio.com/docs/errors 21624/90007/30045 (validity period
-1-36 000 s) and 30036 (validity period expired); twilio-go ``AccountsMessagesApi.md`` and the
-guide "outbound message status in status callbacks" (parameters, statuses, ``MessageSid``,
-``MessageStatus``, ``ErrorCode``); twilio-rust-openapi / twilio-ruby Balance resource
-(``account_sid, balance, currency``); the error pages for 21211, 21608, 21610, 21614, 21635.
-The meaning given to the other error codes in the tables below comes from Twilio's error
-dictionary as commonly used, not from a page checked here.
+Twilio's error codes map onto failure types through the tables below.
+
+Which source confirmed the signature, parameters, statuses and error codes:
+``sms_notify/readme/DEVELOP.md``, section "Twilio".
 """
 
 import base64

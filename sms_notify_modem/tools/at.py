@@ -15,6 +15,8 @@ simulated modem over a real pty or TCP link.
 Errors are typed: :class:`CmsError` and :class:`CmeError` carry the numeric code (the session
 asks for numeric codes with ``AT+CMEE=1``) and say whether a retry may help; a wrong SIM PIN
 is :class:`PinRefused`, which is never retried automatically: three wrong PINs block the SIM.
+
+Sources and tests: ``sms_notify_modem/readme/DEVELOP.md``, section "AT dialogue".
 """
 
 import re

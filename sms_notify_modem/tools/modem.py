@@ -19,14 +19,17 @@ goes back to the queue. A permanent one (an unassigned number, an invalid addres
 message only. A modem that stops answering (unplugged) stops the batch: the messages already
 handed over keep their result, the rest waits. A SIM PIN refused stops the gateway until
 someone checks the PIN.
+
+Sources and tests: ``sms_notify_modem/readme/DEVELOP.md``, section "Modem gateway".
 """
 
 import time
 
 from . import at, pdu
 
-try:
-    # In Odoo the addons are subpackages of odoo.addons, where the core is a sibling package.
+# As in pdu.py: the core is a sibling package under Odoo, a top-level one without it, and the
+# registry and GatewayError must be the very ones the core's sending engine uses.
+if __name__.startswith("odoo.addons."):
     from ...sms_notify.tools.gateway import (
         GatewayClient,
         GatewayError,
@@ -34,8 +37,7 @@ try:
         register_gateway,
         seconds_left,
     )
-except ImportError:
-    # Without Odoo (pure tests) the addons are top-level packages.
+else:
     from sms_notify.tools.gateway import (
         GatewayClient,
         GatewayError,

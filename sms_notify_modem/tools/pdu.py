@@ -10,13 +10,16 @@ the user-data header that ties the parts of a long message together.
 * :func:`decode_status_report` reads the SMS-STATUS-REPORT of a ``+CDS``;
 * :func:`decode_deliver` reads an incoming SMS-DELIVER (``+CMT``, ``AT+CMGR``, ``AT+CMGL``) and
   :func:`join_parts` puts a concatenated one back together;
-* :func:`decode_submit`, :func:`encode_deliver` and :func:`encode_status_report` are the
-  network's side of the same dialogue, for a simulated modem.
+* the network's side of the same dialogue (reading SUBMITs, building DELIVERs and
+  STATUS-REPORTs) is only needed by the simulated modem and lives with it, in
+  ``tests/fakes/network_pdu.py``.
 
 Every PDU handed over or read here starts with the SMSC field (``00``: the SIM's own centre).
 Not supported, being of no use to the texts we send: national language shift tables (none
 exist for Russian or Polish, such text is UCS-2; a message using them is read with the default
 alphabet), compressed text (refused) and enhanced validity periods (read as none).
+
+Sources and test vectors: ``sms_notify_modem/readme/DEVELOP.md``, section "PDU codec".
 """
 
 import math
@@ -24,30 +27,19 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-try:
-    # In Odoo the addons are subpackages of odoo.addons, where the core is a sibling package.
+# tools/ imports without Odoo (tests/test_repo_consistency.py::test_tools_import_without_odoo),
+# where the addons are top-level packages; under Odoo they are subpackages of odoo.addons and the
+# core is a sibling.  Our own name says which, so no import error is ever taken for the layout.
+if __name__.startswith("odoo.addons."):
     from ...sms_notify.tools import gsm
-except ImportError:
-    # Without Odoo (pure tests, a simulated modem) the addons are top-level packages.  No
-    # ``odoo.addons`` import here: tools/ must import where odoo cannot.
+else:
     from sms_notify.tools import gsm
 
 #: The GSM 7-bit default alphabet in code order, as the core counts with it.
 GSM7_BASIC_TABLE = gsm.GSM7_BASIC_TABLE
 ESCAPE = 0x1B
-#: Characters reached through the escape code: two septets each.
-GSM7_EXTENSION_TABLE = {
-    0x0A: "\f",
-    0x14: "^",
-    0x28: "{",
-    0x29: "}",
-    0x2F: "\\",
-    0x3C: "[",
-    0x3D: "~",
-    0x3E: "]",
-    0x40: "|",
-    0x65: "€",
-}
+#: The characters reached through the escape code (two septets each), by code.
+GSM7_EXTENSION_TABLE = gsm.GSM7_EXTENSION_TABLE
 _SEPTET_OF = {char: code for code, char in enumerate(GSM7_BASIC_TABLE) if code != ESCAPE}
 _EXTENSION_SEPTET_OF = {char: code for code, char in GSM7_EXTENSION_TABLE.items()}
 # A handset that meets an escape it cannot resolve shows a space.
@@ -61,11 +53,7 @@ MTI_SUBMIT = 0b01
 MTI_STATUS_REPORT = 0b10
 _MTI_MASK = 0b11
 # Other first-octet bits.
-_NO_MORE_MESSAGES = 0x04  # TP-MMS in a DELIVER or STATUS-REPORT: nothing else waits
-_VPF_MASK = 0x18
-_VPF_ENHANCED = 0x08
 _VPF_RELATIVE = 0x10
-_VPF_ABSOLUTE = 0x18
 _STATUS_REPORT_REQUEST = 0x20  # TP-SRR
 _UDHI = 0x40  # the user data starts with a header
 
@@ -76,15 +64,13 @@ _PROTOCOL_ID = 0x00  # plain person-to-person SMS
 
 TOA_INTERNATIONAL = 0x91
 TOA_NATIONAL = 0x81
-TOA_ALPHANUMERIC = 0xD0
 _TYPE_OF_NUMBER_MASK = 0x70
 _TYPE_INTERNATIONAL = 0x10
 _TYPE_ALPHANUMERIC = 0x50
 # Semi-octet values of an address; 0xF pads an odd count.
 _SEMI_OCTET_DIGITS = "0123456789*#abc"
-# An address field holds at most 10 octets: 20 digits or 11 septets.
+# An address field holds at most 10 octets: 20 digits.
 _NUMBER = re.compile(r"\+?[0-9]{1,20}")
-_MAX_ALPHANUMERIC_SEPTETS = 11
 
 _IE_CONCATENATION_8BIT = 0x00
 _IE_CONCATENATION_16BIT = 0x08
@@ -118,25 +104,6 @@ class Concatenation:
     reference: int
     total: int
     sequence: int
-
-
-@dataclass(frozen=True)
-class SmsSubmit:
-    """A decoded SMS-SUBMIT, as a simulated network receives it from the modem.
-
-    ``validity_minutes`` is set for a relative validity period, ``valid_until`` for an
-    absolute one; both are ``None`` when the message asks for none.
-    """
-
-    smsc: str | None
-    message_reference: int
-    recipient: str
-    request_report: bool
-    validity_minutes: int | None
-    valid_until: datetime | None
-    encoding: str
-    text: str
-    concatenation: Concatenation | None
 
 
 @dataclass(frozen=True)
@@ -214,19 +181,6 @@ def encode_relative_validity(minutes):
     return min(192 + math.ceil(minutes / _WEEK), 255)
 
 
-def decode_relative_validity(octet):
-    """Minutes of validity a TP-VP octet stands for."""
-    if not 0 <= octet <= 255:
-        raise ValueError(f"a relative validity period is one octet, not {octet!r}")
-    if octet <= 143:
-        return (octet + 1) * 5
-    if octet <= 167:
-        return 12 * 60 + (octet - 143) * 30
-    if octet <= 196:
-        return (octet - 166) * _DAY
-    return (octet - 192) * _WEEK
-
-
 # --- GSM 7-bit alphabet and septet packing ----------------------------------------------
 
 
@@ -292,15 +246,9 @@ def _bcd(digits):
     return bytes.fromhex("".join(digits[i + 1] + digits[i] for i in range(0, len(digits), 2)))
 
 
-def _address_field(address, *, alphanumeric=False):
-    """TP-DA/TP-OA: the length counts semi-octets, i.e. digits."""
-    if alphanumeric and isinstance(address, str) and not _NUMBER.fullmatch(address):
-        septets = _gsm7_septets(address)
-        if len(septets) > _MAX_ALPHANUMERIC_SEPTETS:
-            raise ValueError(f"a sender name holds 11 GSM characters at most: {address!r}")
-        # the length counts the semi-octets the septets really use, so none is read extra
-        return bytes([(7 * len(septets) + 3) // 4, TOA_ALPHANUMERIC]) + _pack_septets(septets)
-    digits, type_of_address = _number(address)
+def _address_field(number):
+    """TP-DA: the length counts semi-octets, i.e. digits."""
+    digits, type_of_address = _number(number)
     return bytes([len(digits), type_of_address]) + _bcd(digits)
 
 
@@ -349,10 +297,6 @@ def _two_digits(octet):
     return tens * 10 + units
 
 
-def _swapped(value):
-    return (value % 10) << 4 | value // 10
-
-
 def _decode_timestamp(octets):
     """TP-SCTS/TP-DT: local time and its offset from UTC in quarters of an hour."""
     year, month, day, hour, minute, second = (_two_digits(octet) for octet in octets[:6])
@@ -363,18 +307,6 @@ def _decode_timestamp(octets):
     return datetime(
         year, month, day, hour, minute, second, tzinfo=timezone(-offset if zone & 0x08 else offset)
     )
-
-
-def _encode_timestamp(moment):
-    offset = moment.utcoffset()
-    if offset is None:
-        raise ValueError(f"an SMS timestamp needs a time zone: {moment!r}")
-    minutes = offset.total_seconds() / 60
-    if minutes % 15 or abs(minutes) > 79 * 15:
-        raise ValueError(f"an SMS carries time zones in quarters of an hour: {moment!r}")
-    parts = (moment.year % 100, moment.month, moment.day, moment.hour, moment.minute)
-    zone = _swapped(int(abs(minutes)) // 15) | (0x08 if minutes < 0 else 0)
-    return bytes([_swapped(value) for value in (*parts, moment.second)] + [zone])
 
 
 # --- user data --------------------------------------------------------------------------
@@ -540,37 +472,6 @@ def encode_submit(
     return pdus
 
 
-def decode_submit(pdu):
-    """The :class:`SmsSubmit` of an SMS-SUBMIT PDU (starting with the SMSC field)."""
-    reader = _Reader(pdu)
-    smsc = _read_smsc(reader)
-    first_octet = reader.first_octet(MTI_SUBMIT, "SMS-SUBMIT")
-    message_reference = reader.octet()
-    recipient = _read_address(reader)
-    reader.octet()  # TP-PID
-    dcs = reader.octet()
-    validity_minutes = valid_until = None
-    validity_format = first_octet & _VPF_MASK
-    if validity_format == _VPF_RELATIVE:
-        validity_minutes = decode_relative_validity(reader.octet())
-    elif validity_format == _VPF_ABSOLUTE:
-        valid_until = _decode_timestamp(reader.take(7))
-    elif validity_format == _VPF_ENHANCED:
-        reader.take(7)
-    encoding, text, concatenation = _read_user_data(reader, dcs, first_octet & _UDHI)
-    return SmsSubmit(
-        smsc=smsc,
-        message_reference=message_reference,
-        recipient=recipient,
-        request_report=bool(first_octet & _STATUS_REPORT_REQUEST),
-        validity_minutes=validity_minutes,
-        valid_until=valid_until,
-        encoding=encoding,
-        text=text,
-        concatenation=concatenation,
-    )
-
-
 def decode_deliver(pdu):
     """The :class:`SmsDeliver` of an SMS-DELIVER PDU (starting with the SMSC field)."""
     reader = _Reader(pdu)
@@ -642,45 +543,3 @@ def tpdu_length(pdu):
     reader = _Reader(pdu)
     reader.take(reader.octet())
     return len(reader.rest())
-
-
-def encode_deliver(sender, text, timestamp, *, smsc=None, reference=0):
-    """The SMS-DELIVER PDUs (hex, one per part) a network hands a handset for ``text``.
-
-    ``sender`` is a number as for :func:`encode_submit` or a sender name of up to 11 GSM
-    characters; ``timestamp`` an aware datetime.
-    """
-    origin = _address_field(sender, alphanumeric=True)
-    service_centre = _smsc_field(smsc)
-    stamp = _encode_timestamp(timestamp)
-    encoding, parts = _parts(text)
-    pdus = []
-    for sequence, part_text in enumerate(parts, start=1):
-        header = _concatenation_header(reference, len(parts), sequence)
-        dcs, length, user_data = _user_data(part_text, encoding, header)
-        first_octet = MTI_DELIVER | _NO_MORE_MESSAGES | (_UDHI if header else 0)
-        tpdu = bytes([first_octet]) + origin + bytes([_PROTOCOL_ID, dcs]) + stamp
-        tpdu += bytes([length]) + user_data
-        pdus.append((service_centre + tpdu).hex().upper())
-    return pdus
-
-
-def encode_status_report(
-    message_reference,
-    recipient,
-    status,
-    *,
-    service_centre_timestamp,
-    discharge_time=None,
-    smsc=None,
-):
-    """The SMS-STATUS-REPORT PDU (hex) a network sends for message ``message_reference``.
-
-    ``discharge_time`` (when the status was reached) defaults to the service centre's time.
-    """
-    tpdu = bytes([MTI_STATUS_REPORT | _NO_MORE_MESSAGES, message_reference % 256])
-    tpdu += _address_field(recipient)
-    tpdu += _encode_timestamp(service_centre_timestamp)
-    tpdu += _encode_timestamp(discharge_time or service_centre_timestamp)
-    tpdu += bytes([status])
-    return (_smsc_field(smsc) + tpdu).hex().upper()

@@ -2,8 +2,9 @@
 as ``socket://127.0.0.1:<port>``, or a pty whose slave end it opens as a device path.
 
 It answers what a modem answers (TS 27.005 / 27.007): the set-up commands, the SIM PIN, signal
-and registration, and ``AT+CMGS`` in PDU mode with the ``> `` prompt, each part decoded with
-the addon's own PDU codec so that a test sees the texts, numbers and parts the network would.
+and registration, and ``AT+CMGS`` in PDU mode with the ``> `` prompt, each part decoded by the
+network side (``network_pdu``) of the addon's own PDU codec so that a test sees the texts,
+numbers and parts the network would.
 Scripted behaviour: ``+CMS ERROR`` answers for the next parts, a delay per message (the line
 rate of the benchmark), a delivery report per part (delivered, or a chosen status), incoming
 messages, and a cable pulled after N parts.
@@ -18,13 +19,14 @@ import tty
 from datetime import datetime, timezone
 
 from ...tools import pdu
+from . import network_pdu
 
 CTRL_Z = 0x1A
 
 
 def status_report_pdu(reference, number, status=0):
     """An SMS-STATUS-REPORT as ``+CDS`` carries it, with its TPDU length."""
-    report = pdu.encode_status_report(
+    report = network_pdu.encode_status_report(
         reference % 256, number, status, service_centre_timestamp=datetime.now(timezone.utc)
     )
     return report, pdu.tpdu_length(report)
@@ -32,7 +34,7 @@ def status_report_pdu(reference, number, status=0):
 
 def deliver_pdu(sender, text):
     """An SMS-DELIVER as ``+CMT`` carries it (one part), with its TPDU length."""
-    [message] = pdu.encode_deliver(sender, text, datetime.now(timezone.utc))
+    [message] = network_pdu.encode_deliver(sender, text, datetime.now(timezone.utc))
     return message, pdu.tpdu_length(message)
 
 
@@ -214,7 +216,7 @@ class SimulatedModem:
             return f"\r\n+CMS ERROR: {self.cms_errors.pop(0)}\r\n".encode()
         if self.per_message_seconds:
             time.sleep(self.per_message_seconds)
-        part = pdu.decode_submit(pdu_hex)
+        part = network_pdu.decode_submit(pdu_hex)
         self.sent_at.append(time.monotonic())
         reference = self._reference
         self._reference = (self._reference + 1) % 256
