@@ -24,7 +24,8 @@ help:
 	@echo "                data, serve Odoo on http://localhost:$(PORT) (login admin / admin)"
 	@echo "make test       lint, pure tests, Odoo tests of all addons, install/uninstall checks"
 	@echo "make test-core  lint and pure tests only (no Odoo, no PostgreSQL needed)"
-	@echo "make lint       ruff, ruff format --check, pylint-odoo mandatory checks"
+	@echo "make lint       ruff, ruff format --check, pylint-odoo mandatory checks, OCA module"
+	@echo "                and .po checks (the hooks of .pre-commit-config.yaml)"
 	@echo "make pure       pure pytest suite of every addon's tools/ with coverage"
 	@echo "make db-start   make sure a PostgreSQL server is available (see DB_* variables)"
 	@echo "make db-stop    stop the project-local PostgreSQL cluster in .pgdata/"
@@ -43,6 +44,8 @@ lint:
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 	$(PYTHON) -m pylint --rcfile=.pylintrc-mandatory $$($(PYTHON) scripts/devenv.py addons)
+	$(PYTHON) -m oca_pre_commit_hooks.cli $$($(PYTHON) scripts/devenv.py addons)
+	$(PYTHON) -m oca_pre_commit_hooks.cli_po $$(ls */i18n/*.po*)
 
 pure:
 	$(PYTHON) -m coverage run -m pytest tests
