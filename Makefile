@@ -8,6 +8,8 @@
 #             socket on 5432 as the current user); when none answers, a project-local cluster
 #             is started in .pgdata/ on 127.0.0.1:$(LOCAL_PG_PORT)
 #   DB        database of `make demo` (default: sms_notify_demo)
+#   POT_DB    existing database `make pot` updates the addons in and exports from (default: a
+#             new database, dropped afterwards)
 #   PORT      HTTP port of `make demo` (default: 8069)
 
 PYTHON ?= python3
@@ -17,15 +19,18 @@ LOCAL_PG_PORT ?= 54329
 export PYTHON ODOO_SRC DB_HOST DB_PORT DB_USER DB PORT LOCAL_PG_PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-core lint pure db-start db-stop clean
+.PHONY: help demo test test-core lint pure pot db-start db-stop clean
 
 help:
 	@echo "make demo       install requirements, create database $(DB) with all addons and demo"
 	@echo "                data, serve Odoo on http://localhost:$(PORT) (login admin / admin)"
 	@echo "make test       lint, pure tests, Odoo tests of all addons, install/uninstall checks"
 	@echo "make test-core  lint and pure tests only (no Odoo, no PostgreSQL needed)"
-	@echo "make lint       ruff, ruff format --check, pylint-odoo mandatory checks"
+	@echo "make lint       ruff, ruff format --check, pylint-odoo mandatory checks, OCA module"
+	@echo "                and .po checks (the hooks of .pre-commit-config.yaml)"
 	@echo "make pure       pure pytest suite of every addon's tools/ with coverage"
+	@echo "make pot        write each addon's translation template <addon>/i18n/<addon>.pot"
+	@echo "                with Odoo's exporter, in a new database (or POT_DB=... to reuse one)"
 	@echo "make db-start   make sure a PostgreSQL server is available (see DB_* variables)"
 	@echo "make db-stop    stop the project-local PostgreSQL cluster in .pgdata/"
 	@echo "make clean      remove logs and caches"
@@ -43,10 +48,15 @@ lint:
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 	$(PYTHON) -m pylint --rcfile=.pylintrc-mandatory $$($(PYTHON) scripts/devenv.py addons)
+	$(PYTHON) -m oca_pre_commit_hooks.cli $$($(PYTHON) scripts/devenv.py addons)
+	$(PYTHON) -m oca_pre_commit_hooks.cli_po $$(ls */i18n/*.po*)
 
 pure:
 	$(PYTHON) -m coverage run -m pytest tests
 	$(PYTHON) -m coverage report
+
+pot:
+	@$(PYTHON) scripts/export_pot.py $(if $(POT_DB),--db $(POT_DB))
 
 db-start:
 	@$(PYTHON) scripts/devenv.py db-start

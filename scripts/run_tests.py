@@ -55,12 +55,25 @@ def missing_module(log_path):
 # --------------------------------------------------------------------------------------------
 
 
+def po_files(addons):
+    """The .po and .pot catalogues of ``addons``, relative to the repository."""
+    return [
+        str(path.relative_to(REPO))
+        for addon in addons
+        for path in sorted((REPO / addon / "i18n").glob("*.po*"))
+    ]
+
+
 def lint(python, addons):
     step = Step("lint", ran=True)
     checks = [
         ("ruff", [python, "-m", "ruff", "check", "."]),
         ("format", [python, "-m", "ruff", "format", "--check", "."]),
         ("pylint-odoo", [python, "-m", "pylint", "--rcfile=.pylintrc-mandatory", *addons]),
+        # oca-odoo-pre-commit-hooks, settings in .oca_hooks.cfg; the same hooks as
+        # .pre-commit-config.yaml
+        ("oca-module", [python, "-m", "oca_pre_commit_hooks.cli", *addons]),
+        ("oca-po", [python, "-m", "oca_pre_commit_hooks.cli_po", *po_files(addons)]),
     ]
     parts = []
     for label, cmd in checks:

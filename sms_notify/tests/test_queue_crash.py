@@ -1,9 +1,11 @@
+import os
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import timedelta
 
+import odoo
 from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import config
@@ -29,6 +31,10 @@ class TestQueueSurvivesAKilledWorker(TransactionCase):
         return self.registry.cursor()
 
     def _start_worker(self, log):
+        # The worker is this very Odoo with this server's settings, whatever started it
+        # (odoo-bin from a source tree, python -m odoo, make test): the interpreter running
+        # now, the folder this odoo package was imported from, and the options in force.
+        odoo_root = os.path.dirname(os.path.dirname(odoo.__file__))
         command = [
             sys.executable,
             "-m",
@@ -36,13 +42,18 @@ class TestQueueSurvivesAKilledWorker(TransactionCase):
             "shell",
             f"--database={self.env.cr.dbname}",
             f"--addons-path={config['addons_path']}",
+            f"--data-dir={config['data_dir']}",
             "--no-http",
             "--log-level=warn",
         ]
         for option in ("db_host", "db_port", "db_user", "db_password"):
             if config.get(option):
                 command.append(f"--{option}={config[option]}")
-        worker = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=log, stderr=log)
+        python_path = [odoo_root, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(python_path))
+        worker = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=log, stderr=log, env=env, cwd=odoo_root
+        )
         worker.stdin.write(WORKER.encode())
         worker.stdin.close()
         return worker
