@@ -219,7 +219,7 @@ class SmsSms(models.Model):
             else self._sms_notify_with_gateway()
         )
         if queued:
-            self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
+            self._sms_notify_wake_queue()
         if queued == self:
             return None
         # the messages of a company without gateway go through Odoo IAP, as Odoo sends them
@@ -229,6 +229,12 @@ class SmsSms(models.Model):
             auto_commit=auto_commit,
             raise_exception=raise_exception,
         )
+
+    @api.model
+    def _sms_notify_wake_queue(self, at=None):
+        """Have the queue cron run at ``at`` (at once by default) rather than at its next
+        scheduled run: nothing waits "within the hour"."""
+        self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger(at=at)
 
     def _sms_notify_check_may_change(self):
         """Sending, resending or cancelling messages through their public methods needs the
@@ -623,7 +629,7 @@ class SmsSms(models.Model):
                 "external_id": False,
             }
         )
-        self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger(at=max(retry_at, now))
+        self._sms_notify_wake_queue(at=max(retry_at, now))
 
     def _sms_notify_outgoing(self, gateway):
         """The messages, all of the gateway's company, as the gateway client sees them."""
@@ -655,7 +661,7 @@ class SmsSms(models.Model):
             queued = self._sms_notify_with_gateway()
             if queued:
                 # only the queue worker may call a gateway (see send())
-                self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
+                self._sms_notify_wake_queue()
             if queued == self:
                 return None
             return super(SmsSms, self - queued)._send(
@@ -892,8 +898,7 @@ class SmsSms(models.Model):
                 }
             )
         if self:
-            cron = self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()
-            cron._trigger(at=min(self.mapped("next_try_datetime") or [now]))
+            self._sms_notify_wake_queue(at=min(self.mapped("next_try_datetime") or [now]))
 
     def _sms_notify_store_results(self, gateway, results):
         """Store each gateway answer on its SMS and push the state to notifications/traces.
