@@ -704,20 +704,12 @@ class SmsSms(models.Model):
 
     def _sms_notify_cancel(self, failure_type, reason):
         """Not to be sent at all: cancelled with the reason, in the history and the chatter."""
-        if not self:
-            return
-        self.sudo().write(
-            {
-                "state": "canceled",
-                "failure_type": failure_type,
-                "gateway_error": reason,
-                "status_datetime": fields.Datetime.now(),
-            }
+        self.sudo()._update_sms_state_and_trackers(
+            "canceled",
+            failure_type=failure_type,
+            failure_reason=reason,
+            values={"gateway_error": reason, "status_datetime": fields.Datetime.now()},
         )
-        self.sms_tracker_id._action_update_from_sms_state(
-            "canceled", failure_type=failure_type, failure_reason=reason
-        )
-        self.mail_message_id._notify_message_notification_update()
 
     def _sms_notify_refuse_without_consent(self, e164_numbers):
         """Cancel the messages their recipient did not agree to receive (see
@@ -908,10 +900,10 @@ class SmsSms(models.Model):
         per message: a mailing's batch usually has one or two outcomes for hundreds of SMS."""
         now = fields.Datetime.now()
         by_uuid = {result.uuid: result for result in results}
-        messages = self.sudo().with_context(sms_skip_msg_notification=True)
+        messages = self.sudo()
         outcomes = defaultdict(list)
+        own_values = defaultdict(list)
         unanswered = []
-        answered_ids, values_list = [], []
         # the claim gave them this gateway already, unless they come from elsewhere
         other_gateway = messages.gateway_id != gateway
         for sms_id, uuid, external_id, segments in zip(
@@ -925,33 +917,31 @@ class SmsSms(models.Model):
             if result is None:
                 unanswered.append(sms_id)
                 continue
-            values = {
-                "state": result.state,
-                "failure_type": result.failure_type or False,
-                "cost": result.cost,
-                "gateway_error": result.error_message or False,
-                "sent_datetime": now if result.state != "error" else False,
-                "status_datetime": now,
-            }
+            outcome = (result.state, result.failure_type or False, result.error_message or False)
+            outcomes[outcome].append(sms_id)
             # what the claim gave them already is left alone, so that most of a batch shares
             # its values and is written at once
-            if other_gateway:
-                values["gateway_id"] = gateway.id
+            values = {"cost": result.cost}
             if result.external_id and result.external_id != external_id:
                 values["external_id"] = result.external_id
             if result.segments and result.segments != segments:
                 values["segments"] = result.segments
-            answered_ids.append(sms_id)
-            values_list.append(values)
-            outcome = (result.state, values["failure_type"], values["gateway_error"])
-            outcomes[outcome].append(sms_id)
-        same_values = defaultdict(list)
-        for sms_id, values in zip(answered_ids, values_list, strict=True):
-            same_values[tuple(sorted(values.items()))].append(sms_id)
-        for items, sms_ids in same_values.items():
-            # kept in the cache: the claim's values and these reach the table in one UPDATE
-            # per message when the batch is committed
+            own_values[tuple(sorted(values.items()))].append(sms_id)
+        # kept in the cache: the claim's values and these reach the table in one UPDATE per
+        # message when the batch is committed
+        for items, sms_ids in own_values.items():
             messages.browse(sms_ids).write(dict(items))
+        for (state, failure_type, reason), sms_ids in outcomes.items():
+            values = {
+                "gateway_error": reason,
+                "sent_datetime": now if state != "error" else False,
+                "status_datetime": now,
+            }
+            if other_gateway:
+                values["gateway_id"] = gateway.id
+            messages.browse(sms_ids)._update_sms_state_and_trackers(
+                state, failure_type=failure_type, failure_reason=reason, values=values
+            )
         refused_ids = [
             sms_id
             for (state, _failure, _reason), sms_ids in outcomes.items()
@@ -962,30 +952,33 @@ class SmsSms(models.Model):
             messages.browse(refused_ids)._sms_notify_refund(
                 self.env._("Refused by %(gateway)s", gateway=gateway.name)
             )
-        tracker_ids = messages._sms_notify_trackers()
-        for (state, failure_type, reason), sms_ids in outcomes.items():
-            self.env["sms.tracker"].sudo().browse(
-                [tracker_ids[sms_id] for sms_id in sms_ids if sms_id in tracker_ids]
-            )._action_update_from_sms_state(state, failure_type=failure_type, failure_reason=reason)
         if unanswered:
             messages.browse(unanswered)._sms_notify_fail(
                 gateway, "unknown", "The gateway gave no answer for it."
             )
-        self.mail_message_id._notify_message_notification_update()
         if gateway.gateway_type == "sandbox":
             self._sms_notify_schedule_sandbox_reports(gateway)
 
-    def _sms_notify_trackers(self):
-        """``{sms id: tracker id}``, found with one query: ``sms_tracker_id`` is computed
-        record by record."""
-        self.env.cr.execute(
-            """SELECT sms.id, tracker.id
-                 FROM sms_sms sms
-                 JOIN sms_tracker tracker ON tracker.sms_uuid = sms.uuid
-                WHERE sms.id = ANY(%s)""",
-            [list(self._ids)],
+    def _update_sms_state_and_trackers(
+        self, new_state, failure_type=None, failure_reason=False, values=None
+    ):
+        """Move these messages to ``new_state``, with their notifications or traces, and
+        update the chatter's icons: Odoo's own transition, which every outcome of the queue
+        and of the delivery reports takes too.
+
+        Extended with the reason the notifications and traces show (``failure_reason``) and
+        the ``values`` written with the state (what the gateway said, the status date...).
+        The trackers are updated for the whole set at once, and the chatter told once, not
+        once per notification: callers group their messages by outcome."""
+        if not self:
+            return
+        self.write({"state": new_state, "failure_type": failure_type, **(values or {})})
+        # what sms_tracker_id computes, for the whole set in one search
+        trackers = self.env["sms.tracker"].search([("sms_uuid", "in", self.mapped("uuid"))])
+        trackers.with_context(sms_skip_msg_notification=True)._action_update_from_sms_state(
+            new_state, failure_type=failure_type, failure_reason=failure_reason
         )
-        return dict(self.env.cr.fetchall())
+        self.mail_message_id._notify_message_notification_update()
 
     def _sms_notify_refund(self, reason):
         """Give back to the balance what these messages were charged (each one once)."""
@@ -1006,19 +999,16 @@ class SmsSms(models.Model):
                 if len(self) == 1
                 else self.env._("%(count)s SMS not sent", count=len(self))
             )
-        self.sudo().write(
-            {
+        self.sudo()._update_sms_state_and_trackers(
+            "error",
+            failure_type=failure_type,
+            failure_reason=str(error),
+            values={
                 "gateway_id": gateway.id,
-                "state": "error",
-                "failure_type": failure_type,
                 "gateway_error": str(error),
                 "status_datetime": fields.Datetime.now(),
-            }
+            },
         )
-        self.sms_tracker_id._action_update_from_sms_state(
-            "error", failure_type=failure_type, failure_reason=str(error)
-        )
-        self.mail_message_id._notify_message_notification_update()
 
     # ------------------------------------------------------------------
     # Delivery reports
@@ -1043,17 +1033,12 @@ class SmsSms(models.Model):
             self._sms_notify_refund(
                 self.env._("Not charged by the operator: %(reason)s", reason=reason or failure_type)
             )
-        self.write(
-            {
-                "state": state,
-                "failure_type": failure_type,
-                "status_datetime": fields.Datetime.now(),
-            }
+        self._update_sms_state_and_trackers(
+            state,
+            failure_type=failure_type,
+            failure_reason=reason,
+            values={"status_datetime": fields.Datetime.now()},
         )
-        self.sms_tracker_id._action_update_from_sms_state(
-            state, failure_type=failure_type, failure_reason=reason
-        )
-        self.mail_message_id._notify_message_notification_update()
 
     @api.model
     def _sms_notify_apply_reports(self, gateway, reports):
