@@ -213,11 +213,7 @@ class SmsSms(models.Model):
         before calling the gateway, which a user's transaction cannot do, and so nothing is
         lost or sent twice when a worker dies mid-call."""
         self._sms_notify_check_may_change()
-        queued = (
-            self.browse()
-            if self.env.context.get("sms_notify_queue_worker")
-            else self._sms_notify_with_gateway()
-        )
+        queued = self._sms_notify_with_gateway()
         if queued:
             self._sms_notify_wake_queue()
         if queued == self:
@@ -310,8 +306,8 @@ class SmsSms(models.Model):
         )
         while (claimed := self._sms_notify_claim(batch_size, ids, auto_commit)) is not None:
             routes, dispatch_ids, without_gateway = claimed
-            for messages in routes.values():
-                messages.with_context(sms_notify_queue_worker=True)._send()
+            for gateway, messages in routes.items():
+                messages._sms_notify_hand_over(gateway)
             if without_gateway:
                 # what Odoo's own queue does with them (see super()._process_queue)
                 super(SmsSms, without_gateway)._send(unlink_failed=False, unlink_sent=True)
@@ -657,20 +653,24 @@ class SmsSms(models.Model):
         ]
 
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
-        if not self.env.context.get("sms_notify_queue_worker"):
-            queued = self._sms_notify_with_gateway()
-            if queued:
-                # only the queue worker may call a gateway (see send())
-                self._sms_notify_wake_queue()
-            if queued == self:
-                return None
-            return super(SmsSms, self - queued)._send(
-                unlink_failed=unlink_failed,
-                unlink_sent=unlink_sent,
-                raise_exception=raise_exception,
-            )
-        gateway = self.gateway_id
-        gateway.ensure_one()
+        """Odoo's own paths (its ``send``, its queue) reach the gateways only through the
+        queue: the messages of a company with gateways are left to it and wake it, the others
+        go through Odoo IAP as Odoo sends them."""
+        queued = self._sms_notify_with_gateway()
+        if queued:
+            # only the queue worker may call a gateway (see send())
+            self._sms_notify_wake_queue()
+        if queued == self:
+            return None
+        return super(SmsSms, self - queued)._send(
+            unlink_failed=unlink_failed,
+            unlink_sent=unlink_sent,
+            raise_exception=raise_exception,
+        )
+
+    def _sms_notify_hand_over(self, gateway, raise_exception=False):
+        """Hand these claimed messages over to ``gateway``, the one the claim routed them to,
+        and store its answers. Only the queue worker calls it (see ``_process_queue``)."""
         messages = self._sms_notify_outgoing(gateway)
         try:
             results = gateway._get_client().send(messages)
