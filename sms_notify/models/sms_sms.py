@@ -11,7 +11,7 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.osv import expression
 from odoo.tools.sql import create_index
 
-from ..tools import consent, gsm, numbers, pricing, sandbox, tokens
+from ..tools import consent, gsm, numbers, pricing, routing, sandbox, tokens
 from ..tools.gateway import GatewayError, OutgoingSms, numbered_reference_key
 from ..tools.iap import IAP_ACCEPTED_STATES
 from ..tools.states import may_move
@@ -543,35 +543,20 @@ class SmsSms(models.Model):
         """Route these messages of ``company`` to its gateways (see
         ``_sms_notify_check_and_route``)."""
         gateways = self.env["sms.notify.gateway"].sudo()._get_candidates(company)
-        routes = defaultdict(list)
-        capacity = {gateway: gateway._sms_notify_capacity() for gateway in gateways}
-        available = gateways.filtered(lambda gateway: capacity[gateway] != 0)
-        waiting = defaultdict(list)
-        taken = set()
-        for sms_id in self._ids:
-            number = e164_numbers[sms_id]
-            gateway = available._route(number)
+        by_id = {gateway.id: gateway for gateway in gateways}
+        decision = routing.route(
+            gateways._sms_notify_routing_data(),
+            [(sms_id, e164_numbers[sms_id]) for sms_id in self._ids],
             # a device is taken for this worker when the first message goes to it; one
             # another worker took meanwhile leaves the next gateway the message
-            while gateway and gateway not in taken and not gateway._sms_notify_take():
-                available -= gateway
-                gateway = available._route(number)
-            if gateway:
-                taken.add(gateway)
-            if not gateway and available != gateways:
-                # a gateway that sends to it is full for now: the message waits for it
-                # rather than failing as if no gateway sent to its number
-                full = (gateways - available)._route(number)
-                if full:
-                    waiting[full].append(sms_id)
-                    continue
-            routes[gateway].append(sms_id)
-            if gateway and capacity[gateway] is not None:
-                capacity[gateway] -= 1
-                if capacity[gateway] <= 0:
-                    available -= gateway
-        for gateway, sms_ids in waiting.items():
-            self.browse(sms_ids)._sms_notify_wait_for_capacity(gateway)
+            take=lambda gateway_id: by_id[gateway_id]._sms_notify_take(),
+        )
+        for gateway_id, sms_ids in decision.waiting.items():
+            self.browse(sms_ids)._sms_notify_wait_for_capacity(by_id[gateway_id])
+        routes = {
+            gateways.browse(gateway_id or ()): sms_ids
+            for gateway_id, sms_ids in decision.routes.items()
+        }
         messages, values, routed_by_gateway = self.browse(), [], {}
         for gateway, sms_ids in routes.items():
             routed = self.browse(sms_ids)
