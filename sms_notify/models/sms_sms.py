@@ -2,6 +2,7 @@ import contextlib
 import dataclasses
 import logging
 import threading
+import time
 from collections import defaultdict
 from datetime import timedelta
 
@@ -30,6 +31,11 @@ RETRY_BASE_SECONDS = 30
 #: seconds after which messages waiting for a full gateway are routed again when the gateway
 #: cannot tell when it takes messages again
 CAPACITY_RETRY_SECONDS = 900
+#: one run of the queue cron hands over at most this many batches, or stops taking new ones
+#: after this many seconds; it reports the messages left and Odoo runs it again at once
+#: (``ir.cron._run_job``), so that a huge mailing never holds a run past the time limit
+QUEUE_BATCHES_PER_RUN = 10
+QUEUE_SECONDS_PER_RUN = 60
 DEFAULT_RETENTION_DAYS = 365
 #: delivery failures the operators do not charge for: the message never left for the phone
 NOT_CHARGED_FAILURES = (
@@ -304,8 +310,23 @@ class SmsSms(models.Model):
         batch_size = int(
             self.env["ir.config_parameter"].sudo().get_param("sms.session.batch.size", 500)
         )
-        while (claimed := self._sms_notify_claim(batch_size, ids, auto_commit)) is not None:
-            routes, dispatch_ids, without_gateway = claimed
+        # only a cron run is bounded: Odoo brings it back for what is left, nothing would
+        # bring back a direct call
+        bounded = bool(self.env.context.get("ir_cron_progress_id"))
+        deadline = time.monotonic() + QUEUE_SECONDS_PER_RUN
+        batches = done = 0
+        while True:
+            if bounded and (batches >= QUEUE_BATCHES_PER_RUN or time.monotonic() >= deadline):
+                self.env["ir.cron"]._notify_progress(
+                    done=done, remaining=self._sms_notify_due_count(ids)
+                )
+                return None
+            claimed = self._sms_notify_claim(batch_size, ids, auto_commit)
+            if claimed is None:
+                break
+            routes, dispatch_ids, without_gateway, claimed_count = claimed
+            batches += 1
+            done += claimed_count
             for gateway, messages in routes.items():
                 messages._sms_notify_hand_over(gateway)
             if without_gateway:
@@ -322,13 +343,29 @@ class SmsSms(models.Model):
             # a worker going through a large mailing keeps nothing from batch to batch: its
             # memory, and the time the garbage collector spends on it, would grow with it
             self.env.invalidate_all()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
         return None
+
+    @api.model
+    def _sms_notify_due_count(self, ids=None):
+        """How many messages the queue would take now (see ``_sms_notify_claim``)."""
+        query = """
+            SELECT COUNT(*) FROM sms_sms
+             WHERE state = 'outgoing'
+               AND to_delete IS NOT TRUE
+               AND (next_try_datetime IS NULL OR next_try_datetime <= %(now)s)
+               {ids}
+        """.format(ids="AND id = ANY(%(ids)s)" if ids else "")
+        self.env.flush_all()
+        self.env.cr.execute(query, {"now": fields.Datetime.now(), "ids": ids})
+        return self.env.cr.fetchone()[0]
 
     def _sms_notify_claim(self, limit, ids=None, auto_commit=True):
         """Take up to ``limit`` due messages for this worker and check them; commit a
         dispatch naming the sendable ones, their gateway and the identifiers planned for them
         (what is asked about them after a crash). Return ``({gateway: messages}, dispatch
-        ids, messages of companies without gateway)``, or ``None`` when nothing was due.
+        ids, messages of companies without gateway, how many messages were taken)``, or
+        ``None`` when nothing was due.
 
         Each message is routed, priced and charged for its own company: its gateways, its
         balance and tariff, its sender name, its country for numbers without a country code.
@@ -390,7 +427,7 @@ class SmsSms(models.Model):
                 for gateway, messages in routes.items()
             ]
             dispatch_ids = self.env(cr=cr)["sms.notify.dispatch"].sudo().create(dispatch_values).ids
-        return routes, dispatch_ids, batch - with_gateway
+        return routes, dispatch_ids, batch - with_gateway, len(batch)
 
     def _sms_notify_charge(self, account, routes, cr):
         """Charge the routed messages, all of the account's company, to its balance on ``cr``

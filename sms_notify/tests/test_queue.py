@@ -1,10 +1,12 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import tagged
 
+from ..models import sms_sms
 from .common import SmscGatewayCommon, SmsNotifyCommon
 
 
@@ -29,6 +31,31 @@ class TestQueue(SmscGatewayCommon):
         self.env["sms.sms"]._process_queue()
         self.assertEqual(sms.state, "pending")
         self.assertEqual(len(self.fake.requests_to("/sys/send.php")), 1)
+
+    def test_a_cron_run_takes_a_bounded_number_of_batches_and_reports_the_rest(self):
+        """A run of the queue cron stops after its batches and tells Odoo how many messages
+        are left: Odoo runs it again at once rather than one run going through a huge queue."""
+        messages = self.env["sms.sms"].create(
+            [
+                {
+                    "number": f"+7912345678{index}",
+                    "body": "Hello",
+                    "partner_id": self.customer.id,
+                    "sms_kind": "service",
+                }
+                for index in range(3)
+            ]
+        )
+        self.env["ir.config_parameter"].set_param("sms.session.batch.size", 1)
+        progress = self.env["ir.cron.progress"].create({"cron_id": self.queue_cron.id})
+        queue = self.env["sms.sms"].with_context(ir_cron_progress_id=progress.id)
+        with patch.object(sms_sms, "QUEUE_BATCHES_PER_RUN", 2):
+            queue._process_queue(ids=messages.ids)
+            self.assertEqual(messages.mapped("state"), ["pending", "pending", "outgoing"])
+            self.assertRecordValues(progress, [{"done": 2, "remaining": 1}])
+            queue._process_queue(ids=messages.ids)
+        self.assertEqual(set(messages.mapped("state")), {"pending"})
+        self.assertRecordValues(progress, [{"done": 1, "remaining": 0}])
 
     def test_outage_retries_later_through_the_next_gateway(self):
         start = fields.Datetime.now()
