@@ -704,7 +704,9 @@ class SmsSms(models.Model):
             self._sms_notify_handle_gateway_error(gateway, error)
             return
         except Exception as error:
-            _logger.info("Gateway %s failed a batch of %s SMS: %s", gateway.name, len(self), error)
+            # not an answer of the gateway but a fault of its client: what the history shows
+            # of it does not tell where it happened, the traceback does
+            _logger.exception("Gateway %s crashed on a batch of %s SMS", gateway.name, len(self))
             if raise_exception:
                 raise
             self._sms_notify_fail(gateway, "sms_server", error)

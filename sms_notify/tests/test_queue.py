@@ -7,6 +7,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from ..models import sms_sms
+from ..tools import smsc
 from .common import SmscGatewayCommon, SmsNotifyCommon
 
 
@@ -56,6 +57,20 @@ class TestQueue(SmscGatewayCommon):
             queue._process_queue(ids=messages.ids)
         self.assertEqual(set(messages.mapped("state")), {"pending"})
         self.assertRecordValues(progress, [{"done": 1, "remaining": 0}])
+
+    def test_a_crash_in_a_gateway_client_is_logged_with_its_traceback(self):
+        with (
+            patch.object(smsc.SmscClient, "send", side_effect=RuntimeError("client bug")),
+            self.assertLogs("odoo.addons.sms_notify.models", "ERROR") as logs,
+        ):
+            sms = self._sms_of(self._post_sms(self.customer, "Hello"))
+        self.assertRecordValues(
+            sms, [{"state": "error", "failure_type": "sms_server", "gateway_error": "client bug"}]
+        )
+        [record] = logs.records
+        self.assertIn("crashed", record.getMessage())
+        self.assertIn("client bug", logs.output[0])
+        self.assertIsNotNone(record.exc_info, "the traceback is logged")
 
     def test_outage_retries_later_through_the_next_gateway(self):
         start = fields.Datetime.now()
