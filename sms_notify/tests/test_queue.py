@@ -6,7 +6,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.tests import tagged
 
-from ..models import sms_sms
+from ..models import sms_sms_queue
 from ..tools import smsc
 from .common import SmscGatewayCommon, SmsNotifyCommon
 
@@ -50,7 +50,7 @@ class TestQueue(SmscGatewayCommon):
         self.env["ir.config_parameter"].set_param("sms.session.batch.size", 1)
         progress = self.env["ir.cron.progress"].create({"cron_id": self.queue_cron.id})
         queue = self.env["sms.sms"].with_context(ir_cron_progress_id=progress.id)
-        with patch.object(sms_sms, "QUEUE_BATCHES_PER_RUN", 2):
+        with patch.object(sms_sms_queue, "QUEUE_BATCHES_PER_RUN", 2):
             queue._process_queue(ids=messages.ids)
             self.assertEqual(messages.mapped("state"), ["pending", "pending", "outgoing"])
             self.assertRecordValues(progress, [{"done": 2, "remaining": 1}])
