@@ -1,12 +1,8 @@
 from odoo import fields, models
 from odoo.exceptions import ValidationError
 
-from .sms_sms import (
-    DEFAULT_MAX_SEGMENTS,
-    DEFAULT_RETENTION_DAYS,
-    MAX_SEGMENTS_PARAM,
-    RETENTION_PARAM,
-)
+from .sms_sms_checks import DEFAULT_MAX_SEGMENTS, MAX_SEGMENTS_PARAM
+from .sms_sms_reports import DEFAULT_RETENTION_DAYS, RETENTION_PARAM
 
 
 class ResConfigSettings(models.TransientModel):

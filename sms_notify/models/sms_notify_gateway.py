@@ -10,7 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.addons.sms.tools.sms_api import SmsApi
 
 # importing a client module registers its gateway type
-from ..tools import iap, numbers, sandbox, serwersms, smsapi, smsc, twilio  # noqa: F401
+from ..tools import iap, numbers, routing, sandbox, serwersms, smsapi, smsc, twilio  # noqa: F401
 from ..tools.gateway import GatewayError, get_client_class
 from ..tools.inbound import is_stop_request
 
@@ -269,16 +269,31 @@ class SmsNotifyGateway(models.Model):
         down after those that are up."""
         gateways = self.search([("company_id", "=", company.id)])
         now = fields.Datetime.now()
-        up = gateways.filtered(lambda gateway: not gateway.down_until or gateway.down_until <= now)
-        return up + (gateways - up)
+        ordered = routing.in_order(
+            routing.Gateway(gateway.id, down=bool(down_until and down_until > now))
+            for gateway, down_until in zip(gateways, gateways.mapped("down_until"), strict=True)
+        )
+        return self.browse([gateway.id for gateway in ordered])
 
     def _route(self, number):
         """The first of these gateways that sends to ``number`` (an E.164 number)."""
-        for gateway in self:
-            prefixes = [p.strip() for p in (gateway.number_prefixes or "").split(",") if p.strip()]
-            if not prefixes or any(number.startswith(prefix) for prefix in prefixes):
-                return gateway
-        return self.browse()
+        gateway = routing.first_sending(self._sms_notify_routing_data(with_capacity=False), number)
+        return self.browse(gateway and gateway.id)
+
+    def _sms_notify_routing_data(self, with_capacity=True):
+        """These gateways, in their order, as ``tools.routing`` routes messages to them: their
+        prefixes, whether they are down and, ``with_capacity``, how many more messages they
+        take now."""
+        now = fields.Datetime.now()
+        return [
+            routing.Gateway(
+                gateway.id,
+                prefixes=routing.parse_prefixes(gateway.number_prefixes),
+                capacity=gateway._sms_notify_capacity() if with_capacity else None,
+                down=bool(gateway.down_until and gateway.down_until > now),
+            )
+            for gateway in self
+        ]
 
     def _sms_notify_capacity(self):
         """How many more messages this gateway takes now, or ``None`` when it takes any number.

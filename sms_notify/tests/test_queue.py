@@ -1,10 +1,13 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import tagged
 
+from ..models import sms_sms_queue
+from ..tools import smsc
 from .common import SmscGatewayCommon, SmsNotifyCommon
 
 
@@ -29,6 +32,45 @@ class TestQueue(SmscGatewayCommon):
         self.env["sms.sms"]._process_queue()
         self.assertEqual(sms.state, "pending")
         self.assertEqual(len(self.fake.requests_to("/sys/send.php")), 1)
+
+    def test_a_cron_run_takes_a_bounded_number_of_batches_and_reports_the_rest(self):
+        """A run of the queue cron stops after its batches and tells Odoo how many messages
+        are left: Odoo runs it again at once rather than one run going through a huge queue."""
+        messages = self.env["sms.sms"].create(
+            [
+                {
+                    "number": f"+7912345678{index}",
+                    "body": "Hello",
+                    "partner_id": self.customer.id,
+                    "sms_kind": "service",
+                }
+                for index in range(3)
+            ]
+        )
+        self.env["ir.config_parameter"].set_param("sms.session.batch.size", 1)
+        progress = self.env["ir.cron.progress"].create({"cron_id": self.queue_cron.id})
+        queue = self.env["sms.sms"].with_context(ir_cron_progress_id=progress.id)
+        with patch.object(sms_sms_queue, "QUEUE_BATCHES_PER_RUN", 2):
+            queue._process_queue(ids=messages.ids)
+            self.assertEqual(messages.mapped("state"), ["pending", "pending", "outgoing"])
+            self.assertRecordValues(progress, [{"done": 2, "remaining": 1}])
+            queue._process_queue(ids=messages.ids)
+        self.assertEqual(set(messages.mapped("state")), {"pending"})
+        self.assertRecordValues(progress, [{"done": 1, "remaining": 0}])
+
+    def test_a_crash_in_a_gateway_client_is_logged_with_its_traceback(self):
+        with (
+            patch.object(smsc.SmscClient, "send", side_effect=RuntimeError("client bug")),
+            self.assertLogs("odoo.addons.sms_notify.models", "ERROR") as logs,
+        ):
+            sms = self._sms_of(self._post_sms(self.customer, "Hello"))
+        self.assertRecordValues(
+            sms, [{"state": "error", "failure_type": "sms_server", "gateway_error": "client bug"}]
+        )
+        [record] = logs.records
+        self.assertIn("crashed", record.getMessage())
+        self.assertIn("client bug", logs.output[0])
+        self.assertIsNotNone(record.exc_info, "the traceback is logged")
 
     def test_outage_retries_later_through_the_next_gateway(self):
         start = fields.Datetime.now()

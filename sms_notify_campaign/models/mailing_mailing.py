@@ -39,13 +39,12 @@ class MailingMailing(models.Model):
         duplicates, as SMS Marketing skips them when a mailing is sent again. As in Odoo's own
         e-mail mailings, nothing is committed when testing."""
         auto_commit = not getattr(threading.current_thread(), "testing", False)
-        queue = self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()
         for mailing in self:
             recipients = res_ids or mailing._get_remaining_recipients()
             first, rest = recipients[:FIRST_COMPOSE_CHUNK], recipients[FIRST_COMPOSE_CHUNK:]
             for chunk in [first, *split_every(COMPOSE_CHUNK, rest, list)] if first else []:
                 super(MailingMailing, mailing).action_send_sms(res_ids=chunk)
-                queue._trigger()
+                self.env["sms.sms"]._sms_notify_wake_queue()
                 if auto_commit:
                     self.env.cr.commit()  # pylint: disable=invalid-commit
                 # what the chunk loaded is not needed any more

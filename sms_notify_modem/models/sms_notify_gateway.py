@@ -102,7 +102,7 @@ class SmsNotifyGateway(models.Model):
                 .search([("gateway_id", "in", self.ids), ("state", "=", "outgoing")])
             )
             waiting.next_try_datetime = False
-            self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
+            self.env["sms.sms"]._sms_notify_wake_queue()
         return result
 
     def _modem_lock_key(self):
