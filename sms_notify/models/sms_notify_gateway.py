@@ -508,7 +508,8 @@ class SmsNotifyGateway(models.Model):
     def _sms_notify_find_sender(self, number):
         """``(E.164 number, partner, record)`` for an SMS received from ``number``: the
         record the customer was last notified about (its chatter gets the reply), else the
-        customer themselves."""
+        customer themselves; both of this gateway's company, which the device belongs to, so
+        that a reply never lands in another company's chatter or withdraws a consent there."""
         self.ensure_one()
         normalized = numbers.normalize(number, company_country_code=self.company_id.country_id.code)
         e164 = normalized.e164 or (
@@ -518,7 +519,11 @@ class SmsNotifyGateway(models.Model):
             self.env["sms.sms"]
             .sudo()
             .search(
-                [("number", "=", e164), ("mail_message_id", "!=", False)],
+                [
+                    ("number", "=", e164),
+                    ("mail_message_id", "!=", False),
+                    ("company_id", "=", self.company_id.id),
+                ],
                 order="id desc",
                 limit=1,
             )
@@ -528,7 +533,14 @@ class SmsNotifyGateway(models.Model):
             partner = (
                 self.env["res.partner"]
                 .sudo()
-                .search([("phone_sanitized", "=", e164)], order="id desc", limit=1)
+                .search(
+                    [
+                        ("phone_sanitized", "=", e164),
+                        ("company_id", "in", [False, self.company_id.id]),
+                    ],
+                    order="id desc",
+                    limit=1,
+                )
             )
         record = self.env["res.partner"].browse()
         message = last_sms.mail_message_id

@@ -7,6 +7,7 @@ from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..tools.inbound import InboundSms
 from .common import SmsNotifyCommon, iap_accept_all, iap_endpoint
 from .fakes.smsc import FakeSmsc
 
@@ -153,6 +154,24 @@ class TestCompaniesQueue(TwoCompaniesCommon):
             ],
         )
         self.assertAlmostEqual(self.account_b.balance, 10, places=2)
+
+
+@tagged("post_install", "-at_install")
+class TestCompaniesInbound(TwoCompaniesCommon):
+    """A reply a customer sends to a company's phone or modem is filed, and withdraws a
+    consent, in that company only."""
+
+    def test_reply_to_one_company_stays_out_of_the_other(self):
+        shared_number = "+79123456789"
+        self.customer.write({"company_id": self.company_a.id, "sms_notify_ad_consent": True})
+        self.customer._message_sms("Your glasses are ready", partner_ids=self.customer.ids)
+        stop = InboundSms(number=shared_number, body="STOP")
+        self.assertFalse(self.gateway_b._sms_notify_receive(stop), "unknown to company B")
+        self.assertTrue(self.customer.sms_notify_ad_consent)
+        self.assertNotIn("STOP", self.customer.message_ids.mapped("body")[0])
+        # the company that notified the customer files it and honours it
+        self.assertTrue(self.gateway_a._sms_notify_receive(stop))
+        self.assertFalse(self.customer.sms_notify_ad_consent)
 
 
 @tagged("post_install", "-at_install")
