@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from sms_notify.tools.gateway import GatewayError, OutgoingSms, ReportRejected, utc_now
-from sms_notify.tools.inbound import is_stop_request
-from sms_notify_android.tests.fakes.android import FakeAndroid
-from sms_notify_android.tools import android
+from odoo.addons.sms_notify.tools.gateway import GatewayError, OutgoingSms, ReportRejected, utc_now
+from odoo.addons.sms_notify.tools.inbound import is_stop_request
+from odoo.addons.sms_notify_android.tests.fakes.android import FakeAndroid
+from odoo.addons.sms_notify_android.tools import android
 
 SECRET = "hook-secret"
 WEBHOOK = f"https://shop.example/sms_notify/report/4/{SECRET}"

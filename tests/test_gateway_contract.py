@@ -6,8 +6,8 @@ from email.utils import formatdate
 
 import pytest
 
-from sms_notify.tools import serwersms, smsapi, smsc, twilio
-from sms_notify.tools.gateway import (
+from odoo.addons.sms_notify.tools import serwersms, smsapi, smsc, twilio
+from odoo.addons.sms_notify.tools.gateway import (
     FAILURE_TYPES,
     SMS_STATES,
     DeliveryReport,
@@ -20,7 +20,7 @@ from sms_notify.tools.gateway import (
     get_client_class,
     seconds_left,
 )
-from sms_notify.tools.http_client import HttpClient, parse_retry_after
+from odoo.addons.sms_notify.tools.http_client import HttpClient, parse_retry_after
 
 
 def test_http_gateway_types_are_registered():

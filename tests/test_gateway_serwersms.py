@@ -4,9 +4,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from sms_notify.tests.fakes.serwersms import FakeSerwersms
-from sms_notify.tools import serwersms
-from sms_notify.tools.gateway import GatewayError, OutgoingSms, utc_now
+from odoo.addons.sms_notify.tests.fakes.serwersms import FakeSerwersms
+from odoo.addons.sms_notify.tools import serwersms
+from odoo.addons.sms_notify.tools.gateway import GatewayError, OutgoingSms, utc_now
 
 
 def sms(uuid="sms1", number="+48500600700", body="Twoje okulary są gotowe", **kwargs):

@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from sms_notify.tests.fakes.smsapi import FakeSmsapi
-from sms_notify.tools import smsapi
-from sms_notify.tools.gateway import GatewayError, OutgoingSms, ReportRejected, utc_now
+from odoo.addons.sms_notify.tests.fakes.smsapi import FakeSmsapi
+from odoo.addons.sms_notify.tools import smsapi
+from odoo.addons.sms_notify.tools.gateway import GatewayError, OutgoingSms, ReportRejected, utc_now
 
 SECRET = "s3cr3t-token"
 WEBHOOK = f"https://shop.example/sms_notify/report/3?token={SECRET}"

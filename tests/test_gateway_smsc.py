@@ -5,9 +5,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from sms_notify.tests.fakes.smsc import FakeSmsc, smsc_phone
-from sms_notify.tools import smsc
-from sms_notify.tools.gateway import (
+from odoo.addons.sms_notify.tests.fakes.smsc import FakeSmsc, smsc_phone
+from odoo.addons.sms_notify.tools import smsc
+from odoo.addons.sms_notify.tools.gateway import (
     BadReport,
     GatewayError,
     OutgoingSms,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from sms_notify.tools import iap, sandbox
-from sms_notify.tools.gateway import (
+from odoo.addons.sms_notify.tools import iap, sandbox
+from odoo.addons.sms_notify.tools.gateway import (
     GATEWAY_TYPES,
     GatewayClient,
     OutgoingSms,

@@ -7,9 +7,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from sms_notify.tests.fakes import twilio as fakes
-from sms_notify.tools import twilio
-from sms_notify.tools.gateway import GatewayError, OutgoingSms, ReportRejected, utc_now
+from odoo.addons.sms_notify.tests.fakes import twilio as fakes
+from odoo.addons.sms_notify.tools import twilio
+from odoo.addons.sms_notify.tools.gateway import GatewayError, OutgoingSms, ReportRejected, utc_now
 
 WEBHOOK = "https://shop.example/sms_notify/report/5"
 

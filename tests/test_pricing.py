@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from sms_notify.tools import gsm
-from sms_notify.tools.pricing import (
+from odoo.addons.sms_notify.tools import gsm
+from odoo.addons.sms_notify.tools.pricing import (
     ADVERTISING,
     OWN_NAME,
     SERVICE,

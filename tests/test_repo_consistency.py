@@ -175,17 +175,22 @@ def tools_modules(addon):
 
 _IMPORT_WITHOUT_ODOO = """
 import importlib, pathlib, sys, types
-sys.modules["odoo"] = None  # any `import odoo...` now raises ImportError
 addon, path, modules = sys.argv[1], sys.argv[2], sys.argv[3:]
-# every addon's __init__ (models, hence Odoo) must not run; an addon's tools may build on the
-# core's tools, which are plain Python too
+# an empty odoo package: a tool importing anything of Odoo's fails here; every addon's __init__
+# (models, hence Odoo) must not run either; an addon's tools may build on the core's tools,
+# which are plain Python too
+for name in ("odoo", "odoo.addons"):
+    package = types.ModuleType(name)
+    package.__path__ = []
+    sys.modules[name] = package
 for manifest in pathlib.Path(path).parent.glob("*/__manifest__.py"):
-    package = types.ModuleType(manifest.parent.name)
+    name = "odoo.addons." + manifest.parent.name
+    package = types.ModuleType(name)
     package.__path__ = [str(manifest.parent)]
-    sys.modules[manifest.parent.name] = package
-importlib.import_module(addon + ".tools")
+    sys.modules[name] = package
+importlib.import_module("odoo.addons." + addon + ".tools")
 for module in modules:
-    importlib.import_module(addon + ".tools." + module)
+    importlib.import_module("odoo.addons." + addon + ".tools." + module)
 """
 
 
@@ -211,7 +216,7 @@ def test_tools_import_without_odoo(addon):
     assert result.returncode == 0, result.stderr
     # Imported here as well so that coverage lists a tools module no test exercises yet.
     for module in modules:
-        importlib.import_module(f"{addon}.tools.{module}")
+        importlib.import_module(f"odoo.addons.{addon}.tools.{module}")
 
 
 def declared_models(addon):

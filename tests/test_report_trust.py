@@ -6,18 +6,18 @@ import logging
 
 import pytest
 
-from sms_notify.tests.fakes import twilio as twilio_fakes
-from sms_notify.tests.fakes.smsapi import FakeSmsapi
-from sms_notify.tools import smsapi, twilio, webhook_log
-from sms_notify.tools.gateway import (
+from odoo.addons.sms_notify.tests.fakes import twilio as twilio_fakes
+from odoo.addons.sms_notify.tests.fakes.smsapi import FakeSmsapi
+from odoo.addons.sms_notify.tools import smsapi, twilio, webhook_log
+from odoo.addons.sms_notify.tools.gateway import (
     BadReport,
     ReportRejected,
     number_digits,
     numbered_reference_key,
 )
-from sms_notify.tools.states import FINAL_STATES, may_move
-from sms_notify_android.tests.fakes.android import FakeAndroid
-from sms_notify_android.tools import android
+from odoo.addons.sms_notify.tools.states import FINAL_STATES, may_move
+from odoo.addons.sms_notify_android.tests.fakes.android import FakeAndroid
+from odoo.addons.sms_notify_android.tools import android
 
 SECRET = "s3cr3t-token"
 WEBHOOK = f"https://shop.example/sms_notify/report/4/{SECRET}"

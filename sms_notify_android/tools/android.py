@@ -51,20 +51,11 @@ from datetime import datetime, timezone
 
 import requests
 
-# Under Odoo this module is odoo.addons.sms_notify_android.tools.android and the core's pure
-# tools are odoo.addons.sms_notify.tools: the relative import finds them, and the core's
-# GatewayError and registry are then the very ones the sending engine uses.  The pure tests
-# import the addons as top-level packages, where the relative import goes beyond the top.
-try:
-    from ...sms_notify.tools import gateway as core
-    from ...sms_notify.tools.gsm import analyze
-    from ...sms_notify.tools.http_client import HttpClient, snippet
-    from ...sms_notify.tools.inbound import InboundSms
-except ImportError:
-    from sms_notify.tools import gateway as core
-    from sms_notify.tools.gsm import analyze
-    from sms_notify.tools.http_client import HttpClient, snippet
-    from sms_notify.tools.inbound import InboundSms
+# the core's registry and GatewayError: the very ones its sending engine uses
+from ...sms_notify.tools import gateway as core
+from ...sms_notify.tools.gsm import analyze
+from ...sms_notify.tools.http_client import HttpClient, snippet
+from ...sms_notify.tools.inbound import InboundSms
 
 DEFAULT_PORT = 8080
 #: the events Odoo registers with the phone

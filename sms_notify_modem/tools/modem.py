@@ -25,26 +25,15 @@ Sources and tests: ``sms_notify_modem/readme/DEVELOP.md``, section "Modem gatewa
 
 import time
 
+# the core's registry and GatewayError: the very ones its sending engine uses
+from ...sms_notify.tools.gateway import (
+    GatewayClient,
+    GatewayError,
+    SendResult,
+    register_gateway,
+    seconds_left,
+)
 from . import at, pdu
-
-# As in pdu.py: the core is a sibling package under Odoo, a top-level one without it, and the
-# registry and GatewayError must be the very ones the core's sending engine uses.
-if __name__.startswith("odoo.addons."):
-    from ...sms_notify.tools.gateway import (
-        GatewayClient,
-        GatewayError,
-        SendResult,
-        register_gateway,
-        seconds_left,
-    )
-else:
-    from sms_notify.tools.gateway import (
-        GatewayClient,
-        GatewayError,
-        SendResult,
-        register_gateway,
-        seconds_left,
-    )
 
 DEFAULT_BAUDRATE = 115200
 #: tries of one part on a transient error, within one session

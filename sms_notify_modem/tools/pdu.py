@@ -27,13 +27,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-# tools/ imports without Odoo (tests/test_repo_consistency.py::test_tools_import_without_odoo),
-# where the addons are top-level packages; under Odoo they are subpackages of odoo.addons and the
-# core is a sibling.  Our own name says which, so no import error is ever taken for the layout.
-if __name__.startswith("odoo.addons."):
-    from ...sms_notify.tools import gsm
-else:
-    from sms_notify.tools import gsm
+from ...sms_notify.tools import gsm
 
 #: The GSM 7-bit default alphabet in code order, as the core counts with it.
 GSM7_BASIC_TABLE = gsm.GSM7_BASIC_TABLE

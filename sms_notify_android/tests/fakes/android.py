@@ -22,12 +22,8 @@ from datetime import datetime, timezone
 
 import requests
 
-try:  # see sms_notify_android/tools/android.py for why two spellings
-    from ....sms_notify.tests.fakes.base import FakeGateway, json_response, text_response
-    from ...tools.android import signature
-except ImportError:
-    from sms_notify.tests.fakes.base import FakeGateway, json_response, text_response
-    from sms_notify_android.tools.android import signature
+from ....sms_notify.tests.fakes.base import FakeGateway, json_response, text_response
+from ...tools.android import signature
 
 
 def _now_text():
