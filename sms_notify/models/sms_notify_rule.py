@@ -567,63 +567,6 @@ class SmsNotifyRule(models.Model):
             )
         return scheduled
 
-    # ------------------------------------------------------------------
-    # Sending, when the scheduled messages are due
-    # ------------------------------------------------------------------
-
-    def _send_sms(self, records, valid_until, company=None):
-        """Hand the SMS over to the queue through Odoo's composer, logged in each document's
-        chatter; consent and the balance are checked per message on the way, and a refused one
-        is cancelled with its reason. Sent for ``company`` (the one they were scheduled for)
-        where the document has no company of its own."""
-        self.ensure_one()
-        self.env["sms.composer"].with_context(
-            active_model=records._name,
-            active_ids=records.ids,
-            sms_notify_valid_until=valid_until,
-            sms_notify_company_id=company.id if company else False,
-        ).create(
-            {
-                "composition_mode": "mass",
-                "res_model": records._name,
-                "res_ids": repr(records.ids),
-                "template_id": self.sms_template_id.id,
-                "body": self.sms_template_id.body,
-                "mass_keep_log": True,
-                "sms_kind": self.sms_template_id.sms_kind,
-            }
-        )._action_send_sms()
-
-    def _send_emails(self, records, company=None):
-        """Post the rule's e-mail in each document's chatter, to its customer; return
-        ``{document id: why not sent}`` for the customers it may not go to. Sent for
-        ``company`` where the document has no company of its own."""
-        self.ensure_one()
-        template = self.mail_template_id
-        rendered = template._generate_template(records.ids, ["subject", "body_html"])
-        customers = {record: record._sms_notify_customer() for record in records}
-        refusals = (
-            self.env["res.partner"]
-            .union(*customers.values())
-            ._sms_notify_email_refusals(template.sms_notify_kind or pricing.SERVICE)
-        )
-        refused = {}
-        for record, customer in customers.items():
-            if not customer.email:
-                refused[record.id] = self.env._("The customer has no e-mail address.")
-            elif customer in refusals:
-                refused[record.id] = refusals[customer]
-            else:
-                values = rendered[record.id]
-                record._sms_notify_post_email(
-                    customer,
-                    values.get("subject"),
-                    values.get("body_html"),
-                    template=template,
-                    company=company,
-                )
-        return refused
-
     def action_open_scheduled(self):
         self.ensure_one()
         return {

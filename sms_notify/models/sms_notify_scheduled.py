@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools import pricing
+
 #: scheduled messages handed over per run of the sending cron
 SEND_BATCH = 500
 
@@ -123,16 +125,67 @@ class SmsNotifyScheduled(models.Model):
             for (valid_until, company), group in applying.grouped(
                 lambda record: (by_id[record.id].valid_until, by_id[record.id].company_id)
             ).items():
-                rule._send_sms(group, valid_until, company)
+                self._send_sms(rule, group, valid_until, company)
         if rule.mail_template_id:
             refused = {}
             for company, group in applying.grouped(
                 lambda record: by_id[record.id].company_id
             ).items():
-                refused.update(rule._send_emails(group, company))
+                refused.update(self._send_emails(rule, group, company))
             if not rule.sms_template_id:
                 for record_id, reason in refused.items():
                     by_id[record_id]._cancel(reason)
         self.browse([by_id[record.id].id for record in applying]).filtered(
             lambda message: message.state == "scheduled"
         ).write({"state": "sent", "sent_datetime": now})
+
+    def _send_sms(self, rule, records, valid_until, company=None):
+        """Hand ``rule``'s SMS to ``records`` over to the queue through Odoo's composer, logged
+        in each document's chatter; consent and the balance are checked per message on the way,
+        and a refused one is cancelled with its reason. Sent for ``company`` (the one they were
+        scheduled for) where the document has no company of its own."""
+        self.env["sms.composer"].with_context(
+            active_model=records._name,
+            active_ids=records.ids,
+            sms_notify_valid_until=valid_until,
+            sms_notify_company_id=company.id if company else False,
+        ).create(
+            {
+                "composition_mode": "mass",
+                "res_model": records._name,
+                "res_ids": repr(records.ids),
+                "template_id": rule.sms_template_id.id,
+                "body": rule.sms_template_id.body,
+                "mass_keep_log": True,
+                "sms_kind": rule.sms_template_id.sms_kind,
+            }
+        )._action_send_sms()
+
+    def _send_emails(self, rule, records, company=None):
+        """Post ``rule``'s e-mail in each document's chatter, to its customer; return
+        ``{document id: why not sent}`` for the customers it may not go to. Sent for
+        ``company`` where the document has no company of its own."""
+        template = rule.mail_template_id
+        rendered = template._generate_template(records.ids, ["subject", "body_html"])
+        customers = {record: record._sms_notify_customer() for record in records}
+        refusals = (
+            self.env["res.partner"]
+            .union(*customers.values())
+            ._sms_notify_email_refusals(template.sms_notify_kind or pricing.SERVICE)
+        )
+        refused = {}
+        for record, customer in customers.items():
+            if not customer.email:
+                refused[record.id] = self.env._("The customer has no e-mail address.")
+            elif customer in refusals:
+                refused[record.id] = refusals[customer]
+            else:
+                values = rendered[record.id]
+                record._sms_notify_post_email(
+                    customer,
+                    values.get("subject"),
+                    values.get("body_html"),
+                    template=template,
+                    company=company,
+                )
+        return refused
