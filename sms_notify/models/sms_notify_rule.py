@@ -223,7 +223,7 @@ class SmsNotifyRule(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _sms_notify_editable_fields(self):
+    def _editable_fields(self):
         """The fields a notification rule may be given: its own and those it shares with its
         automation rule. The other fields of the automation rule (trigger, webhook, domains,
         server actions...) are evaluated as superuser, so they stay with the administrators
@@ -236,10 +236,10 @@ class SmsNotifyRule(models.Model):
         }
         return (own - {"automation_id"}) | SHARED_AUTOMATION_FIELDS
 
-    def _sms_notify_check_editable(self, field_names):
+    def _check_editable_fields(self, field_names):
         if self.env.su:
             return  # the module's own code, which derives the automation from the rule
-        editable = self._sms_notify_editable_fields()
+        editable = self._editable_fields()
         automation_fields = set(self.env["base.automation"]._fields) | {"automation_id"}
         refused = sorted(
             name for name in field_names if name not in editable and name in automation_fields
@@ -258,7 +258,7 @@ class SmsNotifyRule(models.Model):
     def create(self, vals_list):
         vals_list = [dict(vals) for vals in vals_list]
         for vals in vals_list:
-            self._sms_notify_check_editable(vals)
+            self._check_editable_fields(vals)
             if vals.get("active", True):
                 vals.setdefault("enabled_since", fields.Datetime.now())
         # automation rules are for administrators; managing notification rules is a right of
@@ -290,7 +290,7 @@ class SmsNotifyRule(models.Model):
         return rules
 
     def write(self, vals):
-        self._sms_notify_check_editable(vals)
+        self._check_editable_fields(vals)
         self.check_access("write")
         shared = {name: value for name, value in vals.items() if name in SHARED_AUTOMATION_FIELDS}
         own = {name: value for name, value in vals.items() if name not in shared}
@@ -305,9 +305,9 @@ class SmsNotifyRule(models.Model):
         return result
 
     def copy_data(self, default=None):
-        self._sms_notify_check_editable(default or {})
+        self._check_editable_fields(default or {})
         # the copy gets an automation rule of its own, derived from the rule's fields
-        editable = self._sms_notify_editable_fields()
+        editable = self._editable_fields()
         return [
             vals and {name: value for name, value in vals.items() if name in editable}
             for vals in super().copy_data(default)
