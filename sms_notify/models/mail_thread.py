@@ -51,7 +51,8 @@ class MailThread(models.AbstractModel):
                     "what: use one of them."
                 )
             )
-        # the SMS of a chatter message count for the document's department (see sms.sms.team_id)
+        # the SMS of a chatter message count for the document's department
+        # (see sms.sms.sms_notify_team_id)
         if len(self) == 1 and "sms_notify_team_id" not in self.env.context:
             self = self.with_context(sms_notify_team_id=self._sms_notify_team().id)
         # a chatter message (Send SMS, a reminder, another app's notice) is a notification

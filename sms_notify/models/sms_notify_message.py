@@ -71,7 +71,7 @@ class SmsNotifyMessage(models.Model):
                        sms.price AS cost,
                        sms.sms_kind,
                        sms.gateway_id,
-                       sms.team_id,
+                       sms.sms_notify_team_id AS team_id,
                        sms.create_uid AS user_id,
                        sms.company_id,
                        sms.template_id AS sms_template_id,

@@ -82,7 +82,7 @@ class SmsSms(models.Model):
         "and the consent the customer must have given. A message of no kind counts as "
         "advertising.",
     )
-    team_id = fields.Many2one(
+    sms_notify_team_id = fields.Many2one(
         "crm.team",
         string="Department",
         readonly=True,

@@ -397,10 +397,14 @@ class TestDepartmentsHistory(SmsNotifyCommon, HttpCase):
         )
         Sms = cls.env["sms.sms"]
         values = {"number": "+79123456789", "body": "Ready", "partner_id": cls.customer.id}
-        cls.sms_team_a = Sms.create(dict(values, team_id=cls.team_a.id))
-        cls.sms_team_b = Sms.create(dict(values, team_id=cls.team_b.id))
+        cls.sms_team_a = Sms.create(dict(values, sms_notify_team_id=cls.team_a.id))
+        cls.sms_team_b = Sms.create(dict(values, sms_notify_team_id=cls.team_b.id))
         # sent by the salesperson about a document of the other department
-        cls.sms_own = Sms.with_user(cls.seller_a).sudo().create(dict(values, team_id=cls.team_b.id))
+        cls.sms_own = (
+            Sms.with_user(cls.seller_a)
+            .sudo()
+            .create(dict(values, sms_notify_team_id=cls.team_b.id))
+        )
         cls.customer._sms_notify_post_email(
             cls.customer, "Your hearing aid is ready", "<p>Ready</p>", team=cls.team_b
         )

@@ -367,9 +367,9 @@ class SmsComposer(models.TransientModel):
         companies = self._sms_notify_companies(records)
         for record in records:
             values[record.id]["company_id"] = companies[record.id].id
-        if "team_id" in records._fields and records._fields["team_id"].comodel_name == "crm.team":
+        if isinstance(records, self.pool["mail.thread"]):
             for record in records:
-                values[record.id]["team_id"] = record.team_id.id
+                values[record.id]["sms_notify_team_id"] = record._sms_notify_team().id
         return values
 
     def _sms_notify_companies(self, records):

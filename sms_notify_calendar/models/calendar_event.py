@@ -10,7 +10,7 @@ class CalendarEvent(models.Model):
     _name = "calendar.event"
     _inherit = ["calendar.event", "sms.notify.mixin"]
 
-    team_id = fields.Many2one(
+    sms_notify_team_id = fields.Many2one(
         "crm.team",
         string="Department",
         default=lambda self: self.env["crm.team"]._get_default_team_id(),
@@ -64,6 +64,9 @@ class CalendarEvent(models.Model):
     def _sms_notify_customer(self):
         self.ensure_one()
         return self.sms_notify_customer_id
+
+    def _sms_notify_team(self):
+        return self.sms_notify_team_id
 
     def _sms_notify_customer_path(self):
         return "object.sms_notify_customer_id"

@@ -30,7 +30,7 @@ class TestNotifyAppointment(SmscGatewayCommon):
                 "stop": datetime(2026, 12, 3, 13, 0),
                 "user_id": cls.optician.id,
                 "partner_ids": [(6, 0, [cls.customer.id, cls.optician.partner_id.id])],
-                "team_id": cls.salon.id,
+                "sms_notify_team_id": cls.salon.id,
             }
         )
 

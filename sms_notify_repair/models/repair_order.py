@@ -8,7 +8,7 @@ class RepairOrder(models.Model):
     _name = "repair.order"
     _inherit = ["repair.order", "sms.notify.mixin"]
 
-    team_id = fields.Many2one(
+    sms_notify_team_id = fields.Many2one(
         "crm.team",
         string="Department",
         default=lambda self: self.env["crm.team"]._get_default_team_id(),
@@ -31,6 +31,9 @@ class RepairOrder(models.Model):
             repair.sms_notify_ready_date_text = repair._sms_notify_day_text(
                 repair.schedule_date, repair.partner_id
             )
+
+    def _sms_notify_team(self):
+        return self.sms_notify_team_id
 
     def _sms_notify_tokens(self):
         _ = self.env._

@@ -24,7 +24,11 @@ class TestNotifyRepair(SmscGatewayCommon):
         product = cls.env["product.product"].create({"name": "Frame", "type": "consu"})
         cls.workshop = cls.env["crm.team"].create({"name": "Workshop"})
         cls.repair = cls.env["repair.order"].create(
-            {"partner_id": cls.customer.id, "product_id": product.id, "team_id": cls.workshop.id}
+            {
+                "partner_id": cls.customer.id,
+                "product_id": product.id,
+                "sms_notify_team_id": cls.workshop.id,
+            }
         )
         cls.template = cls.env.ref("sms_notify_repair.sms_template_repair_done")
 
