@@ -368,6 +368,8 @@ class GatewayClient:
     #: one process at a time talks to it: a worker takes it for its batch (an advisory lock),
     #: and while another one holds it its messages go to the next gateway or wait
     exclusive = False
+    #: Odoo itself plays the operator and reports deliveries (the sandbox's cron)
+    simulated_reports = False
     #: how its webhook calls are authenticated (one of ``WEBHOOK_AUTHS``; see
     #: :func:`authenticate_webhook`)
     webhook_auth = WEBHOOK_NONE
@@ -439,6 +441,12 @@ class GatewayClient:
         mapping of str to str) and ``body`` the raw body.  Raises :class:`ReportRejected` when
         the call is forged or is not a report."""
         raise NotImplementedError
+
+    def parse_inbound(self, method, url, headers, params, body=b""):
+        """The SMS customers sent that a webhook call carries (``tools.inbound.InboundSms``),
+        for types that receive SMS by webhook; an empty list for calls that carry none (then
+        :meth:`parse_report` reads the call).  Raises :class:`ReportRejected` like it."""
+        return []
 
     def verify_signature(self, method, url, headers, params, body):
         """Raise :class:`ReportRejected` unless the vendor signed this call (types whose

@@ -25,6 +25,7 @@ class SandboxClient(GatewayClient):
     """Hands every message to nobody and answers as an SMS centre that accepted it."""
 
     form_fields = {"sandbox_delivery_delay": False}
+    simulated_reports = True
     form_help = _lt(
         "Sandbox — not delivered to phones. Messages sent through this gateway are recorded in "
         "the sandbox outbox and never leave Odoo. Delivery reports are simulated: numbers "

@@ -95,7 +95,7 @@ class TestAndroidSending(AndroidGatewayCommon):
         self.assertEqual(len(self.fake.messages), 2)
         self.assertEqual(sorted(messages.mapped("state")), ["outgoing", "pending", "pending"])
         waiting = messages.filtered(lambda sms: sms.state == "outgoing")
-        self.assertGreaterEqual(waiting.next_try_datetime, self.gateway._sms_notify_day_start(1))
+        self.assertGreaterEqual(waiting.next_try_datetime, self.gateway._day_start(1))
         self.assertIn("daily limit", waiting.gateway_error)
         self.assertEqual(waiting.send_attempts, 0, "nothing was tried")
         self.assertRecordValues(self.gateway, [{"sent_today": 2, "device_status": "limit_reached"}])

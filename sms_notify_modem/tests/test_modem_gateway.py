@@ -134,7 +134,7 @@ class ModemGatewayCases:
 
     def test_a_modem_another_process_holds_is_not_used_meanwhile(self):
         with self.registry.cursor() as other:
-            other.execute("SELECT pg_advisory_xact_lock(%s)", [self.gateway._modem_lock_key()])
+            other.execute("SELECT pg_advisory_xact_lock(%s)", [self.gateway._lock_key()])
             [sms] = self._send("Your glasses are ready.")
             self.assertEqual(sms.state, "outgoing")
             self.assertIn("another Odoo process", sms.gateway_error)

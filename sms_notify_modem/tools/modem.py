@@ -91,7 +91,6 @@ class GsmModemClient(GatewayClient):
         "modem_pin": False,
         "modem_smsc": False,
         "modem_text_mode": False,
-        "timeout": False,
     }
     config_fields = {
         "port": "modem_port",
