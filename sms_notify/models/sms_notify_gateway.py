@@ -250,16 +250,40 @@ class SmsNotifyGateway(models.Model):
         module = get_translated_module(client_class.__module__)
         return get_translation(module, self.env.lang or "en_US", text, ())
 
+    @api.model
+    def _form_sections(self):
+        """The groups of the form (by name) and the fields they hold: a group shows when the
+        type declares one of its fields. Addons that put their fields in a group extend this."""
+        return {
+            "credentials": {
+                "base_url",
+                "login",
+                "password",
+                "api_key",
+                "account_sid",
+                "webhook_url",
+                "sender",
+                "timeout",
+                "balance",
+            }
+        }
+
     @api.depends("gateway_type")
     @api.depends_context("lang")
     def _compute_type_declarations(self):
+        # the name and the type are on every form (and keep the lists never empty)
+        always = ["name", "gateway_type"]
+        sections = self._form_sections()
         for gateway in self:
             client_class = gateway._type_class()
             declared = client_class.form_field_names() if client_class else {}
-            gateway.type_fields = [name for name in declared if name in self._fields]
-            gateway.type_required_fields = [
-                name for name, required in declared.items() if required and name in self._fields
-            ]
+            shown = [name for name in declared if name in self._fields]
+            gateway.type_fields = (
+                always
+                + shown
+                + [section for section, names in sections.items() if names & set(shown)]
+            )
+            gateway.type_required_fields = always + [name for name in shown if declared[name]]
             gateway.type_help = client_class and self._translate_type_text(
                 client_class, client_class.form_help
             )

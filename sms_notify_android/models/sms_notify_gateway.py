@@ -37,6 +37,15 @@ class SmsNotifyGateway(models.Model):
                     )
                 )
 
+    @api.model
+    def _form_sections(self):
+        sections = super()._form_sections()
+        sections["credentials"] = sections["credentials"] | {
+            "android_signing_key",
+            "android_sim_number",
+        }
+        return sections
+
     def action_register_webhooks(self):
         """Give the phone Odoo's address for its delivery reports and received SMS."""
         self.ensure_one()

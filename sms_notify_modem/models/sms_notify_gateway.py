@@ -68,6 +68,19 @@ class SmsNotifyGateway(models.Model):
     def _address_fields(self):
         return super()._address_fields() | {"modem_port"}
 
+    @api.model
+    def _form_sections(self):
+        return {
+            **super()._form_sections(),
+            "modem": {
+                "modem_port",
+                "modem_baudrate",
+                "modem_pin",
+                "modem_smsc",
+                "modem_text_mode",
+            },
+        }
+
     def _client_services(self):
         services = super()._client_services()
         services.update(
