@@ -3,12 +3,21 @@ import logging
 
 from werkzeug.exceptions import NotFound
 
+from odoo.exceptions import UserError
 from odoo.http import Controller, request, route
 
 from odoo.addons.sms.controllers.main import SmsController
 
 from ..tools import webhook_log
-from ..tools.gateway import MAX_REPORT_BODY, BadReport, ReportRejected
+from ..tools.gateway import (
+    MAX_REPORT_BODY,
+    WEBHOOK_SECRET,
+    WEBHOOK_SIGNATURE,
+    BadReport,
+    ReportRejected,
+    authenticate_webhook,
+)
+from ..tools.iap import IapClient
 
 _logger = logging.getLogger(__name__)
 
@@ -28,6 +37,19 @@ def oversized(httprequest):
     return (httprequest.content_length or 0) > MAX_REPORT_BODY
 
 
+def webhook_call(httprequest):
+    """``(method, url, headers, params, body)`` of a webhook call, as the gateway clients and
+    ``tools.gateway.authenticate_webhook`` take them."""
+    return (
+        httprequest.method,
+        httprequest.url,
+        dict(httprequest.headers),
+        # a POST's fields only: the query string is part of the URL (and of signatures)
+        (httprequest.form if httprequest.method == "POST" else httprequest.args).to_dict(),
+        httprequest.get_data(),
+    )
+
+
 class SmsNotifyIapStatusController(SmsController):
     @route()
     def update_sms_status(self, message_statuses):
@@ -42,6 +64,17 @@ class SmsNotifyIapStatusController(SmsController):
         changes nothing."""
         for status in message_statuses:
             self._check_status_values(status["uuids"], status["sms_status"], message_statuses)
+        try:
+            authenticate_webhook(
+                IapClient(),
+                "POST",
+                request.httprequest.url,
+                dict(request.httprequest.headers),
+                {"message_statuses": message_statuses},
+            )
+        except ReportRejected as error:
+            _logger.info("Rejected an IAP status report: %s", error)
+            raise UserError(request.env._("Bad parameters")) from error
         waiting = (
             request.env["sms.sms"]
             .sudo()
@@ -75,33 +108,37 @@ class SmsNotifyReportController(Controller):
         save_session=False,
     )
     def gateway_report(self, gateway_id, secret, **params):
-        """Delivery reports pushed by a gateway.
+        """Delivery reports pushed by a gateway, and the SMS it received where its type
+        receives them by webhook (the Android phone posts both to the same address).
 
-        The call is trusted only once the gateway's client authenticated it (the vendor's
-        signature, or the secret in the address); the reports name messages by the gateway's
-        own identifiers, never by our record ids. Reports already applied change nothing, so
-        the vendor may repeat them."""
+        The call is authenticated before anything is read or changed: the secret of the
+        address, then the way the gateway's type declares (``webhook_auth``: the secret, or
+        the vendor's signature) through ``tools.gateway.authenticate_webhook``. The reports
+        name messages by the gateway's own identifiers, never by our record ids. Reports
+        already applied change nothing, so the vendor may repeat them."""
         gateway = request.env["sms.notify.gateway"].sudo().browse(gateway_id).exists()
         if not gateway or not hmac.compare_digest(gateway.webhook_secret or "", secret):
             raise NotFound()
         client = gateway._get_client()
-        if not client.supports_webhook:
+        if not client.supports_webhook or client.webhook_auth not in (
+            WEBHOOK_SECRET,
+            WEBHOOK_SIGNATURE,
+        ):
             raise NotFound()
         httprequest = request.httprequest
         if oversized(httprequest):
-            _logger.info("Refused an oversized delivery report for gateway %s", gateway.id)
+            _logger.info("Refused an oversized webhook call for gateway %s", gateway.id)
             return request.make_response("Bad Request", status=400)
+        call = webhook_call(httprequest)
         try:
-            reports = client.parse_report(
-                httprequest.method,
-                httprequest.url,
-                dict(httprequest.headers),
-                # a POST's fields only: the query string is part of the URL (and of signatures)
-                (httprequest.form if httprequest.method == "POST" else httprequest.args).to_dict(),
-                httprequest.get_data(),
-            )
+            authenticate_webhook(client, *call)
+            received = client.parse_inbound(*call)
+            reports = [] if received else client.parse_report(*call)
         except ReportRejected as error:
-            _logger.info("Rejected a delivery report for gateway %s: %s", gateway.id, error)
+            _logger.info("Rejected a webhook call for gateway %s: %s", gateway.id, error)
             return report_error_response(error)
-        request.env["sms.sms"].sudo()._sms_notify_apply_reports(gateway, reports)
+        for inbound in received:
+            gateway._receive(inbound)
+        if reports:
+            request.env["sms.sms"].sudo()._sms_notify_apply_reports(gateway, reports)
         return request.make_response("OK")

@@ -1,4 +1,5 @@
 import secrets
+import zlib
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -6,18 +7,19 @@ from werkzeug.urls import url_join
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.translate import get_translated_module, get_translation
 
 from odoo.addons.sms.tools.sms_api import SmsApi
 
 # importing a client module registers its gateway type
 from ..tools import iap, numbers, routing, sandbox, serwersms, smsapi, smsc, twilio  # noqa: F401
-from ..tools.gateway import GatewayError, get_client_class
+from ..tools.gateway import WEBHOOK_IAP, GatewayError, get_client_class
 from ..tools.inbound import is_stop_request
 
-#: gateway types whose client talks HTTP to an SMS centre with credentials of its own
-HTTP_GATEWAY_TYPES = ("smsc", "smsapi", "serwersms", "twilio")
 #: how long a gateway is skipped after a transient failure
 DOWN_SECONDS = 120
+#: a gateway another worker holds (one of an ``exclusive`` type) is asked again after this
+BUSY_SECONDS = 2
 
 #: what the gateway form shows of a device of the business (a phone, a modem)
 DEVICE_STATUSES = [
@@ -118,6 +120,20 @@ class SmsNotifyGateway(models.Model):
     balance = fields.Float(readonly=True, copy=False, digits=(16, 2))
     balance_currency = fields.Char(readonly=True, copy=False)
     balance_date = fields.Datetime(string="Balance Checked", readonly=True, copy=False)
+    # what the gateway's type declares (``GatewayClient`` attributes), for the form
+    type_fields = fields.Json(
+        compute="_compute_type_declarations",
+        help="The fields the form shows for this gateway type.",
+    )
+    type_required_fields = fields.Json(
+        compute="_compute_type_declarations",
+        help="The fields this gateway type needs filled in.",
+    )
+    type_help = fields.Text(
+        compute="_compute_type_declarations",
+        help="What the form says about this gateway type.",
+    )
+    can_test_connection = fields.Boolean(compute="_compute_type_declarations")
     sms_ids = fields.One2many("sms.sms", "gateway_id", string="Messages")
     sms_count = fields.Integer(compute="_compute_sms_count", string="Messages Sent")
     # A device of the business (an Android phone, a GSM modem: each in its own addon) has a
@@ -190,14 +206,97 @@ class SmsNotifyGateway(models.Model):
                     )
                 )
 
+    # ------------------------------------------------------------------
+    # The gateway's type: what its client class declares
+    # ------------------------------------------------------------------
+
     @api.model
-    def _sms_notify_address_fields(self):
+    def _type_class_of(self, gateway_type):
+        """The client class registered for ``gateway_type``, or ``None``."""
+        try:
+            return get_client_class(gateway_type)
+        except KeyError:
+            return None
+
+    def _type_class(self):
+        self.ensure_one()
+        return self._type_class_of(self.gateway_type)
+
+    @api.model
+    def _types_where(self, declares):
+        """The gateway types of the selection whose client class satisfies ``declares``."""
+        selection = self._fields["gateway_type"].get_values(self.env)
+        return [
+            code
+            for code in selection
+            if (client_class := self._type_class_of(code)) and declares(client_class)
+        ]
+
+    @api.model
+    def _iap_types(self):
+        """The types that send through Odoo IAP (their reports come to ``/sms/status``)."""
+        return self._types_where(lambda client_class: client_class.webhook_auth == WEBHOOK_IAP)
+
+    @api.model
+    def _simulated_types(self):
+        """The types whose delivery reports Odoo plays itself (the sandbox)."""
+        return self._types_where(lambda client_class: client_class.simulated_reports)
+
+    def _translate_type_text(self, client_class, text):
+        """``text`` declared by ``client_class`` (marked with ``tools.gateway._lt``), in the
+        user's language: the translation belongs to the addon that defines the type."""
+        if not text:
+            return False
+        module = get_translated_module(client_class.__module__)
+        return get_translation(module, self.env.lang or "en_US", text, ())
+
+    @api.model
+    def _form_sections(self):
+        """The groups of the form (by name) and the fields they hold: a group shows when the
+        type declares one of its fields. Addons that put their fields in a group extend this."""
+        return {
+            "credentials": {
+                "base_url",
+                "login",
+                "password",
+                "api_key",
+                "account_sid",
+                "webhook_url",
+                "sender",
+                "timeout",
+                "balance",
+            }
+        }
+
+    @api.depends("gateway_type")
+    @api.depends_context("lang")
+    def _compute_type_declarations(self):
+        # the name and the type are on every form (and keep the lists never empty)
+        always = ["name", "gateway_type"]
+        sections = self._form_sections()
+        for gateway in self:
+            client_class = gateway._type_class()
+            declared = client_class.form_field_names() if client_class else {}
+            shown = [name for name in declared if name in self._fields]
+            gateway.type_fields = (
+                always
+                + shown
+                + [section for section, names in sections.items() if names & set(shown)]
+            )
+            gateway.type_required_fields = always + [name for name in shown if declared[name]]
+            gateway.type_help = client_class and self._translate_type_text(
+                client_class, client_class.form_help
+            )
+            gateway.can_test_connection = bool(client_class and client_class.can_test_connection())
+
+    @api.model
+    def _address_fields(self):
         """The fields that tell the client where to connect. Gateway types added by other
         modules extend this."""
         return {"gateway_type", "base_url"}
 
     @api.model
-    def _sms_notify_credential_fields(self):
+    def _credential_fields(self):
         """The secrets the client sends to the gateway's address: the stored fields only
         Settings administrators may read."""
         return {
@@ -206,25 +305,25 @@ class SmsNotifyGateway(models.Model):
             if field.store and not field.compute and field.groups == "base.group_system"
         }
 
-    def _sms_notify_is_moved_by(self, vals):
+    def _is_moved_by(self, vals):
         self.ensure_one()
         return any(
             (vals[name] or False) != (self[name] or False)
-            for name in self._sms_notify_address_fields() & vals.keys()
+            for name in self._address_fields() & vals.keys()
         )
 
     def write(self, vals):
         # an SMS administrator who is no Settings administrator may point a gateway elsewhere,
         # but not take the credentials along: they are forgotten in the same write
         moved = self.browse()
-        if not self.env.is_system() and self._sms_notify_address_fields() & vals.keys():
-            moved = self.filtered(lambda gateway: gateway._sms_notify_is_moved_by(vals))
+        if not self.env.is_system() and self._address_fields() & vals.keys():
+            moved = self.filtered(lambda gateway: gateway._is_moved_by(vals))
         result = super().write(vals)
         for gateway in moved:
             gateway.sudo().write(
                 {
                     name: field.default(gateway) if field.default else False
-                    for name, field in self._sms_notify_credential_fields().items()
+                    for name, field in self._credential_fields().items()
                 }
             )
         return result
@@ -277,10 +376,10 @@ class SmsNotifyGateway(models.Model):
 
     def _route(self, number):
         """The first of these gateways that sends to ``number`` (an E.164 number)."""
-        gateway = routing.first_sending(self._sms_notify_routing_data(with_capacity=False), number)
+        gateway = routing.first_sending(self._routing_data(with_capacity=False), number)
         return self.browse(gateway and gateway.id)
 
-    def _sms_notify_routing_data(self, with_capacity=True):
+    def _routing_data(self, with_capacity=True):
         """These gateways, in their order, as ``tools.routing`` routes messages to them: their
         prefixes, whether they are down and, ``with_capacity``, how many more messages they
         take now."""
@@ -289,42 +388,92 @@ class SmsNotifyGateway(models.Model):
             routing.Gateway(
                 gateway.id,
                 prefixes=routing.parse_prefixes(gateway.number_prefixes),
-                capacity=gateway._sms_notify_capacity() if with_capacity else None,
+                capacity=gateway._capacity() if with_capacity else None,
                 down=bool(gateway.down_until and gateway.down_until > now),
             )
             for gateway in self
         ]
 
-    def _sms_notify_capacity(self):
+    def _capacity(self):
         """How many more messages this gateway takes now, or ``None`` when it takes any number.
 
-        Routing passes over a gateway with no capacity left (a phone or modem that reached
-        its daily limit): its messages go to the next gateway that sends to their number, or
-        wait in the queue until :meth:`_sms_notify_capacity_available_at`. Gateway types with
-        another limit override this."""
+        Routing passes over a gateway with no capacity left (one that waits for a correction,
+        one another worker holds, a phone or modem that reached its daily limit): its messages
+        go to the next gateway that sends to their number, or wait in the queue until
+        :meth:`_capacity_available_at`."""
         self.ensure_one()
+        if self._blocked_reason() or self._held_elsewhere():
+            return 0
         if not self.daily_limit:
             return None
         return max(0, self.daily_limit - self.sent_today)
 
-    def _sms_notify_capacity_available_at(self):
+    def _capacity_available_at(self):
         """When a gateway without capacity left takes messages again (naive UTC), or ``None``
         when it cannot tell (the waiting messages are then tried again a little later)."""
         self.ensure_one()
+        now = fields.Datetime.now()
+        if self._blocked_reason():
+            return now + timedelta(hours=1)  # or as soon as it is corrected
+        limit_reached = self.daily_limit and self.sent_today >= self.daily_limit
+        client_class = self._type_class()
+        if client_class and client_class.exclusive and not limit_reached:
+            return now + timedelta(seconds=BUSY_SECONDS)  # another worker holds it
         if self.daily_limit:
-            return self._sms_notify_day_start(days=1)
+            return self._day_start(days=1)
         return None
 
-    def _sms_notify_take(self):
+    def _take_capacity(self):
         """Reserve the gateway for this worker's batch, when the first message is routed to
-        it; ``False`` when another worker holds it (a device that sends one message at a
-        time). Gateways anyone may call at once keep the default."""
+        it; ``False`` when another worker holds it. Only gateways of an ``exclusive`` type (a
+        device one process at a time talks to) are reserved: through a transaction-level
+        advisory lock held until the worker commits its batch (taking it again in the same
+        transaction succeeds)."""
         self.ensure_one()
-        return True
+        client_class = self._type_class()
+        if not (client_class and client_class.exclusive):
+            return True
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [self._lock_key()])
+        return self.env.cr.fetchone()[0]
 
-    def _sms_notify_waiting_reason(self):
+    def _held_elsewhere(self):
+        """Whether another database connection holds this gateway of an ``exclusive`` type
+        now (without taking it: routing looks at every gateway, and only the one a batch goes
+        to is taken, when it is sent)."""
+        self.ensure_one()
+        client_class = self._type_class()
+        if not (client_class and client_class.exclusive and self.id):
+            return False
+        self.env.cr.execute(
+            """SELECT 1 FROM pg_locks
+                WHERE locktype = 'advisory' AND classid = 0 AND objid = %s AND objsubid = 1
+                  AND granted AND pid != pg_backend_pid()
+                LIMIT 1""",
+            [self._lock_key()],
+        )
+        return bool(self.env.cr.fetchone())
+
+    def _lock_key(self):
+        """The advisory lock a worker holds while it sends through this gateway: one per
+        database and gateway."""
+        return zlib.crc32(f"sms_notify_gateway:{self.env.cr.dbname}:{self.id}".encode())
+
+    def _blocked_reason(self):
+        """Why the gateway sends nothing until a user corrects it (e.g. a SIM that refused its
+        PIN), or ``False``. Addons whose gateways can be blocked extend this."""
+        self.ensure_one()
+        return False
+
+    def _waiting_reason(self):
         """What the history says of a message waiting for this gateway's capacity."""
         self.ensure_one()
+        blocked = self._blocked_reason()
+        if blocked:
+            return blocked
+        if self._held_elsewhere():
+            return self.env._(
+                "Waiting: another Odoo process is sending through %(gateway)s.", gateway=self.name
+            )
         return self.env._(
             "Waiting: %(gateway)s takes no more messages for now (daily limit reached).",
             gateway=self.name,
@@ -357,33 +506,36 @@ class SmsNotifyGateway(models.Model):
 
     def _get_client_config(self):
         """Everything the client needs, as plain values and callables (clients never see the
-        ORM). Gateway types added by other modules extend this."""
+        ORM): the fields its type declares (``config_fields``), the timeout, the webhook's
+        address and secret for types with webhooks, and the services it asks for."""
         self.ensure_one()
-        if self.gateway_type == "iap":
+        client_class = self._type_class()
+        if not client_class:
+            return {}
+        gateway = self.sudo()
+        config = {key: gateway[name] for key, name in client_class.config_fields.items()}
+        config["timeout"] = gateway.timeout
+        if "webhook_url" in client_class.form_field_names():
+            config["webhook_secret"] = gateway.webhook_secret
+            config["webhook_url"] = gateway._get_webhook_url()
+        config = {key: value for key, value in config.items() if value}
+        services = gateway._client_services()
+        for name in client_class.services:
+            config[name] = services[name]()
+        return config
+
+    def _client_services(self):
+        """What the gateway offers its client from the Odoo environment, by name: a function
+        building each value. A type lists the names it needs in ``GatewayClient.services``;
+        addons offer more."""
+        self.ensure_one()
+
+        def iap_send_batch():
             reports_url = url_join(self.get_base_url(), "/sms/status")
             api = SmsApi(self.env)
-            return {
-                "send_batch": lambda messages: api._send_sms_batch(
-                    messages, delivery_reports_url=reports_url
-                )
-            }
-        if self.gateway_type in HTTP_GATEWAY_TYPES:
-            gateway = self.sudo()
-            config = {
-                "base_url": gateway.base_url,
-                "login": gateway.login,
-                "password": gateway.password,
-                "api_key": gateway.api_key,
-                "token": gateway.api_key,
-                "account_sid": gateway.account_sid,
-                "auth_token": gateway.password,
-                "sender": gateway.sender,
-                "timeout": gateway.timeout,
-                "webhook_secret": gateway.webhook_secret,
-                "webhook_url": gateway._get_webhook_url(),
-            }
-            return {key: value for key, value in config.items() if value}
-        return {}
+            return lambda messages: api._send_sms_batch(messages, delivery_reports_url=reports_url)
+
+        return {"send_batch": iap_send_batch}
 
     def _get_webhook_url(self):
         self.ensure_one()
@@ -448,19 +600,13 @@ class SmsNotifyGateway(models.Model):
     # Devices of the business: a phone or a modem (types added by other addons)
     # ------------------------------------------------------------------
 
-    @api.model
-    def _sms_notify_device_types(self):
-        """Gateway types that are a device of the business (a phone, a modem): they have a
-        daily limit and a status. The addons that add such a type extend this."""
-        return []
-
     @api.depends("gateway_type")
     def _compute_is_device(self):
-        device_types = self._sms_notify_device_types()
         for gateway in self:
-            gateway.is_device = gateway.gateway_type in device_types
+            client_class = gateway._type_class()
+            gateway.is_device = bool(client_class and client_class.is_device)
 
-    def _sms_notify_timezone(self):
+    def _timezone(self):
         self.ensure_one()
         name = self.company_id.partner_id.tz or self.env.user.tz or "UTC"
         try:
@@ -468,9 +614,9 @@ class SmsNotifyGateway(models.Model):
         except pytz.UnknownTimeZoneError:
             return pytz.utc
 
-    def _sms_notify_day_start(self, days=0):
+    def _day_start(self, days=0):
         """Local midnight of today (``days`` later), as naive UTC."""
-        tz = self._sms_notify_timezone()
+        tz = self._timezone()
         today = datetime.now(tz).date() + timedelta(days=days)
         midnight = tz.localize(datetime.combine(today, time.min))
         return midnight.astimezone(pytz.utc).replace(tzinfo=None)
@@ -486,7 +632,7 @@ class SmsNotifyGateway(models.Model):
                 .search_count(
                     [
                         ("gateway_id", "=", gateway.id),
-                        ("sent_datetime", ">=", gateway._sms_notify_day_start()),
+                        ("sent_datetime", ">=", gateway._day_start()),
                     ]
                 )
             )
@@ -505,7 +651,7 @@ class SmsNotifyGateway(models.Model):
 
     # inbound SMS, from the phone's webhook or the modem's inbox
 
-    def _sms_notify_find_sender(self, number):
+    def _find_sender(self, number):
         """``(E.164 number, partner, record)`` for an SMS received from ``number``: the
         record the customer was last notified about (its chatter gets the reply), else the
         customer themselves; both of this gateway's company, which the device belongs to, so
@@ -550,14 +696,14 @@ class SmsNotifyGateway(models.Model):
                 record = target
         return e164, partner, record or partner
 
-    def _sms_notify_receive(self, inbound):
+    def _receive(self, inbound):
         """File an SMS a customer sent to this gateway (an ``InboundSms`` of
         ``sms_notify.tools.inbound``): in the chatter of the record they were last notified
         about, else on their contact; a reply asking to stop withdraws their consent to
         promotions. Return the chatter message, or an empty recordset when the sender is
         unknown."""
         self.ensure_one()
-        e164, partner, record = self._sms_notify_find_sender(inbound.number)
+        e164, partner, record = self._find_sender(inbound.number)
         if not record:
             return self.env["mail.message"]
         stop = is_stop_request(inbound.body)

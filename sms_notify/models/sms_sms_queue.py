@@ -328,11 +328,11 @@ class SmsSmsQueue(models.Model):
         gateways = self.env["sms.notify.gateway"].sudo()._get_candidates(company)
         by_id = {gateway.id: gateway for gateway in gateways}
         decision = routing.route(
-            gateways._sms_notify_routing_data(),
+            gateways._routing_data(),
             [(sms_id, e164_numbers[sms_id]) for sms_id in self._ids],
             # a device is taken for this worker when the first message goes to it; one
             # another worker took meanwhile leaves the next gateway the message
-            take=lambda gateway_id: by_id[gateway_id]._sms_notify_take(),
+            take=lambda gateway_id: by_id[gateway_id]._take_capacity(),
         )
         for gateway_id, sms_ids in decision.waiting.items():
             self.browse(sms_ids)._sms_notify_wait_for_capacity(by_id[gateway_id])
@@ -377,17 +377,17 @@ class SmsSmsQueue(models.Model):
 
     def _sms_notify_wait_for_capacity(self, gateway):
         """Keep these messages queued until ``gateway``, the one that sends to their number,
-        takes messages again (see ``sms.notify.gateway._sms_notify_capacity``). Nothing was
+        takes messages again (see ``sms.notify.gateway._capacity``). Nothing was
         tried, so no attempt is counted."""
         now = fields.Datetime.now()
-        retry_at = gateway._sms_notify_capacity_available_at() or now + timedelta(
+        retry_at = gateway._capacity_available_at() or now + timedelta(
             seconds=CAPACITY_RETRY_SECONDS
         )
         self.sudo().write(
             {
                 "state": "outgoing",
                 "gateway_id": gateway.id,
-                "gateway_error": gateway._sms_notify_waiting_reason(),
+                "gateway_error": gateway._waiting_reason(),
                 "next_try_datetime": max(retry_at, now),
                 "claimed_datetime": False,
                 "external_id": False,

@@ -96,7 +96,8 @@ class SmsSmsReports(models.Model):
             messages.browse(unanswered)._sms_notify_fail(
                 gateway, "unknown", "The gateway gave no answer for it."
             )
-        if gateway.gateway_type == "sandbox":
+        client_class = gateway._type_class()
+        if client_class and client_class.simulated_reports:
             self._sms_notify_schedule_sandbox_reports(gateway)
 
     def _sms_notify_apply_delivery(self, state, failure_type=False, reason=False, refund=True):
@@ -196,7 +197,7 @@ class SmsSmsReports(models.Model):
                     ("state", "in", ("process", "pending")),
                     "|",
                     ("gateway_id", "=", False),
-                    ("gateway_id.gateway_type", "=", "iap"),
+                    ("gateway_id.gateway_type", "in", self.env["sms.notify.gateway"]._iap_types()),
                 ]
             )
             .with_context(active_test=True)
@@ -224,8 +225,9 @@ class SmsSmsReports(models.Model):
     def _cron_sandbox_delivery_reports(self):
         """Play the operator for the sandbox: report each waiting message once its delay passed."""
         now = fields.Datetime.now()
+        simulated = self.env["sms.notify.gateway"]._simulated_types()
         waiting = self.search(
-            [("state", "=", "pending"), ("gateway_id.gateway_type", "=", "sandbox")]
+            [("state", "=", "pending"), ("gateway_id.gateway_type", "in", simulated)]
         )
         outcomes = defaultdict(lambda: self.browse())
         next_report = False

@@ -21,3 +21,4 @@ from . import test_access_rules
 from . import test_access_admin
 from . import test_sending_rights
 from . import test_companies
+from . import test_gateway_types

@@ -166,11 +166,11 @@ class TestCompaniesInbound(TwoCompaniesCommon):
         self.customer.write({"company_id": self.company_a.id, "sms_notify_ad_consent": True})
         self.customer._message_sms("Your glasses are ready", partner_ids=self.customer.ids)
         stop = InboundSms(number=shared_number, body="STOP")
-        self.assertFalse(self.gateway_b._sms_notify_receive(stop), "unknown to company B")
+        self.assertFalse(self.gateway_b._receive(stop), "unknown to company B")
         self.assertTrue(self.customer.sms_notify_ad_consent)
         self.assertNotIn("STOP", self.customer.message_ids.mapped("body")[0])
         # the company that notified the customer files it and honours it
-        self.assertTrue(self.gateway_a._sms_notify_receive(stop))
+        self.assertTrue(self.gateway_a._receive(stop))
         self.assertFalse(self.customer.sms_notify_ad_consent)
 
 

@@ -263,6 +263,67 @@ def check_url_secret(url, secret):
         raise ReportRejected("the report does not carry the gateway's webhook secret")
 
 
+#: how a type's webhook calls prove they come from its vendor (``GatewayClient.webhook_auth``)
+#: no webhooks: the report address answers 404
+WEBHOOK_NONE = "none"
+#: the secret token of the gateway's report address, which only the vendor was given
+WEBHOOK_SECRET = "secret"
+#: the vendor's HMAC signature of the call, like Twilio's ``X-Twilio-Signature``, checked by
+#: the type's :meth:`GatewayClient.verify_signature` (which may also ask for the secret token)
+WEBHOOK_SIGNATURE = "signature"
+#: Odoo IAP's own status callback (``/sms/status``): unsigned, it names messages only by their
+#: unguessable uuid, and the route takes reports for messages sent through IAP only
+WEBHOOK_IAP = "iap"
+WEBHOOK_AUTHS = (WEBHOOK_NONE, WEBHOOK_SECRET, WEBHOOK_SIGNATURE, WEBHOOK_IAP)
+
+_UUID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _lt(text):
+    """Mark a type's help text for translation: Odoo's exporter collects ``_lt("...")`` calls
+    into the addon's template, and the gateway model translates the text in the user's
+    language (``tools`` cannot import Odoo)."""
+    return text
+
+
+def authenticate_webhook(client, method, url, headers=None, params=None, body=b""):
+    """The one check every webhook route makes before it reads or changes anything: raise
+    :class:`ReportRejected` (:class:`BadReport` for an oversized call) unless the call is
+    authentic for the way ``client``'s type declares (``webhook_auth``).
+
+    ``url`` is the full URL called, ``headers`` its HTTP headers, ``params`` the form fields of
+    a POST or the query parameters of a GET (IAP: the JSON-RPC ``params``), ``body`` the raw
+    body.  A type with signatures checks them in its :meth:`GatewayClient.verify_signature`."""
+    auth = client.webhook_auth
+    if auth not in WEBHOOK_AUTHS:
+        raise ReportRejected(f"unknown webhook authentication {auth!r}")
+    if auth == WEBHOOK_IAP:
+        check_report_size({}, body)
+        statuses = (params or {}).get("message_statuses")
+        if not isinstance(statuses, list) or not statuses:
+            raise ReportRejected("the call is not an IAP status report")
+        for status in statuses:
+            uuids = status.get("uuids") if isinstance(status, dict) else None
+            if not isinstance(uuids, list) or not all(
+                isinstance(uuid, str) and _UUID.match(uuid) for uuid in uuids
+            ):
+                raise ReportRejected("an IAP status report names messages by their uuid only")
+        return
+    if auth == WEBHOOK_NONE or not client.supports_webhook:
+        raise ReportRejected("this gateway type takes no webhook calls")
+    check_report_size(params, body)
+    if auth == WEBHOOK_SECRET:
+        check_url_secret(url, client.config.get("webhook_secret"))
+    else:
+        client.verify_signature(
+            (method or "").upper(),
+            url or "",
+            {key.lower(): value for key, value in (headers or {}).items()},
+            {key: str(value) for key, value in (params or {}).items()},
+            body or b"",
+        )
+
+
 class GatewayClient:
     """Base class of every gateway type.
 
@@ -286,6 +347,45 @@ class GatewayClient:
     #: the vendor refuses a second message with the same ``reference``, so resending after a
     #: crash is safe and answers ``duplicate`` results
     supports_idempotency_key = False
+
+    # What the type declares to the gateway model, its form and its webhook routes: the model
+    # asks these instead of testing the type's code.
+
+    #: the gateway record's fields the form shows for this type, each mapped to whether it is
+    #: required there (the delivery-report address is added for types with webhooks)
+    form_fields = {}
+    #: what the gateway form says about this type: an English text marked with :func:`_lt`,
+    #: which the model translates
+    form_help = ""
+    #: the config key each of the gateway record's fields is passed under
+    #: (``{config key: field name}``); empty values are left out
+    config_fields = {}
+    #: values the gateway model builds from the Odoo environment (callables, mostly), by the
+    #: names the model offers them under (see ``sms.notify.gateway._client_services``)
+    services = ()
+    #: a device of the business (a phone, a modem): it has a daily limit and a status
+    is_device = False
+    #: one process at a time talks to it: a worker takes it for its batch (an advisory lock),
+    #: and while another one holds it its messages go to the next gateway or wait
+    exclusive = False
+    #: Odoo itself plays the operator and reports deliveries (the sandbox's cron)
+    simulated_reports = False
+    #: how its webhook calls are authenticated (one of ``WEBHOOK_AUTHS``; see
+    #: :func:`authenticate_webhook`)
+    webhook_auth = WEBHOOK_NONE
+
+    @classmethod
+    def form_field_names(cls):
+        """The fields of the gateway form for this type, with whether each is required."""
+        fields = dict(cls.form_fields)
+        if cls.supports_webhook and cls.webhook_auth in (WEBHOOK_SECRET, WEBHOOK_SIGNATURE):
+            fields.setdefault("webhook_url", False)
+        return fields
+
+    @classmethod
+    def can_test_connection(cls):
+        """Whether :meth:`test_connection` is implemented for this type."""
+        return cls.test_connection is not GatewayClient.test_connection
 
     def __init__(self, config=None):
         self.config = dict(config or {})
@@ -341,6 +441,18 @@ class GatewayClient:
         mapping of str to str) and ``body`` the raw body.  Raises :class:`ReportRejected` when
         the call is forged or is not a report."""
         raise NotImplementedError
+
+    def parse_inbound(self, method, url, headers, params, body=b""):
+        """The SMS customers sent that a webhook call carries (``tools.inbound.InboundSms``),
+        for types that receive SMS by webhook; an empty list for calls that carry none (then
+        :meth:`parse_report` reads the call).  Raises :class:`ReportRejected` like it."""
+        return []
+
+    def verify_signature(self, method, url, headers, params, body):
+        """Raise :class:`ReportRejected` unless the vendor signed this call (types whose
+        ``webhook_auth`` is ``WEBHOOK_SIGNATURE``).  ``headers`` come with lower-case names,
+        ``params`` as str values; :func:`authenticate_webhook` calls this after the secret."""
+        raise ReportRejected("this gateway type has no signature check")
 
     # helpers for subclasses
 

@@ -7,7 +7,7 @@ the credit IAP reports, which stock Odoo drops.
 Where the mapped states come from: ``sms_notify/readme/DEVELOP.md``, section "Odoo IAP".
 """
 
-from .gateway import GatewayClient, SendResult, register_gateway
+from .gateway import WEBHOOK_IAP, GatewayClient, SendResult, _lt, register_gateway
 from .gsm import analyze
 
 #: IAP answer -> sms.sms state, for messages IAP accepted
@@ -55,6 +55,13 @@ def map_iap_result(result, segments=0):
 @register_gateway("iap")
 class IapClient(GatewayClient):
     """Sends through Odoo's IAP SMS service; ``config["send_batch"]`` performs the call."""
+
+    services = ("send_batch",)
+    webhook_auth = WEBHOOK_IAP
+    form_help = _lt(
+        "Odoo IAP: messages go through Odoo's own SMS service and are paid with IAP credits "
+        "bought from Odoo (Settings › In-App Purchases); nothing to configure here."
+    )
 
     def send(self, messages):
         by_body = {}

@@ -2,7 +2,7 @@
 
 Nothing here knows where the message came from: the Android phone's webhook and the GSM
 modem's inbox both turn what they receive into :class:`InboundSms`, and Odoo files it the
-same way (see ``sms.notify.gateway._sms_notify_receive``).
+same way (see ``sms.notify.gateway._receive``).
 """
 
 import re

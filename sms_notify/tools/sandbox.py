@@ -4,7 +4,7 @@ It lets a new database, a demo or a test run the whole notification flow without
 an SMS centre.  The outcome is decided by the number so that both paths can be tried at will.
 """
 
-from .gateway import GatewayClient, SendResult, register_gateway
+from .gateway import GatewayClient, SendResult, _lt, register_gateway
 from .gsm import analyze
 
 #: a number ending in this comes back as not delivered
@@ -23,6 +23,14 @@ def delivery_outcome(number):
 @register_gateway("sandbox")
 class SandboxClient(GatewayClient):
     """Hands every message to nobody and answers as an SMS centre that accepted it."""
+
+    form_fields = {"sandbox_delivery_delay": False}
+    simulated_reports = True
+    form_help = _lt(
+        "Sandbox — not delivered to phones. Messages sent through this gateway are recorded in "
+        "the sandbox outbox and never leave Odoo. Delivery reports are simulated: numbers "
+        "ending in 0000 come back as not delivered."
+    )
 
     def send(self, messages):
         return [self._refusal(message) or self._accept(message) for message in messages]

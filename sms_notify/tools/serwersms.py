@@ -42,6 +42,7 @@ from .gateway import (
     GatewayClient,
     GatewayError,
     SendResult,
+    _lt,
     number_digits,
     register_gateway,
     to_naive_utc,
@@ -127,6 +128,26 @@ class SerwersmsClient(GatewayClient):
 
     batch_size = 200
     supports_status_query = True
+    form_fields = {
+        "base_url": False,
+        "login": False,
+        "password": False,
+        "api_key": False,
+        "sender": False,
+        "timeout": False,
+        "balance": False,
+    }
+    form_help = _lt(
+        "SerwerSMS.pl: sign in with an API token (API Key / Token), or with the login and "
+        "password of an API user. Delivery reports are fetched from SerwerSMS every few minutes."
+    )
+    config_fields = {
+        "base_url": "base_url",
+        "sender": "sender",
+        "login": "login",
+        "password": "password",
+        "token": "api_key",
+    }
 
     def __init__(self, config=None):
         super().__init__(config)

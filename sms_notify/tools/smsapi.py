@@ -31,14 +31,15 @@ from datetime import datetime, timezone
 
 from .gateway import (
     MAX_REPORT_ID,
+    WEBHOOK_SECRET,
     DeliveryReport,
     GatewayClient,
     GatewayError,
     ReportRejected,
     SendResult,
+    _lt,
+    authenticate_webhook,
     bounded,
-    check_report_size,
-    check_url_secret,
     number_digits,
     register_gateway,
 )
@@ -128,6 +129,23 @@ class SmsapiClient(GatewayClient):
     supports_webhook = True
     supports_status_query = True
     supports_idempotency_key = True
+    webhook_auth = WEBHOOK_SECRET
+    form_fields = {
+        "base_url": False,
+        "api_key": True,
+        "sender": False,
+        "timeout": False,
+        "balance": False,
+    }
+    form_help = _lt(
+        "SMSAPI.pl: paste an OAuth token of your SMSAPI account (API Key / Token). The "
+        "delivery report address below goes with every message; nothing to set up at SMSAPI."
+    )
+    config_fields = {
+        "base_url": "base_url",
+        "sender": "sender",
+        "token": "api_key",
+    }
 
     def __init__(self, config=None):
         super().__init__(config)
@@ -337,8 +355,7 @@ class SmsapiClient(GatewayClient):
     # delivery reports
 
     def parse_report(self, method, url, headers, params, body=b""):
-        check_url_secret(url, self.config.get("webhook_secret"))
-        check_report_size(params, body)
+        authenticate_webhook(self, method, url, headers, params, body)
 
         def values(name):
             return [value.strip() for value in str(params.get(name) or "").split(",")]

@@ -54,15 +54,16 @@ from datetime import datetime, timezone
 from .gateway import (
     MAX_REPORT_ID,
     MAX_REPORT_PHONE,
+    WEBHOOK_SECRET,
     BadReport,
     DeliveryReport,
     GatewayClient,
     GatewayError,
     ReportRejected,
     SendResult,
+    _lt,
+    authenticate_webhook,
     bounded,
-    check_report_size,
-    check_url_secret,
     number_digits,
     register_gateway,
     seconds_left,
@@ -206,6 +207,28 @@ class SmscClient(GatewayClient):
     batch_size = 100
     supports_webhook = True
     supports_status_query = True
+    webhook_auth = WEBHOOK_SECRET
+    form_fields = {
+        "base_url": False,
+        "login": False,
+        "password": False,
+        "api_key": False,
+        "sender": False,
+        "timeout": False,
+        "balance": False,
+    }
+    form_help = _lt(
+        "SMSC.ru, SMSC.kz or SMSC.ua: sign in with the login and password of your SMSC "
+        "account, or with an API key instead. Give SMSC the delivery report address below "
+        "(Settings › API › status callback) to learn about deliveries at once."
+    )
+    config_fields = {
+        "base_url": "base_url",
+        "sender": "sender",
+        "login": "login",
+        "password": "password",
+        "api_key": "api_key",
+    }
 
     def __init__(self, config=None):
         super().__init__(config)
@@ -544,8 +567,7 @@ class SmscClient(GatewayClient):
     # delivery reports
 
     def parse_report(self, method, url, headers, params, body=b""):
-        check_url_secret(url, self.config.get("webhook_secret"))
-        check_report_size(params, body)
+        authenticate_webhook(self, method, url, headers, params, body)
         sms_id = bounded(params.get("id"), MAX_REPORT_ID, "id")
         # SMSC posts the phone as it stores it, without the ``+``; the engine matches it on
         # its digits

@@ -37,13 +37,15 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from .gateway import (
     MAX_REPORT_ID,
     MAX_REPORT_PHONE,
+    WEBHOOK_SIGNATURE,
     DeliveryReport,
     GatewayClient,
     GatewayError,
     ReportRejected,
     SendResult,
+    _lt,
+    authenticate_webhook,
     bounded,
-    check_report_size,
     register_gateway,
     to_naive_utc,
 )
@@ -153,6 +155,26 @@ class TwilioClient(GatewayClient):
     batch_size = 50
     supports_webhook = True
     supports_status_query = True
+    webhook_auth = WEBHOOK_SIGNATURE
+    form_fields = {
+        "base_url": False,
+        "account_sid": True,
+        "password": True,
+        "sender": False,
+        "timeout": False,
+        "balance": False,
+    }
+    form_help = _lt(
+        "Twilio: the Account SID and the Auth Token of your Twilio console; the sender is a "
+        "Twilio number or an alphanumeric sender ID. Twilio signs its status callbacks with the "
+        "Auth Token: a callback without a valid signature is refused."
+    )
+    config_fields = {
+        "base_url": "base_url",
+        "sender": "sender",
+        "account_sid": "account_sid",
+        "auth_token": "password",
+    }
 
     def __init__(self, config=None):
         super().__init__(config)
@@ -305,17 +327,14 @@ class TwilioClient(GatewayClient):
 
     # delivery reports
 
-    def parse_report(self, method, url, headers, params, body=b""):
-        if (method or "").upper() != "POST":
+    def verify_signature(self, method, url, headers, params, body):
+        if method != "POST":
             raise ReportRejected("Twilio status callbacks are POST requests")
-        check_report_size(params, body)
-        headers = {key.lower(): value for key, value in (headers or {}).items()}
         signature = headers.get("x-twilio-signature") or ""
         token = self.config.get("auth_token") or ""
         if not signature or not token:
             raise ReportRejected("the callback is not signed")
-        params = {key: str(value) for key, value in (params or {}).items()}
-        candidates = _url_variants(url or "")
+        candidates = _url_variants(url)
         if self.config.get("webhook_url"):
             # the URL as Twilio was told to call it, in case a proxy rewrote what Odoo sees
             configured = urlsplit(self.config["webhook_url"])
@@ -329,6 +348,10 @@ class TwilioClient(GatewayClient):
         ]
         if not any(matches):
             raise ReportRejected("the callback's signature does not match")
+
+    def parse_report(self, method, url, headers, params, body=b""):
+        authenticate_webhook(self, method, url, headers, params, body)
+        params = {key: str(value) for key, value in (params or {}).items()}
         if params.get("AccountSid") and params["AccountSid"] != self.config.get("account_sid"):
             raise ReportRejected("the callback belongs to another Twilio account")
         sid = bounded(params.get("MessageSid") or params.get("SmsSid"), MAX_REPORT_ID, "sid")

@@ -38,25 +38,13 @@ class SmsNotifyGateway(models.Model):
                 )
 
     @api.model
-    def _sms_notify_device_types(self):
-        return [*super()._sms_notify_device_types(), "android"]
-
-    def _get_client_config(self):
-        self.ensure_one()
-        if self.gateway_type != "android":
-            return super()._get_client_config()
-        gateway = self.sudo()
-        config = {
-            "base_url": gateway.base_url,
-            "username": gateway.login,
-            "password": gateway.password,
-            "signing_key": gateway.android_signing_key,
-            "sim_number": gateway.android_sim_number,
-            "timeout": gateway.timeout,
-            "webhook_secret": gateway.webhook_secret,
-            "webhook_url": gateway._get_webhook_url(),
+    def _form_sections(self):
+        sections = super()._form_sections()
+        sections["credentials"] = sections["credentials"] | {
+            "android_signing_key",
+            "android_sim_number",
         }
-        return {key: value for key, value in config.items() if value}
+        return sections
 
     def action_register_webhooks(self):
         """Give the phone Odoo's address for its delivery reports and received SMS."""

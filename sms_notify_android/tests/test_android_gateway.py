@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import HttpCase, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from odoo.addons.sms_notify.tests.common import SmsNotifyCommon
 
@@ -95,7 +95,7 @@ class TestAndroidSending(AndroidGatewayCommon):
         self.assertEqual(len(self.fake.messages), 2)
         self.assertEqual(sorted(messages.mapped("state")), ["outgoing", "pending", "pending"])
         waiting = messages.filtered(lambda sms: sms.state == "outgoing")
-        self.assertGreaterEqual(waiting.next_try_datetime, self.gateway._sms_notify_day_start(1))
+        self.assertGreaterEqual(waiting.next_try_datetime, self.gateway._day_start(1))
         self.assertIn("daily limit", waiting.gateway_error)
         self.assertEqual(waiting.send_attempts, 0, "nothing was tried")
         self.assertRecordValues(self.gateway, [{"sent_today": 2, "device_status": "limit_reached"}])
@@ -190,3 +190,19 @@ class TestAndroidOversizedWebhooks(AndroidGatewayCommon):
                 self.assertEqual(self._post(url, body, headers).status_code, 400)
         self.assertEqual(self._reload(sms).state, "pending")
         self.assertFalse(self.env["mail.message"].search_count(replies), "no reply was filed")
+
+
+@tagged("post_install", "-at_install")
+class TestAndroidForm(SmsNotifyCommon):
+    def test_the_form_shows_the_phone_fields(self):
+        gateway = self._create_gateway("android", base_url="http://127.0.0.1:9")
+        self.assertTrue(gateway.is_device)
+        self.assertIn("base_url", gateway.type_required_fields)
+        form = Form(gateway.with_user(self.env.ref("base.user_admin")))
+        for shown in ("base_url", "login", "password", "android_signing_key", "android_sim_number"):
+            self.assertFalse(form._get_modifier(shown, "invisible"), shown)
+        for hidden in ("api_key", "account_sid", "sandbox_delivery_delay"):
+            self.assertTrue(form._get_modifier(hidden, "invisible"), hidden)
+        form.gateway_type = "smsc"
+        self.assertTrue(form._get_modifier("android_signing_key", "invisible"))
+        self.assertFalse(form._get_modifier("api_key", "invisible"))

@@ -193,6 +193,29 @@ class AndroidClient(core.GatewayClient):
     supports_webhook = True
     supports_status_query = True
     supports_idempotency_key = True
+    is_device = True
+    webhook_auth = core.WEBHOOK_SIGNATURE
+    form_fields = {
+        "base_url": True,
+        "login": False,
+        "password": False,
+        "android_signing_key": False,
+        "android_sim_number": False,
+        "timeout": False,
+    }
+    config_fields = {
+        "base_url": "base_url",
+        "username": "login",
+        "password": "password",
+        "signing_key": "android_signing_key",
+        "sim_number": "android_sim_number",
+    }
+    form_help = core._lt(
+        "Android phone: install SMS Gateway for Android on the shop's phone, start its local "
+        "server and enter the address, user and password it shows. Register Webhooks gives the "
+        "phone Odoo's address for delivery reports and received SMS; set a signing key in the "
+        "app and here to have every call signed."
+    )
 
     def __init__(self, config=None):
         super().__init__(config)
@@ -408,12 +431,14 @@ class AndroidClient(core.GatewayClient):
 
     # webhooks
 
-    def _authenticate(self, url, headers, body):
+    def verify_signature(self, method, url, headers, params, body):
+        """The phone calls the gateway's secret address; with a signing key set in the app, it
+        also signs every call (``X-Signature``, ``X-Timestamp``), and unsigned calls are
+        refused."""
         core.check_url_secret(url, self.config.get("webhook_secret"))
         signing_key = self.config.get("signing_key")
         if not signing_key:
             return
-        headers = {key.lower(): value for key, value in (headers or {}).items()}
         timestamp = headers.get("x-timestamp") or ""
         given = headers.get("x-signature") or ""
         if not timestamp.isdigit() or not given:
@@ -427,8 +452,7 @@ class AndroidClient(core.GatewayClient):
 
     def _event(self, method, url, headers, body):
         """``(event, payload)`` of an authenticated webhook call."""
-        core.check_report_size(params={}, body=body)
-        self._authenticate(url, headers, body)
+        core.authenticate_webhook(self, method, url, headers, {}, body)
         if method != "POST":
             raise core.ReportRejected("the phone posts its webhooks")
         try:

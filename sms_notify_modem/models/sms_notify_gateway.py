@@ -1,6 +1,4 @@
 import logging
-import zlib
-from datetime import timedelta
 
 import pytz
 
@@ -14,8 +12,6 @@ from odoo.addons.sms_notify.tools.inbound import InboundSms
 from ..tools import modem, pdu
 
 _logger = logging.getLogger(__name__)
-#: a modem another worker holds is asked again after this
-MODEM_BUSY_SECONDS = 2
 
 
 class SmsNotifyGateway(models.Model):
@@ -69,22 +65,33 @@ class SmsNotifyGateway(models.Model):
                 )
 
     @api.model
-    def _sms_notify_address_fields(self):
-        return super()._sms_notify_address_fields() | {"modem_port"}
+    def _address_fields(self):
+        return super()._address_fields() | {"modem_port"}
 
     @api.model
-    def _sms_notify_device_types(self):
-        return [*super()._sms_notify_device_types(), "gsm_modem"]
+    def _form_sections(self):
+        return {
+            **super()._form_sections(),
+            "modem": {
+                "modem_port",
+                "modem_baudrate",
+                "modem_pin",
+                "modem_smsc",
+                "modem_text_mode",
+            },
+        }
 
-    def _get_client_config(self):
-        self.ensure_one()
-        if self.gateway_type == "gsm_modem":
-            return self._modem_client_config()
-        return super()._get_client_config()
+    def _client_services(self):
+        services = super()._client_services()
+        services.update(
+            on_unsolicited=lambda: self.sudo()._modem_unsolicited,
+            owned=lambda: self.sudo()._take_capacity,
+        )
+        return services
 
     def _record_error(self, error):
         result = super()._record_error(error)
-        if self.gateway_type == "gsm_modem" and isinstance(error, modem.PinError):
+        if isinstance(error, modem.PinError):  # only a modem's client raises it
             self.sudo().modem_pin_refused = True
         return result
 
@@ -105,76 +112,14 @@ class SmsNotifyGateway(models.Model):
             self.env["sms.sms"]._sms_notify_wake_queue()
         return result
 
-    def _modem_lock_key(self):
-        """The advisory lock owning this modem: one per database and gateway."""
-        return zlib.crc32(f"sms_notify_modem:{self.env.cr.dbname}:{self.id}".encode())
-
-    def _modem_take(self):
-        """Take the modem for this worker, if no other one holds it: one process at a time
-        talks to it, through a transaction-level advisory lock held until the worker commits
-        its batch (taking it again in the same transaction succeeds)."""
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [self._modem_lock_key()])
-        return self.env.cr.fetchone()[0]
-
-    def _modem_held_elsewhere(self):
-        """Whether another database connection owns the modem now (without taking it: routing
-        looks at every modem, and only the one a batch goes to is taken, when it is sent)."""
-        self.env.cr.execute(
-            """SELECT 1 FROM pg_locks
-                WHERE locktype = 'advisory' AND classid = 0 AND objid = %s AND objsubid = 1
-                  AND granted AND pid != pg_backend_pid()
-                LIMIT 1""",
-            [self._modem_lock_key()],
-        )
-        return bool(self.env.cr.fetchone())
-
-    def _sms_notify_capacity(self):
-        """What is left of the daily limit. A modem another worker holds, or whose PIN was
-        refused, takes nothing now: its messages go to the next modem, or wait."""
-        if self.gateway_type == "gsm_modem" and (
-            self.modem_pin_refused or self._modem_held_elsewhere()
-        ):
-            return 0
-        return super()._sms_notify_capacity()
-
-    def _sms_notify_capacity_available_at(self):
-        if self.gateway_type == "gsm_modem":
-            if self.modem_pin_refused:
-                return fields.Datetime.now() + timedelta(hours=1)  # or once the PIN is corrected
-            if not (self.daily_limit and self.sent_today >= self.daily_limit):
-                return fields.Datetime.now() + timedelta(seconds=MODEM_BUSY_SECONDS)
-        return super()._sms_notify_capacity_available_at()
-
-    def _sms_notify_take(self):
-        if self.gateway_type == "gsm_modem":
-            return self._modem_take()
-        return super()._sms_notify_take()
-
-    def _sms_notify_waiting_reason(self):
-        if self.gateway_type == "gsm_modem" and self.modem_pin_refused:
+    def _blocked_reason(self):
+        """A modem whose SIM refused the PIN sends nothing until the PIN is corrected."""
+        if self.modem_pin_refused:
             return self.env._(
                 "Waiting: the SIM of %(gateway)s refused its PIN; correct it on the gateway.",
                 gateway=self.name,
             )
-        if self.gateway_type == "gsm_modem" and self._modem_held_elsewhere():
-            return self.env._(
-                "Waiting: another Odoo process is sending through %(gateway)s.", gateway=self.name
-            )
-        return super()._sms_notify_waiting_reason()
-
-    def _modem_client_config(self):
-        gateway = self.sudo()
-        return {
-            "port": gateway.modem_port,
-            "baudrate": gateway.modem_baudrate,
-            "pin": gateway.modem_pin,
-            "smsc": gateway.modem_smsc,
-            "text_mode": gateway.modem_text_mode,
-            "timeout": gateway.timeout,
-            "on_unsolicited": gateway._modem_unsolicited,
-            "owned": gateway._modem_take,
-            "pin_refused": gateway.modem_pin_refused,
-        }
+        return super()._blocked_reason()
 
     # ------------------------------------------------------------------
     # What the modem says on its own: delivery reports, incoming messages
@@ -224,7 +169,7 @@ class SmsNotifyGateway(models.Model):
         received = message.timestamp
         if received and received.tzinfo:
             received = received.astimezone(pytz.utc).replace(tzinfo=None)
-        self._sms_notify_receive(InboundSms(message.sender, message.text, received))
+        self._receive(InboundSms(message.sender, message.text, received))
 
     # ------------------------------------------------------------------
     # The form
@@ -254,10 +199,11 @@ class SmsNotifyGateway(models.Model):
     @api.model
     def _cron_modem_listen(self, seconds=5):
         """Read what the modems said while no batch was being sent."""
-        for gateway in self.search([("gateway_type", "=", "gsm_modem")]):
-            if gateway.modem_pin_refused:
+        listening = self._types_where(lambda client_class: hasattr(client_class, "listen"))
+        for gateway in self.search([("gateway_type", "in", listening)]):
+            if gateway._blocked_reason():
                 continue
-            if not gateway._modem_take():
+            if not gateway._take_capacity():
                 continue  # a worker is sending through it and reads the reports itself
             try:
                 gateway._get_client().listen(seconds)

@@ -1,6 +1,6 @@
 from unittest.mock import patch
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.sms_notify.tests.common import SmsNotifyCommon
 
@@ -134,7 +134,7 @@ class ModemGatewayCases:
 
     def test_a_modem_another_process_holds_is_not_used_meanwhile(self):
         with self.registry.cursor() as other:
-            other.execute("SELECT pg_advisory_xact_lock(%s)", [self.gateway._modem_lock_key()])
+            other.execute("SELECT pg_advisory_xact_lock(%s)", [self.gateway._lock_key()])
             [sms] = self._send("Your glasses are ready.")
             self.assertEqual(sms.state, "outgoing")
             self.assertIn("another Odoo process", sms.gateway_error)
@@ -189,3 +189,22 @@ class TestModemSimPin(SmsNotifyCommon):
         self.env["sms.sms"]._process_queue()
         self.assertEqual(self.modem.pin_attempts, ["0000", "1234"])
         self.assertEqual(sms.state, "pending")
+
+
+@tagged("post_install", "-at_install")
+class TestModemForm(SmsNotifyCommon):
+    def test_the_form_shows_the_modem_and_no_connection(self):
+        gateway = self._create_gateway("gsm_modem", modem_port="socket://127.0.0.1:9")
+        self.assertTrue(gateway.is_device)
+        self.assertIn("modem", gateway.type_fields)
+        self.assertNotIn("credentials", gateway.type_fields)
+        self.assertIn("modem_port", gateway.type_required_fields)
+        self.assertTrue(gateway.type_help.startswith("GSM modem"))
+        form = Form(gateway.with_user(self.env.ref("base.user_admin")))
+        self.assertFalse(form._get_modifier("modem_port", "invisible"))
+        self.assertTrue(form._get_modifier("modem_port", "required"))
+        for hidden in ("base_url", "login", "api_key", "sandbox_delivery_delay"):
+            self.assertTrue(form._get_modifier(hidden, "invisible"), hidden)
+        form.gateway_type = "sandbox"
+        self.assertTrue(form._get_modifier("modem_port", "invisible"))
+        self.assertFalse(form._get_modifier("modem_port", "required"))

@@ -30,6 +30,7 @@ from ...sms_notify.tools.gateway import (
     GatewayClient,
     GatewayError,
     SendResult,
+    _lt,
     register_gateway,
     seconds_left,
 )
@@ -70,6 +71,30 @@ class GsmModemClient(GatewayClient):
     #: modem (in another worker) takes the next one
     batch_size = 50
     timeout = 5
+    is_device = True
+    exclusive = True
+    form_fields = {
+        "modem_port": True,
+        "modem_baudrate": False,
+        "modem_pin": False,
+        "modem_smsc": False,
+        "modem_text_mode": False,
+    }
+    config_fields = {
+        "port": "modem_port",
+        "baudrate": "modem_baudrate",
+        "pin": "modem_pin",
+        "smsc": "modem_smsc",
+        "text_mode": "modem_text_mode",
+        "pin_refused": "modem_pin_refused",
+    }
+    services = ("on_unsolicited", "owned")
+    form_help = _lt(
+        "GSM modem: a modem with a SIM card on a serial port of the Odoo server, or on a "
+        "network serial port. One Odoo process at a time talks to it; delivery reports and "
+        "received SMS are read while it sends and every minute in between. Check the Modem "
+        "reads the signal, the network and the operator."
+    )
     part_retry_wait = PART_RETRY_WAIT
 
     def _session(self):
