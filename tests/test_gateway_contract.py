@@ -99,11 +99,11 @@ def test_existing_positional_construction_still_works():
 
 def test_delivery_report_speaks_sms_states_only():
     with pytest.raises(ValueError, match="not an sms.sms state"):
-        DeliveryReport(external_id="1", state="delivered")
+        DeliveryReport(gateway_reference="1", state="delivered")
     with pytest.raises(ValueError, match="failure type"):
-        DeliveryReport(external_id="1", state="error")
-    assert DeliveryReport(external_id="1", state="sent").is_final
-    assert not DeliveryReport(external_id="1", state="pending").is_final
+        DeliveryReport(gateway_reference="1", state="error")
+    assert DeliveryReport(gateway_reference="1", state="sent").is_final
+    assert not DeliveryReport(gateway_reference="1", state="pending").is_final
 
 
 def test_optional_client_methods_say_they_are_not_supported():

@@ -83,9 +83,9 @@ def test_numbered_reference_keys_match_whatever_the_phone_spelling():
     assert numbered_reference_key(ours) != numbered_reference_key("1145946054:79123456789")
 
 
-@pytest.mark.parametrize("external_id", ["SM" + "a" * 32, "a1b2", "uuid-1:x", "", None])
-def test_other_external_ids_are_keys_as_they_are(external_id):
-    assert numbered_reference_key(external_id) == (external_id or "")
+@pytest.mark.parametrize("gateway_reference", ["SM" + "a" * 32, "a1b2", "uuid-1:x", "", None])
+def test_other_gateway_references_are_keys_as_they_are(gateway_reference):
+    assert numbered_reference_key(gateway_reference) == (gateway_reference or "")
 
 
 # secrets in the access log

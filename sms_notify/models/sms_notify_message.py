@@ -33,7 +33,7 @@ class SmsNotifyMessage(models.Model):
     status = fields.Selection(STATUSES, readonly=True)
     segments = fields.Integer(string="SMS Parts", readonly=True)
     cost = fields.Float(digits=(16, 2), readonly=True)
-    sms_kind = fields.Selection(pricing.MESSAGE_KIND_SELECTION, string="Kind", readonly=True)
+    message_kind = fields.Selection(pricing.MESSAGE_KIND_SELECTION, string="Kind", readonly=True)
     gateway_id = fields.Many2one("sms.notify.gateway", readonly=True)
     team_id = fields.Many2one("crm.team", string="Department", readonly=True)
     user_id = fields.Many2one(
@@ -69,7 +69,7 @@ class SmsNotifyMessage(models.Model):
                        END AS status,
                        sms.segments,
                        sms.price AS cost,
-                       sms.sms_kind,
+                       sms.message_kind,
                        sms.gateway_id,
                        sms.sms_notify_team_id AS team_id,
                        sms.create_uid AS user_id,

@@ -139,18 +139,18 @@ class SmsNotifyRule(models.Model):
     enabled_since = fields.Datetime(
         readonly=True, copy=False, help="When the rule was last switched on."
     )
-    sms_kind = fields.Selection(
-        pricing.MESSAGE_KIND_SELECTION, string="Kind", compute="_compute_sms_kind"
+    message_kind = fields.Selection(
+        pricing.MESSAGE_KIND_SELECTION, string="Kind", compute="_compute_message_kind"
     )
     scheduled_ids = fields.One2many("sms.notify.scheduled", "rule_id", string="Messages")
     scheduled_count = fields.Integer(compute="_compute_scheduled_count")
 
-    @api.depends("sms_template_id.sms_kind", "mail_template_id.sms_notify_kind")
-    def _compute_sms_kind(self):
+    @api.depends("sms_template_id.message_kind", "mail_template_id.message_kind")
+    def _compute_message_kind(self):
         for rule in self:
-            rule.sms_kind = (
-                rule.sms_template_id.sms_kind
-                or rule.mail_template_id.sms_notify_kind
+            rule.message_kind = (
+                rule.sms_template_id.message_kind
+                or rule.mail_template_id.message_kind
                 or pricing.SERVICE
             )
 
@@ -465,7 +465,7 @@ class SmsNotifyRule(models.Model):
         if self.quiet_hours == "company":
             wanted = (
                 company.sms_notify_quiet_advertising
-                if self.sms_kind == pricing.ADVERTISING
+                if self.message_kind == pricing.ADVERTISING
                 else company.sms_notify_quiet_service
             )
             if not wanted:

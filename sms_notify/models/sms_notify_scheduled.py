@@ -157,7 +157,7 @@ class SmsNotifyScheduled(models.Model):
                 "template_id": rule.sms_template_id.id,
                 "body": rule.sms_template_id.body,
                 "mass_keep_log": True,
-                "sms_kind": rule.sms_template_id.sms_kind,
+                "message_kind": rule.sms_template_id.message_kind,
             }
         )._action_send_sms()
 
@@ -171,7 +171,7 @@ class SmsNotifyScheduled(models.Model):
         refusals = (
             self.env["res.partner"]
             .union(*customers.values())
-            ._sms_notify_email_refusals(template.sms_notify_kind or pricing.SERVICE)
+            ._sms_notify_email_refusals(template.message_kind or pricing.SERVICE)
         )
         refused = {}
         for record, customer in customers.items():

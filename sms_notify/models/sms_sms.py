@@ -15,7 +15,7 @@ class SmsSms(models.Model):
         help="The gateway that sent the message. Empty for messages sent through Odoo IAP "
         "without a configured gateway.",
     )
-    external_id = fields.Char(
+    gateway_reference = fields.Char(
         string="Gateway Reference",
         readonly=True,
         index="btree_not_null",
@@ -71,12 +71,12 @@ class SmsSms(models.Model):
         copy=False,
         help="After a gateway outage, the message waits until then before the next try.",
     )
-    sms_kind = fields.Selection(
+    message_kind = fields.Selection(
         pricing.MESSAGE_KIND_SELECTION,
         string="Kind",
         # no kind rather than a silent "service": the paths that send notifications say so,
         # and a message of unknown kind is priced and checked as advertising
-        default=lambda self: self.env.context.get("sms_notify_kind") or False,
+        default=lambda self: self.env.context.get("sms_notify_message_kind") or False,
         help="Service: a notification the customer expects (order ready, reminder). "
         "Advertising: a promotion. Taken from the template, rule or campaign; decides the price "
         "and the consent the customer must have given. A message of no kind counts as "
@@ -107,9 +107,9 @@ class SmsSms(models.Model):
         default=lambda self: self.env.context.get("sms_notify_template_id"),
         help="The template the text was written from.",
     )
-    registered_template = fields.Boolean(
+    operator_registered = fields.Boolean(
         string="Registered Service Template",
-        default=lambda self: bool(self.env.context.get("sms_notify_registered_template")),
+        default=lambda self: bool(self.env.context.get("sms_notify_operator_registered")),
         help="Its text comes from a template the operators registered as a service template: "
         "under an own sender name only such service messages get the service price.",
     )

@@ -46,7 +46,7 @@ class _SignedType(GatewayClient):
 
     def parse_report(self, method, url, headers, params, body=b""):
         data = json.loads(body)
-        return [DeliveryReport(external_id=data["id"], state=data["state"])]
+        return [DeliveryReport(gateway_reference=data["id"], state=data["state"])]
 
 
 def _register(test_class, code, client_class):
@@ -146,7 +146,7 @@ class TestSignedWebhook(SmsNotifyCommon, HttpCase):
                     "body": "Your glasses are ready",
                     "state": "pending",
                     "gateway_id": self.gateway.id,
-                    "external_id": "ext-1",
+                    "gateway_reference": "ext-1",
                 }
             )
         )

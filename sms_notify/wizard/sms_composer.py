@@ -7,10 +7,10 @@ from ..tools import consent, gsm, numbers, pricing, tokens
 class SmsComposer(models.TransientModel):
     _inherit = "sms.composer"
 
-    sms_kind = fields.Selection(
+    message_kind = fields.Selection(
         pricing.MESSAGE_KIND_SELECTION,
         string="Kind",
-        compute="_compute_sms_kind",
+        compute="_compute_message_kind",
         store=True,
         readonly=False,
         help="Service: a notification the customer expects. Advertising: a promotion. Decides "
@@ -36,7 +36,7 @@ class SmsComposer(models.TransientModel):
         string="Consent", compute="_compute_sms_notify_consent_warning"
     )
 
-    @api.depends("sms_kind", "composition_mode", "res_ids", "res_id", "number_field_name")
+    @api.depends("message_kind", "composition_mode", "res_ids", "res_id", "number_field_name")
     def _compute_sms_notify_consent_warning(self):
         for composer in self:
             refusals = composer._sms_notify_consent_refusals()
@@ -68,7 +68,7 @@ class SmsComposer(models.TransientModel):
             info = recipients[record.id]
             partner = info["partner"][:1]
             reason = consent.refusal(
-                self.sms_kind,
+                self.message_kind,
                 blacklisted=bool(info["sanitized"]) and info["sanitized"] in blacklisted,
                 customer=bool(partner),
                 opted_out=partner.sms_notify_opt_out,
@@ -82,14 +82,14 @@ class SmsComposer(models.TransientModel):
     @api.depends(
         lambda self: ["template_id"] + (["mailing_id"] if "mailing_id" in self._fields else [])
     )
-    def _compute_sms_kind(self):
+    def _compute_message_kind(self):
         for composer in self:
             if composer._sms_notify_mailing():
                 # a mailing (SMS Marketing) promotes; its sender says so when it does not
-                composer.sms_kind = pricing.ADVERTISING
+                composer.message_kind = pricing.ADVERTISING
             else:
-                composer.sms_kind = (
-                    composer.template_id.sms_kind or composer.sms_kind or pricing.SERVICE
+                composer.message_kind = (
+                    composer.template_id.message_kind or composer.message_kind or pricing.SERVICE
                 )
 
     def _sms_notify_mailing(self):
@@ -99,7 +99,7 @@ class SmsComposer(models.TransientModel):
 
     @api.depends(
         "body",
-        "sms_kind",
+        "message_kind",
         "template_id",
         "composition_mode",
         "recipient_valid_count",
@@ -175,7 +175,7 @@ class SmsComposer(models.TransientModel):
         return pricing.preview(
             tariff,
             segment_counts,
-            self.sms_kind,
+            self.message_kind,
             self.template_id.operator_registered,
             account.balance,
         )
@@ -195,8 +195,8 @@ class SmsComposer(models.TransientModel):
         return super(
             SmsComposer,
             self.with_context(
-                sms_notify_kind=self.sms_kind,
-                sms_notify_registered_template=self.template_id.operator_registered,
+                sms_notify_message_kind=self.message_kind,
+                sms_notify_operator_registered=self.template_id.operator_registered,
                 sms_notify_template_id=self.template_id.id,
             ),
         )._action_send_sms()

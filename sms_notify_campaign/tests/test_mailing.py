@@ -261,12 +261,12 @@ class TestMailingKindAndPrice(SmscGatewayCommon):
     def test_mailing_sms_are_advertising_and_charged_as_such(self):
         self._bill(self.env.ref("sms_notify.sms_notify_tariff_own"), topup=100)
         sms = self._send_mailing()
-        self.assertRecordValues(sms, [{"sms_kind": "advertising", "price": 9.6}])
+        self.assertRecordValues(sms, [{"message_kind": "advertising", "price": 9.6}])
         self.assertAlmostEqual(self.account.balance, 90.4, places=2)
 
     def test_service_mailing_keeps_its_kind(self):
-        sms = self._send_mailing(sms_kind="service")
-        self.assertEqual(sms.sms_kind, "service")
+        sms = self._send_mailing(message_kind="service")
+        self.assertEqual(sms.message_kind, "service")
 
 
 @tagged("post_install", "-at_install")
