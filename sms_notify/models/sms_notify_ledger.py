@@ -49,7 +49,6 @@ class SmsNotifyLedger(models.Model):
     )
     message_kind = fields.Selection(
         pricing.MESSAGE_KIND_SELECTION,
-        string="Message Kind",
         readonly=True,
     )
     message_count = fields.Integer(string="Messages", readonly=True)

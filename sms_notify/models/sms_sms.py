@@ -16,7 +16,6 @@ class SmsSms(models.Model):
         "without a configured gateway.",
     )
     gateway_reference = fields.Char(
-        string="Gateway Reference",
         readonly=True,
         index="btree_not_null",
         help="The identifier the gateway gave the message.",
