@@ -9,7 +9,7 @@ from sms_notify.tools.consent import (
     email_refusal,
     refusal,
 )
-from sms_notify.tools.pricing import ADVERTISING, SERVICE
+from sms_notify.tools.kinds import ADVERTISING, SERVICE
 
 
 def test_service_message_goes_unless_the_customer_opted_out():

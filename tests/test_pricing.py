@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from sms_notify.tools import gsm
-from sms_notify.tools.pricing import (
+from sms_notify_billing.tools.pricing import (
     ADVERTISING,
     OWN_NAME,
     SERVICE,

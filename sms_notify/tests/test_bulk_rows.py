@@ -66,7 +66,7 @@ class TestBulkRows(TransactionCase):
         sms.mapped("external_id")  # in the cache before
 
         sms.with_user(user).sudo()._sms_notify_write_later(
-            [{"external_id": "one", "cost": 1.5}, {"external_id": "two", "cost": 0.0}]
+            [{"external_id": "one", "vendor_cost": 1.5}, {"external_id": "two", "vendor_cost": 0.0}]
         )
 
         self.assertEqual(sms.mapped("external_id"), ["one", "two"])
@@ -75,7 +75,7 @@ class TestBulkRows(TransactionCase):
         sms.with_user(user).sudo().write({"gateway_error": "later"})
         self.env.flush_all()
         self.assertEqual(self._stored(sms, "external_id"), ["one", "two"])
-        self.assertEqual(self._stored(sms, "cost"), [1.5, 0.0])
+        self.assertEqual(self._stored(sms, "vendor_cost"), [1.5, 0.0])
         self.assertEqual(self._stored(sms, "gateway_error"), ["later", "later"])
         self.assertEqual(self._stored(sms, "write_uid"), [user.id, user.id])
 
@@ -86,6 +86,6 @@ class TestBulkRows(TransactionCase):
         with self.assertRaises(ValueError):
             sms[0]._sms_notify_write_later([{"uuid": "a"}, {"uuid": "b"}])
         with self.assertRaises(ValueError):
-            sms._sms_notify_write_later([{"external_id": "a"}, {"cost": 1.0}])
+            sms._sms_notify_write_later([{"external_id": "a"}, {"vendor_cost": 1.0}])
         with self.assertRaises(ValueError):
             sms[0]._sms_notify_write_later([{"sms_tracker_id": False}])

@@ -8,12 +8,12 @@ from ..tools import pricing
 DEFAULT_MINIMUM_TOPUP = 1000
 
 
-class SmsNotifyAccount(models.Model):
+class SmsNotifyBalance(models.Model):
     """A company's prepaid SMS account: the tariff in force, the balance and its ledger.
 
     Without a tariff nothing is charged (messages are paid to the gateway's vendor directly)."""
 
-    _name = "sms.notify.account"
+    _name = "sms.notify.balance"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "SMS Balance"
     _rec_name = "company_id"
@@ -31,7 +31,7 @@ class SmsNotifyAccount(models.Model):
     )
     tariff_type = fields.Selection(related="tariff_id.tariff_type")
     balance = fields.Monetary(compute="_compute_balance", help="The sum of all movements.")
-    ledger_ids = fields.One2many("sms.notify.ledger", "account_id", string="Movements")
+    ledger_ids = fields.One2many("sms.notify.ledger", "balance_id", string="Movements")
     minimum_topup = fields.Monetary(
         string="Minimum Top-up",
         default=DEFAULT_MINIMUM_TOPUP,
@@ -77,7 +77,7 @@ class SmsNotifyAccount(models.Model):
         balances = dict(
             self.env["sms.notify.ledger"]
             .sudo()
-            ._read_group([("account_id", "in", self.ids)], ["account_id"], ["amount:sum"])
+            ._read_group([("balance_id", "in", self.ids)], ["balance_id"], ["amount:sum"])
         )
         for account in self:
             account.balance = balances.get(account, 0.0)
@@ -88,7 +88,7 @@ class SmsNotifyAccount(models.Model):
         counts = dict(
             self.env["sms.notify.topup"]
             .sudo()
-            ._read_group([("account_id", "in", self.ids)], ["account_id"], ["__count"])
+            ._read_group([("balance_id", "in", self.ids)], ["balance_id"], ["__count"])
         )
         for account in self:
             account.topup_count = counts.get(account, 0)
@@ -124,10 +124,10 @@ class SmsNotifyAccount(models.Model):
     def action_view_ledger(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sms_notify.sms_notify_ledger_action"
+            "sms_notify_billing.sms_notify_ledger_action"
         )
-        action["domain"] = [("account_id", "=", self.id)]
-        action["context"] = {"default_account_id": self.id}
+        action["domain"] = [("balance_id", "=", self.id)]
+        action["context"] = {"default_balance_id": self.id}
         return action
 
     def action_request_topup(self):
@@ -140,15 +140,17 @@ class SmsNotifyAccount(models.Model):
             "views": [(False, "form")],
             "target": "current",
             "name": self.env._("Request Top-up"),
-            "context": {"default_account_id": self.id, "default_amount": self.minimum_topup},
+            "context": {"default_balance_id": self.id, "default_amount": self.minimum_topup},
         }
 
     def action_view_topups(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("sms_notify.sms_notify_topup_action")
-        action["domain"] = [("account_id", "=", self.id)]
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sms_notify_billing.sms_notify_topup_action"
+        )
+        action["domain"] = [("balance_id", "=", self.id)]
         action["context"] = {
-            "default_account_id": self.id,
+            "default_balance_id": self.id,
             "default_amount": self.minimum_topup,
         }
         return action
@@ -160,10 +162,12 @@ class SmsNotifyAccount(models.Model):
             "type": "ir.actions.act_window",
             "res_model": "sms.notify.ledger",
             "view_mode": "form",
-            "views": [(self.env.ref("sms_notify.sms_notify_ledger_view_form_adjust").id, "form")],
+            "views": [
+                (self.env.ref("sms_notify_billing.sms_notify_ledger_view_form_adjust").id, "form")
+            ],
             "target": "new",
             "name": self.env._("Adjust Balance"),
-            "context": {"default_account_id": self.id, "default_kind": "adjustment"},
+            "context": {"default_balance_id": self.id, "default_kind": "adjustment"},
         }
 
     # ------------------------------------------------------------------
@@ -187,9 +191,9 @@ class SmsNotifyAccount(models.Model):
         charges what this balance covers before anyone else may read it."""
         self.ensure_one()
         cr = self.env.cr
-        cr.execute("SELECT id FROM sms_notify_account WHERE id = %s FOR UPDATE", [self.id])
+        cr.execute("SELECT id FROM sms_notify_balance WHERE id = %s FOR UPDATE", [self.id])
         cr.execute(
-            "SELECT COALESCE(SUM(amount), 0) FROM sms_notify_ledger WHERE account_id = %s",
+            "SELECT COALESCE(SUM(amount), 0) FROM sms_notify_ledger WHERE balance_id = %s",
             [self.id],
         )
         return cr.fetchone()[0]
@@ -230,7 +234,7 @@ class SmsNotifyAccount(models.Model):
         self.env["sms.notify.ledger"].sudo().create(
             [
                 {
-                    "account_id": self.id,
+                    "balance_id": self.id,
                     "kind": "debit",
                     "amount": -float(amount),
                     "tariff_id": tariff.id,
@@ -258,7 +262,7 @@ class SmsNotifyAccount(models.Model):
             return
         self.env["sms.notify.ledger"].sudo().create(
             {
-                "account_id": self.id,
+                "balance_id": self.id,
                 "kind": "refund",
                 "amount": amount,
                 "message_count": count,
@@ -318,8 +322,8 @@ class SmsNotifyAccount(models.Model):
         accounts = self.sudo().search([("tariff_id.tariff_type", "=", pricing.OWN_NAME)])
         ledger = self.env["sms.notify.ledger"].sudo()
         charged = set(
-            ledger.search([("fee_period", "=", period), ("account_id", "in", accounts.ids)])
-            .mapped("account_id")
+            ledger.search([("fee_period", "=", period), ("balance_id", "in", accounts.ids)])
+            .mapped("balance_id")
             .ids
         )
         for account in accounts:
@@ -328,7 +332,7 @@ class SmsNotifyAccount(models.Model):
                 continue
             ledger.create(
                 {
-                    "account_id": account.id,
+                    "balance_id": account.id,
                     "kind": "fee",
                     "amount": -float(fee),
                     "tariff_id": account.tariff_id.id,
