@@ -36,6 +36,7 @@
     "demo": [
         "demo/sms_notify_balance_demo.xml",
     ],
+    "pre_init_hook": "pre_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,
 }
