@@ -154,7 +154,7 @@ class ResPartner(models.Model):
             partner.sms_notify_sms_count = counts.get(partner, 0)
 
     def action_view_sms_notify_history(self):
-        """Every SMS and e-mail sent to the customer, with its status, parts and price."""
+        """Every SMS and e-mail sent to the customer, with its status, parts and cost."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sms_notify.sms_notify_message_action"
