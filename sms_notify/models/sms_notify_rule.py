@@ -574,8 +574,8 @@ class SmsNotifyRule(models.Model):
     def _send_sms(self, records, valid_until, company=None):
         """Hand the SMS over to the queue through Odoo's composer, logged in each document's
         chatter; consent (and, with billing, the balance) is checked per message on the way;
-        a refused one is cancelled with its reason. Sent for ``company`` (the one they were scheduled for)
-        where the document has no company of its own."""
+        a refused one is cancelled with its reason. Sent for ``company`` (the one they were
+        scheduled for) where the document has no company of its own."""
         self.ensure_one()
         self.env["sms.composer"].with_context(
             active_model=records._name,

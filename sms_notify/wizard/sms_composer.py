@@ -101,12 +101,17 @@ class SmsComposer(models.TransientModel):
         recent messages, or nothing when they reported no cost (billing shows its price)."""
         for composer in self:
             estimated = composer._sms_notify_vendor_estimate()
-            composer.sms_notify_cost_summary = estimated and self.env._(
+            if not estimated:
+                composer.sms_notify_cost_summary = False
+                continue
+            total = f"{estimated.total:,.2f}"
+            per_part = f"{estimated.per_segment:,.4f}".rstrip("0").rstrip(".")
+            composer.sms_notify_cost_summary = self.env._(
                 "Estimate from the vendor's reported costs: about %(total)s for %(segments)s SMS "
                 "part(s) (%(per_part)s per part on average of recent messages).",
-                total=f"{estimated.total:,.2f}",
+                total=total,
                 segments=estimated.segments,
-                per_part=f"{estimated.per_segment:,.4f}".rstrip("0").rstrip("."),
+                per_part=per_part,
             )
 
     def _sms_notify_vendor_estimate(self):

@@ -18,7 +18,7 @@ class SmsNotifyLedger(models.Model):
     _rec_name = "name"
 
     balance_id = fields.Many2one(
-        "sms.notify.balance", string="Balance", required=True, index=True, ondelete="cascade"
+        "sms.notify.balance", required=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one(related="balance_id.company_id", store=True)
     currency_id = fields.Many2one(related="balance_id.currency_id")

@@ -27,7 +27,6 @@ class SmsNotifyTopup(models.Model):
     )
     balance_id = fields.Many2one(
         "sms.notify.balance",
-        string="Balance",
         required=True,
         index=True,
         ondelete="cascade",

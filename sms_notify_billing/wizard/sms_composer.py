@@ -27,6 +27,7 @@ class SmsComposer(models.TransientModel):
     def _compute_sms_notify_cost(self):
         """Under a tariff: the price of sending and the balance left; without one, the core's
         estimate from the vendor's reported costs."""
+        unbilled = self.browse()
         for composer in self:
             # the balance the messages will be charged to (see _prepare_mass_sms_values)
             balance = (
@@ -40,7 +41,7 @@ class SmsComposer(models.TransientModel):
             if not preview:
                 composer.sms_notify_cost = composer.sms_notify_balance_after = 0
                 composer.sms_notify_cost_enough = True
-                super(SmsComposer, composer)._compute_sms_notify_cost()
+                unbilled |= composer
                 continue
             composer.sms_notify_cost = float(preview.total)
             composer.sms_notify_balance_after = float(preview.balance_after)
@@ -56,6 +57,7 @@ class SmsComposer(models.TransientModel):
                 balance=pricing.amount_text(preview.balance),
                 after=pricing.amount_text(preview.balance_after),
             )
+        return super(SmsComposer, unbilled)._compute_sms_notify_cost()
 
     def _sms_notify_cost_preview(self, balance):
         """What sending would cost under the balance's tariff (see
