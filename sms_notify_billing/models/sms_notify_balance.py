@@ -9,7 +9,7 @@ DEFAULT_MINIMUM_TOPUP = 1000
 
 
 class SmsNotifyBalance(models.Model):
-    """A company's prepaid SMS account: the tariff in force, the balance and its ledger.
+    """A company's prepaid SMS balance: the tariff in force, the balance and its ledger.
 
     Without a tariff nothing is charged (messages are paid to the gateway's vendor directly)."""
 
@@ -59,8 +59,8 @@ class SmsNotifyBalance(models.Model):
 
     @api.constrains("minimum_topup", "low_balance_threshold")
     def _check_amounts_not_negative(self):
-        for account in self:
-            if account.minimum_topup < 0 or account.low_balance_threshold < 0:
+        for sms_balance in self:
+            if sms_balance.minimum_topup < 0 or sms_balance.low_balance_threshold < 0:
                 raise ValidationError(
                     self.env._(
                         "The minimum top-up and the low-balance threshold cannot be negative "
@@ -79,44 +79,44 @@ class SmsNotifyBalance(models.Model):
             .sudo()
             ._read_group([("balance_id", "in", self.ids)], ["balance_id"], ["amount:sum"])
         )
-        for account in self:
-            account.balance = balances.get(account, 0.0)
+        for sms_balance in self:
+            sms_balance.balance = balances.get(sms_balance, 0.0)
 
     def _compute_topup_count(self):
-        # the smart button shows to administrators only, but the account form is readable by
+        # the smart button shows to administrators only, but the balance form is readable by
         # every SMS user
         counts = dict(
             self.env["sms.notify.topup"]
             .sudo()
             ._read_group([("balance_id", "in", self.ids)], ["balance_id"], ["__count"])
         )
-        for account in self:
-            account.topup_count = counts.get(account, 0)
+        for sms_balance in self:
+            sms_balance.topup_count = counts.get(sms_balance, 0)
 
     @api.depends("tariff_id")
     def _compute_sender(self):
         gateways = self.env["sms.notify.gateway"].sudo()
-        for account in self:
-            account.sender = (
-                account._sms_notify_sender()
-                or gateways._get_candidates(account.company_id)[:1].sender
+        for sms_balance in self:
+            sms_balance.sender = (
+                sms_balance._sms_notify_sender()
+                or gateways._get_candidates(sms_balance.company_id)[:1].sender
             )
 
     @api.model
     def _get_for_company(self, company, create=True):
-        account = self.sudo().search([("company_id", "=", company.id)], limit=1)
-        if not account and create:
-            account = self.sudo().create({"company_id": company.id})
-        return account
+        sms_balance = self.sudo().search([("company_id", "=", company.id)], limit=1)
+        if not sms_balance and create:
+            sms_balance = self.sudo().create({"company_id": company.id})
+        return sms_balance
 
     @api.model
     def action_open_balance(self):
-        """The *Balance* menu: the current company's account, opened on its form."""
-        account = self._get_for_company(self.env.company)
+        """The *Balance* menu: the current company's balance, opened on its form."""
+        sms_balance = self._get_for_company(self.env.company)
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
-            "res_id": account.id,
+            "res_id": sms_balance.id,
             "view_mode": "form",
             "name": self.env._("SMS Balance"),
         }
@@ -187,7 +187,7 @@ class SmsNotifyBalance(models.Model):
         return tariff.shared_sender or False
 
     def _sms_notify_locked_balance(self):
-        """The balance, with the account locked until the end of the transaction: the caller
+        """The balance, with its row locked until the end of the transaction: the caller
         charges what this balance covers before anyone else may read it."""
         self.ensure_one()
         cr = self.env.cr
@@ -202,7 +202,7 @@ class SmsNotifyBalance(models.Model):
         """Charge ``messages`` (in sending order) to the balance; return the ones it does not
         cover. Must run in a transaction of its own, committed before the messages are handed
         over, whose cursor reads committed data (see ``sms.sms._sms_notify_claim``): two
-        workers charging at once then take turns on the account's row lock, and the second
+        workers charging at once then take turns on the balance's row lock, and the second
         sees the first one's debit."""
         self.ensure_one()
         tariff = self.tariff_id
@@ -277,15 +277,15 @@ class SmsNotifyBalance(models.Model):
     def _sms_notify_check_low_balance(self):
         """Warn the chosen users once when the balance falls below the threshold; arm the
         warning again once a top-up lifts it above."""
-        for account in self.sudo():
-            if not account.low_balance_threshold:
+        for sms_balance in self.sudo():
+            if not sms_balance.low_balance_threshold:
                 continue
-            low = account.balance < account.low_balance_threshold
-            if low == account.low_balance_warned:
+            low = sms_balance.balance < sms_balance.low_balance_threshold
+            if low == sms_balance.low_balance_warned:
                 continue
-            account.low_balance_warned = low
+            sms_balance.low_balance_warned = low
             if low:
-                account._sms_notify_warn_low_balance()
+                sms_balance._sms_notify_warn_low_balance()
 
     def _sms_notify_warn_low_balance(self):
         users = self.low_balance_user_ids.filtered("active")
@@ -319,23 +319,23 @@ class SmsNotifyBalance(models.Model):
         at the next one: the month is recorded on the movement)."""
         today = today or fields.Date.context_today(self)
         period = f"{today.year:04d}-{today.month:02d}"
-        accounts = self.sudo().search([("tariff_id.tariff_type", "=", pricing.OWN_NAME)])
+        sms_balances = self.sudo().search([("tariff_id.tariff_type", "=", pricing.OWN_NAME)])
         ledger = self.env["sms.notify.ledger"].sudo()
         charged = set(
-            ledger.search([("fee_period", "=", period), ("balance_id", "in", accounts.ids)])
+            ledger.search([("fee_period", "=", period), ("balance_id", "in", sms_balances.ids)])
             .mapped("balance_id")
             .ids
         )
-        for account in accounts:
-            fee = account.tariff_id._pricing().monthly_fee
-            if account.id in charged or not fee:
+        for sms_balance in sms_balances:
+            fee = sms_balance.tariff_id._pricing().monthly_fee
+            if sms_balance.id in charged or not fee:
                 continue
             ledger.create(
                 {
-                    "balance_id": account.id,
+                    "balance_id": sms_balance.id,
                     "kind": "fee",
                     "amount": -float(fee),
-                    "tariff_id": account.tariff_id.id,
+                    "tariff_id": sms_balance.tariff_id.id,
                     "fee_period": period,
                     "name": self.env._(
                         "Sender name registration, %(month)s",

@@ -91,7 +91,7 @@ class SmsNotifyTopup(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        accounts = self.env["sms.notify.balance"]
+        sms_balances = self.env["sms.notify.balance"]
         for vals in vals_list:
             # a request starts as a draft: a default state or empty values are no shortcut
             self._sms_notify_check_workflow_fields(
@@ -101,11 +101,11 @@ class SmsNotifyTopup(models.Model):
             )
         for vals in vals_list:
             if vals.get("name", self.env._("New")) == self.env._("New"):
-                account = accounts.browse(vals.get("balance_id")) or accounts._get_for_company(
-                    self.env.company
-                )
+                sms_balance = sms_balances.browse(
+                    vals.get("balance_id")
+                ) or sms_balances._get_for_company(self.env.company)
                 vals["name"] = self.env["ir.sequence"].with_company(
-                    account.company_id
+                    sms_balance.company_id
                 ).next_by_code("sms.notify.topup") or self.env._("New")
         return super().create(vals_list)
 
