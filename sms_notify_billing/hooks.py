@@ -11,7 +11,7 @@ MOVED_XMLIDS = (
     "field_sms_notify_wizard__sms_notify_cost_enough",
     "field_sms_resend__sms_notify_billed",
     "field_sms_sms__price",
-    "field_sms_sms__registered_template",
+    "field_sms_sms__operator_registered",
     "field_sms_template__operator_registered",
     "mail_resend_message_view_form",
     "sms_notify_menu_balance",

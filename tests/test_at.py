@@ -2,7 +2,7 @@
 
 import pytest
 
-from sms_notify_modem.tools import at
+from odoo.addons.sms_notify_modem.tools import at
 
 
 class ScriptedPort:

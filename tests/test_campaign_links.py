@@ -1,6 +1,6 @@
 """A click on a tracked link of a mailing's SMS is traced back to that SMS."""
 
-from sms_notify_campaign.tools.links import trace_links_to_sms
+from odoo.addons.sms_notify_campaign.tools.links import trace_links_to_sms
 
 PREFIX = "https://shop.example/r/"
 

@@ -2,14 +2,14 @@
 
 import pytest
 
-from sms_notify.tools.consent import (
+from odoo.addons.sms_notify.tools.consent import (
     BLACKLISTED,
     NO_ADVERTISING_CONSENT,
     OPTED_OUT,
     email_refusal,
     refusal,
 )
-from sms_notify.tools.kinds import ADVERTISING, SERVICE
+from odoo.addons.sms_notify.tools.kinds import ADVERTISING, SERVICE
 
 
 def test_service_message_goes_unless_the_customer_opted_out():

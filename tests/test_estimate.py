@@ -3,7 +3,7 @@ for the company's recent messages, per SMS part."""
 
 import pytest
 
-from sms_notify.tools.estimate import vendor_estimate
+from odoo.addons.sms_notify.tools.estimate import vendor_estimate
 
 
 def test_estimate_is_the_parts_to_send_times_the_average_reported_cost_of_a_part():

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from sms_notify.tools.gateway import GatewayError, OutgoingSms, ReportRejected, utc_now
-from sms_notify.tools.inbound import is_stop_request
-from sms_notify_android.tests.fakes.android import FakeAndroid
-from sms_notify_android.tools import android
+from odoo.addons.sms_notify.tools.gateway import GatewayError, OutgoingSms, ReportRejected, utc_now
+from odoo.addons.sms_notify.tools.inbound import is_stop_request
+from odoo.addons.sms_notify_android.tests.fakes.android import FakeAndroid
+from odoo.addons.sms_notify_android.tools import android
 
 SECRET = "hook-secret"
 WEBHOOK = f"https://shop.example/sms_notify/report/4/{SECRET}"
@@ -62,7 +62,7 @@ def test_send_uses_the_uuid_as_message_id_and_one_request_per_message(fake):
         "simNumber": 2,
     }
     assert first.headers["authorization"].startswith("Basic ")
-    assert [(r.uuid, r.state, r.external_id, r.segments) for r in results] == [
+    assert [(r.uuid, r.state, r.gateway_reference, r.segments) for r in results] == [
         ("u1", "pending", "u1", 1),
         ("u2", "pending", "u2", 2),
     ]
@@ -70,7 +70,7 @@ def test_send_uses_the_uuid_as_message_id_and_one_request_per_message(fake):
 
 def test_plan_chooses_the_uuid_before_sending():
     [message] = client().plan([sms(uuid="u9")])
-    assert message.external_id == "u9"
+    assert message.gateway_reference == "u9"
 
 
 def test_validity_becomes_a_ttl_in_seconds(fake):
@@ -173,7 +173,7 @@ def test_fetch_status_and_find_sent_ask_the_phone(fake):
     gateway.send([planned(sms(uuid="u1"), gateway)])
     fake.progress("u1", "Delivered", post=lambda *args: None)
     [report] = gateway.fetch_status(["u1", "unknown"])
-    assert (report.external_id, report.state) == ("u1", "sent")
+    assert (report.gateway_reference, report.state) == ("u1", "sent")
     assert report.done_at is not None
     found = gateway.find_sent([planned(sms(uuid="u1"), gateway), planned(sms(uuid="u2"), gateway)])
     assert [(report.reference, report.state) for report in found] == [("u1", "sent")]
@@ -224,7 +224,7 @@ def test_delivered_webhook_becomes_a_report(fake):
     gateway = sent_and_hooked(fake)
     [(url, body, headers)] = fake.progress("u1", "Delivered", post=lambda *call: call)
     [report] = gateway.parse_report("POST", url, headers, {}, body)
-    assert (report.external_id, report.reference, report.state) == ("u1", "u1", "sent")
+    assert (report.gateway_reference, report.reference, report.state) == ("u1", "u1", "sent")
 
 
 def test_failed_webhook_keeps_the_reason(fake):

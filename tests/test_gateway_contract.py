@@ -6,8 +6,8 @@ from email.utils import formatdate
 
 import pytest
 
-from sms_notify.tools import serwersms, smsapi, smsc, twilio
-from sms_notify.tools.gateway import (
+from odoo.addons.sms_notify.tools import serwersms, smsapi, smsc, twilio
+from odoo.addons.sms_notify.tools.gateway import (
     FAILURE_TYPES,
     SMS_STATES,
     DeliveryReport,
@@ -20,7 +20,7 @@ from sms_notify.tools.gateway import (
     get_client_class,
     seconds_left,
 )
-from sms_notify.tools.http_client import HttpClient, parse_retry_after
+from odoo.addons.sms_notify.tools.http_client import HttpClient, parse_retry_after
 
 
 def test_http_gateway_types_are_registered():
@@ -99,11 +99,11 @@ def test_existing_positional_construction_still_works():
 
 def test_delivery_report_speaks_sms_states_only():
     with pytest.raises(ValueError, match="not an sms.sms state"):
-        DeliveryReport(external_id="1", state="delivered")
+        DeliveryReport(gateway_reference="1", state="delivered")
     with pytest.raises(ValueError, match="failure type"):
-        DeliveryReport(external_id="1", state="error")
-    assert DeliveryReport(external_id="1", state="sent").is_final
-    assert not DeliveryReport(external_id="1", state="pending").is_final
+        DeliveryReport(gateway_reference="1", state="error")
+    assert DeliveryReport(gateway_reference="1", state="sent").is_final
+    assert not DeliveryReport(gateway_reference="1", state="pending").is_final
 
 
 def test_optional_client_methods_say_they_are_not_supported():

@@ -4,9 +4,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from sms_notify.tests.fakes.serwersms import FakeSerwersms
-from sms_notify.tools import serwersms
-from sms_notify.tools.gateway import GatewayError, OutgoingSms, utc_now
+from odoo.addons.sms_notify.tests.fakes.serwersms import FakeSerwersms
+from odoo.addons.sms_notify.tools import serwersms
+from odoo.addons.sms_notify.tools.gateway import GatewayError, OutgoingSms, utc_now
 
 
 def sms(uuid="sms1", number="+48500600700", body="Twoje okulary są gotowe", **kwargs):
@@ -25,10 +25,10 @@ def client(fake, **config):
     )
 
 
-def test_send_returns_external_id_and_parts(fake):
+def test_send_returns_gateway_reference_and_parts(fake):
     [result] = client(fake, sender="OPTYK").send([sms(body="ą" * 71)])
     assert (result.state, result.segments) == ("pending", 2)
-    assert result.external_id in fake.messages
+    assert result.gateway_reference in fake.messages
     request = fake.last_request
     assert request.path == "/messages/send_sms.json"
     assert request.headers["authorization"] == "Bearer serwersms-token"
@@ -61,7 +61,7 @@ def test_same_text_is_sent_in_one_request_with_a_unique_id_per_number(fake):
     [request] = fake.requests
     assert request.json["phone"] == ["+48500600700", "+48500600701"]
     assert request.json["unique_id"] == ["sms1", "sms2"]
-    assert [fake.messages[r.external_id]["unique_id"] for r in results] == ["sms1", "sms2"]
+    assert [fake.messages[r.gateway_reference]["unique_id"] for r in results] == ["sms1", "sms2"]
 
 
 def test_reference_not_accepted_as_unique_id_is_hashed():
@@ -121,13 +121,13 @@ def test_message_whose_validity_is_over_is_not_sent(fake):
 
 def test_status_query_maps_serwersms_states_and_reasons(fake):
     results = client(fake).send([sms(f"sms{i}", number=f"+4850060070{i}") for i in range(4)])
-    ids = [result.external_id for result in results]
+    ids = [result.gateway_reference for result in results]
     delivered_at = datetime(2024, 7, 1, 12, 0).timestamp()
     fake.set_status(ids[0], "delivered", at=delivered_at)
     fake.set_status(ids[1], "undelivered", reason="message_expired")
     fake.set_status(ids[2], "sent")
     fake.set_status(ids[3], "undelivered", reason="wrong_number")
-    reports = {report.external_id: report for report in client(fake).fetch_status(ids)}
+    reports = {report.gateway_reference: report for report in client(fake).fetch_status(ids)}
     assert [(reports[i].state, reports[i].failure_type) for i in ids] == [
         ("sent", False),
         ("error", "sms_expired"),
@@ -145,8 +145,8 @@ def test_find_sent_looks_messages_up_by_unique_id(fake):
     gateway = client(fake)
     [sent] = gateway.send([sms("sms1")])
     reports = gateway.find_sent([sms("sms1"), sms("sms2", number="+48500600701")])
-    assert [(r.reference, r.external_id, r.state) for r in reports] == [
-        ("sms1", sent.external_id, "process")
+    assert [(r.reference, r.gateway_reference, r.state) for r in reports] == [
+        ("sms1", sent.gateway_reference, "process")
     ]
     assert [r.json.get("unique_id") for r in fake.requests_to("/messages/reports.json")] == [
         "sms1",

@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from sms_notify.tests.fakes.smsapi import FakeSmsapi
-from sms_notify.tools import smsapi
-from sms_notify.tools.gateway import GatewayError, OutgoingSms, ReportRejected, utc_now
+from odoo.addons.sms_notify.tests.fakes.smsapi import FakeSmsapi
+from odoo.addons.sms_notify.tools import smsapi
+from odoo.addons.sms_notify.tools.gateway import GatewayError, OutgoingSms, ReportRejected, utc_now
 
 SECRET = "s3cr3t-token"
 WEBHOOK = f"https://shop.example/sms_notify/report/3?token={SECRET}"
@@ -36,10 +36,10 @@ def client(fake, **config):
     )
 
 
-def test_send_returns_external_id_segments_and_cost(fake):
+def test_send_returns_gateway_reference_segments_and_cost(fake):
     [result] = client(fake, sender="Optyk").send([sms(body="ż" * 71)])
     assert (result.state, result.segments, result.cost) == ("pending", 2, 0.32)
-    assert result.external_id in fake.messages
+    assert result.gateway_reference in fake.messages
     request = fake.last_request
     assert request.headers["authorization"] == "Bearer smsapi-token"
     form = request.form
@@ -57,14 +57,14 @@ def test_same_text_is_sent_in_one_request_with_idx_per_number(fake):
         "1",
     )
     by_uuid = {result.uuid: result for result in results}
-    assert fake.messages[by_uuid["u2"].external_id]["number"] == "48500600701"
-    assert len({result.external_id for result in results}) == 3
+    assert fake.messages[by_uuid["u2"].gateway_reference]["number"] == "48500600701"
+    assert len({result.gateway_reference for result in results}) == 3
 
 
 def test_answers_without_idx_are_matched_by_number(fake):
     fake.echo_idx = False
     results = client(fake).send([sms("u1"), sms("u2", number="+48500600701")])
-    assert [fake.messages[r.external_id]["idx"] for r in results] == ["u1", "u2"]
+    assert [fake.messages[r.gateway_reference]["idx"] for r in results] == ["u1", "u2"]
 
 
 def test_resending_a_message_smsapi_holds_answers_a_duplicate(fake):
@@ -74,11 +74,11 @@ def test_resending_a_message_smsapi_holds_answers_a_duplicate(fake):
     again = gateway.send([sms("u1"), sms("u2", number="+48500600701")])
     by_uuid = {result.uuid: result for result in again}
     assert by_uuid["u1"].duplicate and by_uuid["u1"].state == "pending"
-    assert not by_uuid["u1"].external_id and "already" in by_uuid["u1"].error_message
-    assert not by_uuid["u2"].duplicate and by_uuid["u2"].external_id
+    assert not by_uuid["u1"].gateway_reference and "already" in by_uuid["u1"].error_message
+    assert not by_uuid["u2"].duplicate and by_uuid["u2"].gateway_reference
     assert len(fake.messages) == 2, "the duplicate must not have been sent twice"
     # its delivery report names the reference, which links it to the message
-    [report] = gateway.fetch_status([first.external_id])
+    [report] = gateway.fetch_status([first.gateway_reference])
     assert report.reference == "u1"
 
 
@@ -151,12 +151,12 @@ def test_message_whose_validity_is_over_is_not_sent(fake):
 
 def test_status_query_maps_smsapi_states(fake):
     results = client(fake).send([sms(f"u{i}", number=f"+4850060070{i}") for i in range(5)])
-    ids = [result.external_id for result in results]
+    ids = [result.gateway_reference for result in results]
     for message_id, status in zip(
         ids, ("DELIVERED", "EXPIRED", "SENT", "REJECTED", "STOP"), strict=True
     ):
         fake.set_status(message_id, status)
-    reports = {report.external_id: report for report in client(fake).fetch_status(ids)}
+    reports = {report.gateway_reference: report for report in client(fake).fetch_status(ids)}
     assert [(reports[i].state, reports[i].failure_type) for i in ids] == [
         ("sent", False),
         ("error", "sms_expired"),
@@ -170,11 +170,11 @@ def test_status_query_maps_smsapi_states(fake):
 
 def test_callback_with_the_secret_gives_reports(fake):
     [result] = client(fake).send([sms()])
-    fake.set_status(result.external_id, "DELIVERED")
-    params = fake.status_callback(result.external_id, done_at=1_700_000_000)
+    fake.set_status(result.gateway_reference, "DELIVERED")
+    params = fake.status_callback(result.gateway_reference, done_at=1_700_000_000)
     [report] = client(fake).parse_report("GET", WEBHOOK + "&" + "x=1", {}, params)
-    assert (report.external_id, report.state, report.reference) == (
-        result.external_id,
+    assert (report.gateway_reference, report.state, report.reference) == (
+        result.gateway_reference,
         "sent",
         "u1",
     )

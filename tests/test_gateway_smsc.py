@@ -5,9 +5,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from sms_notify.tests.fakes.smsc import FakeSmsc, smsc_phone
-from sms_notify.tools import smsc
-from sms_notify.tools.gateway import (
+from odoo.addons.sms_notify.tests.fakes.smsc import FakeSmsc, smsc_phone
+from odoo.addons.sms_notify.tools import smsc
+from odoo.addons.sms_notify.tools.gateway import (
     BadReport,
     GatewayError,
     OutgoingSms,
@@ -63,11 +63,11 @@ def list_lines(form):
     return [tuple(line.split(":", 1)) for line in form["list"].split("\n")]
 
 
-def test_send_returns_external_id_segments_cost_and_balance(fake):
+def test_send_returns_gateway_reference_segments_cost_and_balance(fake):
     gateway = client(fake)
     [result] = gateway.send([sms(body="x" * 161)])
     assert (result.state, result.segments, result.cost) == ("pending", 2, 2.8)
-    assert result.external_id == f"{smsc.smsc_id('u1')}:+79123456789"
+    assert result.gateway_reference == f"{smsc.smsc_id('u1')}:+79123456789"
     assert gateway.last_balance == (97.2, "RUB")
     sent = fake.requests_to("/sys/send.php")[0].form
     assert sent["fmt"] == "3" and sent["cost"] == "3" and sent["charset"] == "utf-8"
@@ -177,12 +177,12 @@ def test_identical_request_within_a_minute_is_a_transient_possible_duplicate(fak
 def test_status_query_maps_smsc_states(fake):
     numbers = ["+79120000011", "+79120000012", "+79120000013", "+79120000014"]
     results = client(fake).send([sms(f"u{i}", number=n) for i, n in enumerate(numbers)])
-    sms_ids = [result.external_id.split(":")[0] for result in results]
+    sms_ids = [result.gateway_reference.split(":")[0] for result in results]
     for sms_id, number, status in zip(sms_ids, numbers, (1, 3, 0, 20), strict=True):
         fake.set_status(sms_id, number, status, timestamp=1_700_000_000)
-    reports = client(fake).fetch_status([r.external_id for r in results])
-    by_id = {report.external_id: report for report in reports}
-    delivered, expired, at_operator, failed = (by_id[r.external_id] for r in results)
+    reports = client(fake).fetch_status([r.gateway_reference for r in results])
+    by_id = {report.gateway_reference: report for report in reports}
+    delivered, expired, at_operator, failed = (by_id[r.gateway_reference] for r in results)
     assert delivered.state == "sent"
     assert delivered.done_at == datetime(2023, 11, 14, 22, 13, 20)
     assert (expired.state, expired.failure_type) == ("error", "sms_expired")
@@ -232,14 +232,14 @@ def test_message_whose_validity_is_over_or_too_short_is_not_sent(fake):
 
 def test_webhook_with_the_secret_gives_a_report(fake):
     [result] = client(fake).send([sms()])
-    sms_id, phone = result.external_id.split(":")
+    sms_id, phone = result.gateway_reference.split(":")
     params = fake.status_callback(sms_id, phone, 1, timestamp=1_700_000_000)
     url = f"https://shop.example/sms_notify/report/7/{SECRET}"
     assert params["phone"] == "79123456789", "SMSC writes the phone without the +"
     [report] = client(fake).parse_report("POST", url, {}, params)
     assert report.state == "sent"
-    assert numbered_reference_key(report.external_id) == numbered_reference_key(
-        result.external_id
+    assert numbered_reference_key(report.gateway_reference) == numbered_reference_key(
+        result.gateway_reference
     ), "the report matches the message on the phone's digits"
     assert report.done_at == datetime(2023, 11, 14, 22, 13, 20)
 
@@ -301,7 +301,7 @@ def test_messages_go_out_in_as_few_requests_as_the_batch_size_allows(fake):
         assert form["op"] == "1" and "phones" not in form and "mes" not in form
     # every message is known to SMSC under its request's id and its phone
     for result in results:
-        sms_id, phone = result.external_id.split(":")
+        sms_id, phone = result.gateway_reference.split(":")
         assert (int(sms_id), smsc_phone(phone)) in fake.messages
     assert [form["id"] for form in forms] == [
         str(smsc.smsc_id(uuid)) for uuid in ("u0", "u100", "u200")
@@ -334,7 +334,7 @@ def test_text_with_newlines_and_colons_arrives_intact(fake, body, arrives):
     [form] = sends(fake)
     assert len(form["list"].split("\n")) == 2, "one list line per message"
     for result in results:
-        sms_id, phone = result.external_id.split(":")
+        sms_id, phone = result.gateway_reference.split(":")
         assert fake.messages[(int(sms_id), smsc_phone(phone))]["text"] == arrives
 
 
@@ -353,7 +353,7 @@ def test_text_with_a_backslash_goes_alone_and_arrives_intact(fake):
     forms = sends(fake)
     assert len(forms) == 2
     assert forms[0]["mes"] == body
-    sms_id, phone = results[0].external_id.split(":")
+    sms_id, phone = results[0].gateway_reference.split(":")
     assert fake.messages[(int(sms_id), smsc_phone(phone))]["text"] == body
 
 
@@ -366,7 +366,7 @@ def test_two_messages_to_one_phone_are_never_in_one_request(fake):
     ]
     gateway = client(fake)
     planned = gateway.plan(messages)
-    ids = [message.external_id.split(":")[0] for message in planned]
+    ids = [message.gateway_reference.split(":")[0] for message in planned]
     assert ids[0] == ids[1] and len({ids[0], ids[2], ids[3]}) == 3
     results = gateway.send(planned)
     assert {result.state for result in results} == {"pending"}
@@ -407,12 +407,12 @@ def test_planning_is_deterministic_and_send_uses_the_planned_ids(fake):
     planned = gateway.plan(messages)
     assert planned == client(fake, batch_size=3).plan(messages)
     assert [message.uuid for message in planned] == [message.uuid for message in messages]
-    ids = [message.external_id.split(":")[0] for message in planned]
+    ids = [message.gateway_reference.split(":")[0] for message in planned]
     assert ids == [str(smsc.smsc_id(uuid)) for uuid in ("u0",) * 3 + ("u3",) * 3 + ("u6",)]
     # sent later, in another order and by another client instance: the planned ids hold
     results = client(fake, batch_size=3).send(list(reversed(planned)))
-    by_uuid = {result.uuid: result.external_id for result in results}
-    assert by_uuid == {message.uuid: message.external_id for message in planned}
+    by_uuid = {result.uuid: result.gateway_reference for result in results}
+    assert by_uuid == {message.uuid: message.gateway_reference for message in planned}
     assert sorted(form["id"] for form in sends(fake)) == sorted(set(ids))
 
 
@@ -426,7 +426,7 @@ def test_messages_refused_without_a_call_get_no_planned_id(fake):
             sms("u4"),
         ]
     )
-    assert [message.external_id for message in planned] == [
+    assert [message.gateway_reference for message in planned] == [
         None,
         None,
         None,
@@ -439,7 +439,7 @@ def test_requests_planned_together_never_share_an_id(fake, monkeypatch):
     # every reference hashing alike, as two of them could by chance
     monkeypatch.setattr(smsc, "smsc_id", lambda ref: 7 if "#" not in ref else real_id(ref))
     planned = client(fake).plan([sms("u1"), sms("u2")])
-    ids = [message.external_id.split(":")[0] for message in planned]
+    ids = [message.gateway_reference.split(":")[0] for message in planned]
     assert ids[0] == "7" and ids[1] != "7"
     assert planned == client(fake).plan([sms("u1"), sms("u2")])
 
@@ -452,12 +452,12 @@ def test_find_sent_after_a_crash_tells_exactly_which_planned_messages_smsc_holds
     client(fake, batch_size=2).send(planned[:4])
     reports = client(fake).find_sent(planned)
     assert sorted(report.reference for report in reports) == ["u0", "u1", "u2", "u3"]
-    planned_ids = {message.uuid: message.external_id for message in planned}
-    assert all(report.external_id == planned_ids[report.reference] for report in reports)
+    planned_ids = {message.uuid: message.gateway_reference for message in planned}
+    assert all(report.gateway_reference == planned_ids[report.reference] for report in reports)
     assert {report.state for report in reports} == {"process"}
     [query] = [request.form for request in fake.requests_to("/sys/status.php")]
     assert query["id"].rstrip(",").split(",") == [
-        message.external_id.split(":")[0] for message in planned
+        message.gateway_reference.split(":")[0] for message in planned
     ]
 
 
@@ -471,14 +471,14 @@ def test_find_sent_after_a_lost_answer_reports_the_request_that_arrived(fake):
     assert sorted(report.reference for report in reports) == ["u0", "u1"]
 
 
-def test_polled_status_without_the_plus_comes_back_under_our_external_id(fake):
+def test_polled_status_without_the_plus_comes_back_under_our_gateway_reference(fake):
     """SMSC answers ``status.php`` with the phone as ``79123456789``: each answer is given
     back under the external id it was asked about."""
     [result] = client(fake).send([sms(number="+7 912 345-67-89")])
-    sms_id, phone = result.external_id.split(":")
+    sms_id, phone = result.gateway_reference.split(":")
     fake.set_status(sms_id, phone, 1)
-    [report] = client(fake).fetch_status([result.external_id])
-    assert (report.external_id, report.state) == (result.external_id, "sent")
+    [report] = client(fake).fetch_status([result.gateway_reference])
+    assert (report.gateway_reference, report.state) == (result.gateway_reference, "sent")
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 import pytest
 
-from sms_notify.tools import iap, sandbox
-from sms_notify.tools.gateway import (
+from odoo.addons.sms_notify.tools import iap, sandbox
+from odoo.addons.sms_notify.tools.gateway import (
     GATEWAY_TYPES,
     GatewayClient,
     OutgoingSms,
@@ -49,7 +49,7 @@ def test_unknown_type_names_the_type():
 def test_sandbox_accepts_and_counts_segments():
     [result] = sandbox.SandboxClient().send([sms("u1", body="x" * 161)])
     assert result == SendResult(
-        uuid="u1", state="pending", external_id="sandbox-u1", segments=2, cost=0.0
+        uuid="u1", state="pending", gateway_reference="sandbox-u1", segments=2, cost=0.0
     )
 
 

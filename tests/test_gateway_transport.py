@@ -13,11 +13,11 @@ import test_gateway_smsapi
 import test_gateway_smsc
 import test_gateway_twilio
 
-from sms_notify.tests.fakes.serwersms import FakeSerwersms
-from sms_notify.tests.fakes.smsapi import FakeSmsapi
-from sms_notify.tests.fakes.smsc import FakeSmsc
-from sms_notify.tests.fakes.twilio import FakeTwilio
-from sms_notify.tools.gateway import GatewayError
+from odoo.addons.sms_notify.tests.fakes.serwersms import FakeSerwersms
+from odoo.addons.sms_notify.tests.fakes.smsapi import FakeSmsapi
+from odoo.addons.sms_notify.tests.fakes.smsc import FakeSmsc
+from odoo.addons.sms_notify.tests.fakes.twilio import FakeTwilio
+from odoo.addons.sms_notify.tools.gateway import GatewayError
 
 #: vendor -> (fake server class, the vendor tests' client and message builders)
 VENDORS = {

@@ -7,9 +7,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from sms_notify.tests.fakes import twilio as fakes
-from sms_notify.tools import twilio
-from sms_notify.tools.gateway import GatewayError, OutgoingSms, ReportRejected, utc_now
+from odoo.addons.sms_notify.tests.fakes import twilio as fakes
+from odoo.addons.sms_notify.tools import twilio
+from odoo.addons.sms_notify.tools.gateway import GatewayError, OutgoingSms, ReportRejected, utc_now
 
 WEBHOOK = "https://shop.example/sms_notify/report/5"
 
@@ -41,7 +41,7 @@ def client(fake, **config):
 def test_send_creates_a_message_per_recipient_with_basic_auth(fake):
     results = client(fake).send([sms("u1"), sms("u2", number="+15005550007", body="x" * 161)])
     assert [(r.state, r.segments) for r in results] == [("pending", 1), ("pending", 2)]
-    assert [r.external_id for r in results] == list(fake.messages)
+    assert [r.gateway_reference for r in results] == list(fake.messages)
     requests = fake.requests_to("/Messages.json")
     assert len(requests) == 2
     assert requests[0].path == f"/2010-04-01/Accounts/{fake.account_sid}/Messages.json"
@@ -57,7 +57,7 @@ def test_send_creates_a_message_per_recipient_with_basic_auth(fake):
 
 def test_status_callback_url_carries_the_reference(fake):
     [result] = client(fake, webhook_url=WEBHOOK + "?token=abc").send([sms("u1")])
-    callback = urlsplit(fake.callback_urls[result.external_id])
+    callback = urlsplit(fake.callback_urls[result.gateway_reference])
     assert callback.path == "/sms_notify/report/5"
     assert dict(parse_qsl(callback.query)) == {"token": "abc", "sms_ref": "u1"}
 
@@ -88,7 +88,7 @@ def test_validity_period_comes_from_valid_until(fake):
             sms("u3"),
         ]
     )
-    periods = [fake.validity_periods[r.external_id] for r in results]
+    periods = [fake.validity_periods[r.gateway_reference] for r in results]
     assert periods == ["900", "36000", None]
 
 
@@ -142,12 +142,12 @@ def test_unknown_account_is_not_transient(fake):
 
 def test_status_query_maps_twilio_states_and_error_codes(fake):
     results = client(fake).send([sms(f"u{i}") for i in range(5)])
-    sids = [result.external_id for result in results]
+    sids = [result.gateway_reference for result in results]
     fake.set_status(sids[0], "delivered", at=1_700_000_000)
     fake.set_status(sids[1], "failed", error_code=30036, error_message="Validity Period Expired")
     fake.set_status(sids[2], "undelivered", error_code=30005)
     fake.set_status(sids[3], "sent")
-    reports = {report.external_id: report for report in client(fake).fetch_status(sids)}
+    reports = {report.gateway_reference: report for report in client(fake).fetch_status(sids)}
     assert [(reports[s].state, reports[s].failure_type) for s in sids] == [
         ("sent", False),
         ("error", "sms_expired"),
@@ -166,10 +166,10 @@ def test_status_query_skips_messages_twilio_does_not_know(fake):
 
 def test_signed_status_callback_gives_a_report(fake):
     [result] = client(fake).send([sms("u1")])
-    url, params, headers = fake.status_callback(result.external_id, "undelivered", 30003)
+    url, params, headers = fake.status_callback(result.gateway_reference, "undelivered", 30003)
     [report] = client(fake).parse_report("POST", url, headers, params)
-    assert (report.external_id, report.state, report.failure_type) == (
-        result.external_id,
+    assert (report.gateway_reference, report.state, report.failure_type) == (
+        result.gateway_reference,
         "error",
         "sms_not_delivered",
     )
@@ -178,7 +178,7 @@ def test_signed_status_callback_gives_a_report(fake):
 
 def test_signature_is_checked_against_the_configured_url_behind_a_proxy(fake):
     [result] = client(fake).send([sms("u1")])
-    url, params, headers = fake.status_callback(result.external_id, "delivered")
+    url, params, headers = fake.status_callback(result.gateway_reference, "delivered")
     # Odoo behind a reverse proxy sees http://internal:8069/... while Twilio signed the
     # public https URL given to it
     seen = url.replace("https://shop.example", "http://10.0.0.5:8069")
@@ -188,14 +188,14 @@ def test_signature_is_checked_against_the_configured_url_behind_a_proxy(fake):
 
 def test_forged_status_callback_is_rejected(fake):
     [result] = client(fake).send([sms("u1")])
-    url, params, headers = fake.forged_status_callback(result.external_id)
+    url, params, headers = fake.forged_status_callback(result.gateway_reference)
     with pytest.raises(ReportRejected):
         client(fake).parse_report("POST", url, headers, params)
 
 
 def test_tampered_status_callback_is_rejected(fake):
     [result] = client(fake).send([sms("u1")])
-    url, params, headers = fake.status_callback(result.external_id, "failed")
+    url, params, headers = fake.status_callback(result.gateway_reference, "failed")
     params["MessageStatus"] = "delivered"
     with pytest.raises(ReportRejected):
         client(fake).parse_report("POST", url, headers, params)
@@ -203,14 +203,14 @@ def test_tampered_status_callback_is_rejected(fake):
 
 def test_unsigned_status_callback_is_rejected(fake):
     [result] = client(fake).send([sms("u1")])
-    url, params, _headers = fake.status_callback(result.external_id, "delivered")
+    url, params, _headers = fake.status_callback(result.gateway_reference, "delivered")
     with pytest.raises(ReportRejected):
         client(fake).parse_report("POST", url, {}, params)
 
 
 def test_callback_for_another_account_is_rejected(fake):
     [result] = client(fake).send([sms("u1")])
-    url, params, _headers = fake.status_callback(result.external_id, "delivered")
+    url, params, _headers = fake.status_callback(result.gateway_reference, "delivered")
     params["AccountSid"] = "AC" + "9" * 32
     headers = {"X-Twilio-Signature": fakes.compute_signature(fake.auth_token, url, params)}
     with pytest.raises(ReportRejected):
@@ -242,7 +242,7 @@ def test_post_status_callback_delivers_the_signed_form(fake):
     [result] = client(fake).send([sms()])
     with fakes.FakeTwilio() as receiver:
         url, params, headers = fake.status_callback(
-            result.external_id, "delivered", url=receiver.url + "/report"
+            result.gateway_reference, "delivered", url=receiver.url + "/report"
         )
         fakes.post_status_callback(url, params, headers)
         received = receiver.last_request

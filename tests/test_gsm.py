@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from sms_notify.tools.gsm import (
+from odoo.addons.sms_notify.tools.gsm import (
     GSM7_BASIC_CHARS,
     GSM7_EXTENSION_CHARS,
     analyze,

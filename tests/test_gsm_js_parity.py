@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sms_notify.tools.gsm import analyze
+from odoo.addons.sms_notify.tools.gsm import analyze
 
 GSM_JS = Path(__file__).resolve().parent.parent / "sms_notify" / "static" / "src" / "gsm.js"
 NODE = shutil.which("node")

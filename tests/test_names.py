@@ -3,7 +3,12 @@ name was written."""
 
 import pytest
 
-from sms_notify.tools.names import is_patronymic, parts_fit_name, salutation, split_full_name
+from odoo.addons.sms_notify.tools.names import (
+    is_patronymic,
+    parts_fit_name,
+    salutation,
+    split_full_name,
+)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from pathlib import Path
 import phonenumbers
 import pytest
 
-from sms_notify.tools.numbers import FORMAT, MISSING, normalize
+from odoo.addons.sms_notify.tools.numbers import FORMAT, MISSING, normalize
 
 REQUIREMENTS = Path(__file__).resolve().parent.parent / "requirements.txt"
 
@@ -230,7 +230,7 @@ SHORTCUT_SAMPLES = [
 def test_international_shortcut_agrees_with_the_full_parser(number, monkeypatch):
     """Numbers in international form skip the full parser when they are mobiles; whatever the
     shortcut answers must be what the parser answers."""
-    from sms_notify.tools import numbers  # noqa: PLC0415
+    from odoo.addons.sms_notify.tools import numbers  # noqa: PLC0415
 
     numbers._classify.cache_clear()
     with_shortcut = normalize(number, None, "PL")
@@ -258,7 +258,7 @@ def _example_numbers_of_every_type():
 
 
 def test_international_shortcut_agrees_with_the_parser_in_every_country(monkeypatch):
-    from sms_notify.tools import numbers  # noqa: PLC0415
+    from odoo.addons.sms_notify.tools import numbers  # noqa: PLC0415
 
     shortcuts = {
         number: numbers._international_mobile(number) for number in _example_numbers_of_every_type()
@@ -277,7 +277,7 @@ def test_international_shortcut_agrees_with_the_parser_in_every_country(monkeypa
 
 
 def test_shortcut_takes_only_mobiles_in_international_form():
-    from sms_notify.tools.numbers import _international_mobile  # noqa: PLC0415
+    from odoo.addons.sms_notify.tools.numbers import _international_mobile  # noqa: PLC0415
 
     assert _international_mobile("+48 600 000 001") == ("+48600000001", "PL", None, {})
     assert _international_mobile("+77012345678")[1] == "KZ"

@@ -9,14 +9,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from sms_notify.tools import gsm
-from sms_notify_modem.tests.fakes.network_pdu import (
+from odoo.addons.sms_notify.tools import gsm
+from odoo.addons.sms_notify_modem.tests.fakes.network_pdu import (
     decode_relative_validity,
     decode_submit,
     encode_deliver,
     encode_status_report,
 )
-from sms_notify_modem.tools.pdu import (
+from odoo.addons.sms_notify_modem.tools.pdu import (
     GSM7_BASIC_TABLE,
     GSM7_EXTENSION_TABLE,
     MAX_VALIDITY_MINUTES,

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from sms_notify.tools import gsm
-from sms_notify_billing.tools.pricing import (
+from odoo.addons.sms_notify.tools import gsm
+from odoo.addons.sms_notify_billing.tools.pricing import (
     ADVERTISING,
     OWN_NAME,
     SERVICE,
@@ -26,14 +26,14 @@ OWN = Tariff(OWN_NAME, price_service=8.8, price_advertising=9.6, monthly_fee=893
 def test_shared_name_has_one_price_whatever_the_kind():
     assert SHARED.message_price(1, SERVICE) == Decimal("9.80")
     assert SHARED.message_price(1, ADVERTISING) == Decimal("9.80")
-    assert SHARED.message_price(3, SERVICE, registered_template=True) == Decimal("29.40")
+    assert SHARED.message_price(3, SERVICE, operator_registered=True) == Decimal("29.40")
 
 
-def test_own_name_service_price_needs_a_registered_template():
-    assert OWN.message_price(2, SERVICE, registered_template=True) == Decimal("17.60")
+def test_own_name_service_price_needs_an_operator_operator_registered():
+    assert OWN.message_price(2, SERVICE, operator_registered=True) == Decimal("17.60")
     # a service text the operators never registered is charged as advertising
-    assert OWN.message_price(2, SERVICE, registered_template=False) == Decimal("19.20")
-    assert OWN.message_price(2, ADVERTISING, registered_template=True) == Decimal("19.20")
+    assert OWN.message_price(2, SERVICE, operator_registered=False) == Decimal("19.20")
+    assert OWN.message_price(2, ADVERTISING, operator_registered=True) == Decimal("19.20")
 
 
 def test_prices_are_per_segment_of_the_exact_count():
@@ -92,5 +92,5 @@ def test_amounts_are_written_with_thousands_and_two_decimals():
 def test_a_message_of_unknown_kind_is_priced_as_advertising():
     for missing in (None, False, ""):
         assert message_kind(missing) == ADVERTISING
-        assert OWN.message_price(1, missing, registered_template=True) == Decimal("9.60")
+        assert OWN.message_price(1, missing, operator_registered=True) == Decimal("9.60")
     assert message_kind(SERVICE) == SERVICE

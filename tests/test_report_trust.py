@@ -6,18 +6,18 @@ import logging
 
 import pytest
 
-from sms_notify.tests.fakes import twilio as twilio_fakes
-from sms_notify.tests.fakes.smsapi import FakeSmsapi
-from sms_notify.tools import smsapi, twilio, webhook_log
-from sms_notify.tools.gateway import (
+from odoo.addons.sms_notify.tests.fakes import twilio as twilio_fakes
+from odoo.addons.sms_notify.tests.fakes.smsapi import FakeSmsapi
+from odoo.addons.sms_notify.tools import smsapi, twilio, webhook_log
+from odoo.addons.sms_notify.tools.gateway import (
     BadReport,
     ReportRejected,
     number_digits,
     numbered_reference_key,
 )
-from sms_notify.tools.states import FINAL_STATES, may_move
-from sms_notify_android.tests.fakes.android import FakeAndroid
-from sms_notify_android.tools import android
+from odoo.addons.sms_notify.tools.states import FINAL_STATES, may_move
+from odoo.addons.sms_notify_android.tests.fakes.android import FakeAndroid
+from odoo.addons.sms_notify_android.tools import android
 
 SECRET = "s3cr3t-token"
 WEBHOOK = f"https://shop.example/sms_notify/report/4/{SECRET}"
@@ -83,9 +83,9 @@ def test_numbered_reference_keys_match_whatever_the_phone_spelling():
     assert numbered_reference_key(ours) != numbered_reference_key("1145946054:79123456789")
 
 
-@pytest.mark.parametrize("external_id", ["SM" + "a" * 32, "a1b2", "uuid-1:x", "", None])
-def test_other_external_ids_are_keys_as_they_are(external_id):
-    assert numbered_reference_key(external_id) == (external_id or "")
+@pytest.mark.parametrize("gateway_reference", ["SM" + "a" * 32, "a1b2", "uuid-1:x", "", None])
+def test_other_gateway_references_are_keys_as_they_are(gateway_reference):
+    assert numbered_reference_key(gateway_reference) == (gateway_reference or "")
 
 
 # secrets in the access log

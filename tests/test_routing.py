@@ -1,6 +1,12 @@
 """Which gateway sends which message: priority, prefixes, capacity, failover."""
 
-from sms_notify.tools.routing import Gateway, first_sending, in_order, parse_prefixes, route
+from odoo.addons.sms_notify.tools.routing import (
+    Gateway,
+    first_sending,
+    in_order,
+    parse_prefixes,
+    route,
+)
 
 RU = "+79123456789"
 PL = "+48600100200"

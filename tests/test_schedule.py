@@ -4,7 +4,13 @@ from datetime import datetime
 
 import pytest
 
-from sms_notify.tools.schedule import QuietHours, Timing, after_quiet_hours, is_expired, plan
+from odoo.addons.sms_notify.tools.schedule import (
+    QuietHours,
+    Timing,
+    after_quiet_hours,
+    is_expired,
+    plan,
+)
 
 NIGHT = QuietHours(21, 9)
 
@@ -76,7 +82,7 @@ def test_quiet_hours_are_hours_of_the_day():
 def test_next_birthday_is_today_or_the_next_one():
     from datetime import date
 
-    from sms_notify.tools.schedule import next_anniversary
+    from odoo.addons.sms_notify.tools.schedule import next_anniversary
 
     born = date(1987, 11, 6)
     assert next_anniversary(born, date(2026, 11, 6)) == date(2026, 11, 6)

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from sms_notify.tools.tokens import (
+from odoo.addons.sms_notify.tools.tokens import (
     EMPTY_TEXT,
     UNKNOWN_TOKEN,
     UNRENDERED_PLACEHOLDER,

@@ -6,7 +6,7 @@ from ..tools import kinds
 class MailTemplate(models.Model):
     _inherit = "mail.template"
 
-    sms_notify_kind = fields.Selection(
+    message_kind = fields.Selection(
         kinds.MESSAGE_KIND_SELECTION,
         string="Kind",
         default=kinds.SERVICE,

@@ -56,8 +56,8 @@ class MailThread(models.AbstractModel):
             self = self.with_context(sms_notify_team_id=self._sms_notify_team().id)
         # a chatter message (Send SMS, a reminder, another app's notice) is a notification
         # unless the composer or a campaign said otherwise; an SMS of no kind is advertising
-        if not self.env.context.get("sms_notify_kind"):
-            self = self.with_context(sms_notify_kind=kinds.SERVICE)
+        if not self.env.context.get("sms_notify_message_kind"):
+            self = self.with_context(sms_notify_message_kind=kinds.SERVICE)
         # and are sent for the document's company, which Odoo stored on the message
         if message.record_company_id:
             self = self.with_context(sms_notify_company_id=message.record_company_id.id)

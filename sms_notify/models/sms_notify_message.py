@@ -37,7 +37,7 @@ class SmsNotifyMessage(models.Model):
         readonly=True,
         help="What the gateway's vendor reported the SMS cost, in the vendor's currency.",
     )
-    sms_kind = fields.Selection(kinds.MESSAGE_KIND_SELECTION, string="Kind", readonly=True)
+    message_kind = fields.Selection(kinds.MESSAGE_KIND_SELECTION, string="Kind", readonly=True)
     gateway_id = fields.Many2one("sms.notify.gateway", readonly=True)
     team_id = fields.Many2one("crm.team", string="Department", readonly=True)
     user_id = fields.Many2one(
@@ -82,7 +82,7 @@ class SmsNotifyMessage(models.Model):
                        END AS status,
                        sms.segments,
                        {sms_extra}
-                       sms.sms_kind,
+                       sms.message_kind,
                        sms.gateway_id,
                        sms.team_id,
                        sms.create_uid AS user_id,

@@ -139,18 +139,18 @@ class SmsNotifyRule(models.Model):
     enabled_since = fields.Datetime(
         readonly=True, copy=False, help="When the rule was last switched on."
     )
-    sms_kind = fields.Selection(
-        kinds.MESSAGE_KIND_SELECTION, string="Kind", compute="_compute_sms_kind"
+    message_kind = fields.Selection(
+        kinds.MESSAGE_KIND_SELECTION, string="Kind", compute="_compute_message_kind"
     )
     scheduled_ids = fields.One2many("sms.notify.scheduled", "rule_id", string="Messages")
     scheduled_count = fields.Integer(compute="_compute_scheduled_count")
 
-    @api.depends("sms_template_id.sms_kind", "mail_template_id.sms_notify_kind")
-    def _compute_sms_kind(self):
+    @api.depends("sms_template_id.message_kind", "mail_template_id.message_kind")
+    def _compute_message_kind(self):
         for rule in self:
-            rule.sms_kind = (
-                rule.sms_template_id.sms_kind
-                or rule.mail_template_id.sms_notify_kind
+            rule.message_kind = (
+                rule.sms_template_id.message_kind
+                or rule.mail_template_id.message_kind
                 or kinds.SERVICE
             )
 
@@ -465,7 +465,7 @@ class SmsNotifyRule(models.Model):
         if self.quiet_hours == "company":
             wanted = (
                 company.sms_notify_quiet_advertising
-                if self.sms_kind == kinds.ADVERTISING
+                if self.message_kind == kinds.ADVERTISING
                 else company.sms_notify_quiet_service
             )
             if not wanted:
@@ -590,7 +590,7 @@ class SmsNotifyRule(models.Model):
                 "template_id": self.sms_template_id.id,
                 "body": self.sms_template_id.body,
                 "mass_keep_log": True,
-                "sms_kind": self.sms_template_id.sms_kind,
+                "message_kind": self.sms_template_id.message_kind,
             }
         )._action_send_sms()
 
@@ -605,7 +605,7 @@ class SmsNotifyRule(models.Model):
         refusals = (
             self.env["res.partner"]
             .union(*customers.values())
-            ._sms_notify_email_refusals(template.sms_notify_kind or kinds.SERVICE)
+            ._sms_notify_email_refusals(template.message_kind or kinds.SERVICE)
         )
         refused = {}
         for record, customer in customers.items():

@@ -15,7 +15,7 @@ class SmsSms(models.Model):
         help="The gateway that sent the message. Empty for messages sent through Odoo IAP "
         "without a configured gateway.",
     )
-    external_id = fields.Char(
+    gateway_reference = fields.Char(
         string="Gateway Reference",
         readonly=True,
         index="btree_not_null",
@@ -76,12 +76,12 @@ class SmsSms(models.Model):
         copy=False,
         help="After a gateway outage, the message waits until then before the next try.",
     )
-    sms_kind = fields.Selection(
+    message_kind = fields.Selection(
         kinds.MESSAGE_KIND_SELECTION,
         string="Kind",
         # no kind rather than a silent "service": the paths that send notifications say so,
         # and a message of unknown kind is priced and checked as advertising
-        default=lambda self: self.env.context.get("sms_notify_kind") or False,
+        default=lambda self: self.env.context.get("sms_notify_message_kind") or False,
         help="Service: a notification the customer expects (order ready, reminder). "
         "Advertising: a promotion. Taken from the template, rule or campaign; decides the price "
         "and the consent the customer must have given. A message of no kind counts as "

@@ -40,7 +40,7 @@ class SmsSmsChecks(models.Model):
             .mapped("number")
         )
         refused = defaultdict(list)
-        for sms, kind in zip(messages, messages.mapped("sms_kind"), strict=True):
+        for sms, kind in zip(messages, messages.mapped("message_kind"), strict=True):
             partner = sms.partner_id
             reason = consent.refusal(
                 kind,

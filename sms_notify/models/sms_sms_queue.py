@@ -160,7 +160,7 @@ class SmsSmsQueue(models.Model):
                         zip(
                             messages._ids,
                             messages.mapped("number"),
-                            messages.mapped("external_id"),
+                            messages.mapped("gateway_reference"),
                             messages._sms_notify_reserved(),
                             strict=True,
                         )
@@ -215,7 +215,7 @@ class SmsSmsQueue(models.Model):
                         "state": "process",
                         "gateway_id": dispatch.gateway_id.id,
                         "number": number,
-                        "external_id": reference or False,
+                        "gateway_reference": reference or False,
                         "claimed_datetime": dispatch.create_date,
                     }
                 )
@@ -264,7 +264,10 @@ class SmsSmsQueue(models.Model):
                     # the gateway holds it: at least Sent, whatever step it has reached
                     state = "pending" if report.state in ("outgoing", "process") else report.state
                     sms.write(
-                        {"external_id": report.external_id, "sent_datetime": sms.claimed_datetime}
+                        {
+                            "gateway_reference": report.gateway_reference,
+                            "sent_datetime": sms.claimed_datetime,
+                        }
                     )
                     sms._sms_notify_apply_delivery(state, report.failure_type or False)
                 else:
@@ -274,7 +277,7 @@ class SmsSmsQueue(models.Model):
                         )
                     )
                     sms.write(
-                        {"state": "outgoing", "claimed_datetime": False, "external_id": False}
+                        {"state": "outgoing", "claimed_datetime": False, "gateway_reference": False}
                     )
 
     def _sms_notify_check_and_route(self):
@@ -327,7 +330,7 @@ class SmsSmsQueue(models.Model):
                     )
                 continue
             outgoing = [
-                dataclasses.replace(message, number=e164_numbers[sms.id], external_id=None)
+                dataclasses.replace(message, number=e164_numbers[sms.id], gateway_reference=None)
                 for sms, message in zip(routed, routed._sms_notify_outgoing(gateway), strict=True)
             ]
             for message in gateway._get_client().plan(outgoing):
@@ -337,7 +340,7 @@ class SmsSmsQueue(models.Model):
                         "claimed_datetime": now,
                         "number": message.number,
                         "gateway_id": gateway.id,
-                        "external_id": message.external_id or False,
+                        "gateway_reference": message.gateway_reference or False,
                     }
                 )
             messages |= routed
@@ -361,7 +364,7 @@ class SmsSmsQueue(models.Model):
                 "gateway_error": gateway._sms_notify_waiting_reason(),
                 "next_try_datetime": max(retry_at, now),
                 "claimed_datetime": False,
-                "external_id": False,
+                "gateway_reference": False,
             }
         )
         self._sms_notify_wake_queue(at=max(retry_at, now))
@@ -378,14 +381,14 @@ class SmsSmsQueue(models.Model):
                 body=body,
                 sender=sender,
                 valid_until=valid_until or None,
-                external_id=external_id or None,
+                gateway_reference=gateway_reference or None,
             )
-            for uuid, number, body, valid_until, external_id in zip(
+            for uuid, number, body, valid_until, gateway_reference in zip(
                 self.mapped("uuid"),
                 self.mapped("number"),
                 self.mapped("body"),
                 self.mapped("valid_until"),
-                self.mapped("external_id"),
+                self.mapped("gateway_reference"),
                 strict=True,
             )
         ]
@@ -459,7 +462,7 @@ class SmsSmsQueue(models.Model):
                     "next_try_datetime": now + timedelta(seconds=wait),
                     "claimed_datetime": False,
                     # the next try is planned afresh, maybe on another gateway
-                    "external_id": False,
+                    "gateway_reference": False,
                 }
             )
         if self:

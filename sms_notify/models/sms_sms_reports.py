@@ -46,10 +46,10 @@ class SmsSmsReports(models.Model):
         unanswered = []
         # the claim gave them this gateway already, unless they come from elsewhere
         other_gateway = messages.gateway_id != gateway
-        for sms_id, uuid, external_id, segments in zip(
+        for sms_id, uuid, gateway_reference, segments in zip(
             messages._ids,
             messages.mapped("uuid"),
-            messages.mapped("external_id"),
+            messages.mapped("gateway_reference"),
             messages.mapped("segments"),
             strict=True,
         ):
@@ -62,8 +62,8 @@ class SmsSmsReports(models.Model):
             # what the claim gave them already is left alone, so that most of a batch shares
             # its values and is written at once
             values = {"vendor_cost": result.cost}
-            if result.external_id and result.external_id != external_id:
-                values["external_id"] = result.external_id
+            if result.gateway_reference and result.gateway_reference != gateway_reference:
+                values["gateway_reference"] = result.gateway_reference
             if result.segments and result.segments != segments:
                 values["segments"] = result.segments
             own_values[tuple(sorted(values.items()))].append(sms_id)
@@ -135,15 +135,15 @@ class SmsSmsReports(models.Model):
         Identifiers holding a phone (``"<id>:<phone>"``, SMSC) match on the phone's digits,
         whatever spelling the vendor reports it in."""
         by_key = {
-            numbered_reference_key(report.external_id): report
+            numbered_reference_key(report.gateway_reference): report
             for report in reports
-            if report.external_id
+            if report.gateway_reference
         }
         messages = self.search(
-            [("gateway_id", "=", gateway.id), *self._sms_notify_external_id_domain(by_key)]
+            [("gateway_id", "=", gateway.id), *self._sms_notify_gateway_reference_domain(by_key)]
         )
         for sms in messages:
-            report = by_key.get(numbered_reference_key(sms.external_id))
+            report = by_key.get(numbered_reference_key(sms.gateway_reference))
             if not report or not may_move(sms.state, report.state):
                 continue
             sms._sms_notify_apply_delivery(
@@ -154,14 +154,16 @@ class SmsSmsReports(models.Model):
         return messages
 
     @api.model
-    def _sms_notify_external_id_domain(self, keys):
+    def _sms_notify_gateway_reference_domain(self, keys):
         """A domain finding the messages whose external id may have one of ``keys``
         (``numbered_reference_key`` forms): the exact ids, and for ``"<id>:<phone>"`` keys
         every message of that vendor id, whose phone is compared on its digits afterwards."""
         exact = [key for key in keys if numbered_reference_key(key) == key]
         prefixes = sorted({key.partition(":")[0] for key in keys if ":" in key})
-        domains = [[("external_id", "in", exact)]] + [
-            [("external_id", "=like", f"{prefix}:%")] for prefix in prefixes if prefix.isdigit()
+        domains = [[("gateway_reference", "in", exact)]] + [
+            [("gateway_reference", "=like", f"{prefix}:%")]
+            for prefix in prefixes
+            if prefix.isdigit()
         ]
         return expression.OR(domains)
 
@@ -169,7 +171,11 @@ class SmsSmsReports(models.Model):
     def _cron_poll_delivery_status(self, limit=1000):
         """Ask gateways that can be polled about the messages still waiting for a report."""
         waiting = self.search(
-            [("state", "=", "pending"), ("gateway_id", "!=", False), ("external_id", "!=", False)],
+            [
+                ("state", "=", "pending"),
+                ("gateway_id", "!=", False),
+                ("gateway_reference", "!=", False),
+            ],
             order="sent_datetime",
             limit=limit,
         )
@@ -178,7 +184,7 @@ class SmsSmsReports(models.Model):
             if not client.supports_status_query:
                 continue
             try:
-                reports = client.fetch_status(messages.mapped("external_id"))
+                reports = client.fetch_status(messages.mapped("gateway_reference"))
             except GatewayError as error:
                 gateway._record_error(error)
                 continue

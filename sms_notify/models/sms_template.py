@@ -8,7 +8,7 @@ from ..tools.tokens import LiteralBracesError, UnknownTokenError, compile_tokens
 class SmsTemplate(models.Model):
     _inherit = "sms.template"
 
-    sms_kind = fields.Selection(
+    message_kind = fields.Selection(
         kinds.MESSAGE_KIND_SELECTION,
         string="Kind",
         required=True,

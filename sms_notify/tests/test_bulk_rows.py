@@ -49,7 +49,7 @@ class TestBulkRows(TransactionCase):
             self.env["sms.sms"].with_user(user)._sms_notify_insert([{"uuid": "denied"}])
         sms = self.env["sms.sms"].create({"number": "+48600000003", "body": "x"})
         with self.assertRaises(AccessError):
-            sms.with_user(user)._sms_notify_write_later([{"external_id": "denied"}])
+            sms.with_user(user)._sms_notify_write_later([{"gateway_reference": "denied"}])
 
     def _stored(self, sms, column):
         self.env.cr.execute(
@@ -63,18 +63,21 @@ class TestBulkRows(TransactionCase):
             [{"number": "+48600000004", "body": "a"}, {"number": "+48600000005", "body": "b"}]
         )
         self.env.flush_all()
-        sms.mapped("external_id")  # in the cache before
+        sms.mapped("gateway_reference")  # in the cache before
 
         sms.with_user(user).sudo()._sms_notify_write_later(
-            [{"external_id": "one", "vendor_cost": 1.5}, {"external_id": "two", "vendor_cost": 0.0}]
+            [
+                {"gateway_reference": "one", "vendor_cost": 1.5},
+                {"gateway_reference": "two", "vendor_cost": 0.0},
+            ]
         )
 
-        self.assertEqual(sms.mapped("external_id"), ["one", "two"])
-        self.assertEqual(self._stored(sms, "external_id"), [None, None], "not written yet")
+        self.assertEqual(sms.mapped("gateway_reference"), ["one", "two"])
+        self.assertEqual(self._stored(sms, "gateway_reference"), [None, None], "not written yet")
         # a write that follows joins the same flush
         sms.with_user(user).sudo().write({"gateway_error": "later"})
         self.env.flush_all()
-        self.assertEqual(self._stored(sms, "external_id"), ["one", "two"])
+        self.assertEqual(self._stored(sms, "gateway_reference"), ["one", "two"])
         self.assertEqual(self._stored(sms, "vendor_cost"), [1.5, 0.0])
         self.assertEqual(self._stored(sms, "gateway_error"), ["later", "later"])
         self.assertEqual(self._stored(sms, "write_uid"), [user.id, user.id])
@@ -86,6 +89,6 @@ class TestBulkRows(TransactionCase):
         with self.assertRaises(ValueError):
             sms[0]._sms_notify_write_later([{"uuid": "a"}, {"uuid": "b"}])
         with self.assertRaises(ValueError):
-            sms._sms_notify_write_later([{"external_id": "a"}, {"vendor_cost": 1.0}])
+            sms._sms_notify_write_later([{"gateway_reference": "a"}, {"vendor_cost": 1.0}])
         with self.assertRaises(ValueError):
             sms[0]._sms_notify_write_later([{"sms_tracker_id": False}])

@@ -11,7 +11,7 @@ class TestConsent(SmscGatewayCommon):
     gateway, cost nothing and say why."""
 
     def _send(self, kind, partner=None):
-        record = (partner or self.customer).with_context(sms_notify_kind=kind)
+        record = (partner or self.customer).with_context(sms_notify_message_kind=kind)
         return self._sms_of(self._post_sms(record, "Frames -20% until Sunday"))
 
     def test_no_sms_stops_even_service_messages(self):

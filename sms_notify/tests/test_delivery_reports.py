@@ -14,7 +14,7 @@ class TestSmscReports(SmscGatewayCommon, HttpCase):
     def setUp(self):
         super().setUp()
         self.sms = self._sms_of(self._post_sms(self.customer, "Your glasses are ready"))
-        self.sms_id, self.phone = self.sms.external_id.split(":")
+        self.sms_id, self.phone = self.sms.gateway_reference.split(":")
 
     def _push(self, form, secret=None):
         """POST a report to the address the gateway form shows (or one with another secret)."""
@@ -78,7 +78,7 @@ class TestTwilioReports(SmsNotifyCommon, HttpCase):
         self.sms = self._sms_of(self._post_sms(self.customer, "Your order has left"))
 
     def test_signed_callback_is_applied(self):
-        url, params, headers = self.fake.status_callback(self.sms.external_id, "delivered")
+        url, params, headers = self.fake.status_callback(self.sms.gateway_reference, "delivered")
         self.assertTrue(url.startswith(self.base_url()), "Twilio was given our report address")
         status, _body = post_status_callback(url, params, headers)
         self.assertEqual(status, 200)
@@ -86,7 +86,7 @@ class TestTwilioReports(SmsNotifyCommon, HttpCase):
         self.assertEqual(self.sms.state, "sent")
 
     def test_forged_signature_is_rejected_without_touching_data(self):
-        url, params, headers = self.fake.forged_status_callback(self.sms.external_id)
+        url, params, headers = self.fake.forged_status_callback(self.sms.gateway_reference)
         status, _body = post_status_callback(url, params, headers)
         self.assertEqual(status, 403)
         self.sms.invalidate_recordset()

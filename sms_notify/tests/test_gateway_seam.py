@@ -28,7 +28,7 @@ class TestSandboxGateway(SmsNotifyCommon):
             [
                 {
                     "gateway_id": self.sandbox.id,
-                    "external_id": f"sandbox-{sms.uuid}",
+                    "gateway_reference": f"sandbox-{sms.uuid}",
                     "state": "pending",
                     "encoding": "ucs2",
                     "segments": 1,

@@ -26,7 +26,7 @@ class TestSmscGateway(SmscGatewayCommon):
                 }
             ],
         )
-        self.assertTrue(sms.external_id.endswith(":+79123456789"))
+        self.assertTrue(sms.gateway_reference.endswith(":+79123456789"))
 
     def test_local_russian_number_is_sent_in_e164(self):
         self.customer.phone = "8 (912) 345-67-80"

@@ -25,7 +25,7 @@ class TestIapGateway(SmsNotifyCommon, HttpCase):
                     "gateway_id": self.iap.id,
                     "state": "pending",
                     "vendor_cost": 1.0,
-                    "external_id": sms.uuid,
+                    "gateway_reference": sms.uuid,
                     "to_delete": False,
                     "segments": 1,
                 }

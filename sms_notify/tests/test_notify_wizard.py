@@ -117,7 +117,7 @@ class TestNotifyWizard(SmscGatewayCommon):
             wizard.action_send()
 
     def test_advertising_email_needs_the_customers_consent(self):
-        self.mail_template.sms_notify_kind = "advertising"
+        self.mail_template.message_kind = "advertising"
         wizard = self._wizard(channel="email", mail_template_id=self.mail_template)
         self.assertEqual(wizard.email_kind, "advertising")
         self.assertIn("has not agreed to promotions", wizard.email_consent_warning)

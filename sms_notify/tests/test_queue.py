@@ -62,7 +62,7 @@ class TestQueue(SmscGatewayCommon):
                     "number": f"+7912345678{index}",
                     "body": "Hello",
                     "partner_id": self.customer.id,
-                    "sms_kind": "service",
+                    "message_kind": "service",
                 }
                 for index in range(3)
             ]
@@ -135,7 +135,7 @@ class TestQueue(SmscGatewayCommon):
                 "number": "+79123456780",
                 "body": "Not handed over",
                 "partner_id": self.customer.id,
-                "sms_kind": "service",
+                "message_kind": "service",
             }
         )
         claimed_long_ago = fields.Datetime.now() - timedelta(minutes=30)
@@ -144,13 +144,13 @@ class TestQueue(SmscGatewayCommon):
             {
                 "state": "process",
                 "gateway_id": self.smsc.id,
-                "external_id": False,
+                "gateway_reference": False,
                 "claimed_datetime": claimed_long_ago,
             }
         )
         self.env["sms.sms"]._process_queue()
         self.assertEqual(handed_over.state, "pending")
-        self.assertTrue(handed_over.external_id)
+        self.assertTrue(handed_over.gateway_reference)
         self.assertEqual(never_sent.state, "pending")
         sends = self.fake.requests_to("/sys/send.php")
         self.assertEqual(
@@ -176,7 +176,7 @@ class TestQueue(SmscGatewayCommon):
                 {
                     "state": "process",
                     "gateway_id": self.smsc.id,
-                    "external_id": "42:79123456781",
+                    "gateway_reference": "42:79123456781",
                     "claimed_datetime": dispatch.create_date,
                 }
             ],

@@ -40,7 +40,7 @@ class ReportTrustCommon(SmscGatewayCommon, HttpCase):
     def setUp(self):
         super().setUp()
         self.sms = self._sms_of(self._post_sms(self.customer, "Your glasses are ready"))
-        self.sms_id, self.phone = self.sms.external_id.split(":")
+        self.sms_id, self.phone = self.sms.gateway_reference.split(":")
         # what is given back (charged messages, with billing): nothing here gives back
         self.releases = []
         release = self.registry["sms.sms"]._sms_notify_release
@@ -132,7 +132,7 @@ class TestReportsMoveForward(ReportTrustCommon):
         self.env["sms.sms"]._cron_poll_delivery_status()
         self.assertEqual(self.sms.state, "pending")
         # whatever the vendor's spelling of the identifier
-        late = DeliveryReport(external_id=self.sms.external_id, state="process")
+        late = DeliveryReport(gateway_reference=self.sms.gateway_reference, state="process")
         self.env["sms.sms"]._sms_notify_apply_reports(self.gateway, [late])
         self.assertEqual(self.sms.state, "pending")
 
@@ -227,7 +227,7 @@ class TestOversizedTwilioReports(SmscGatewayCommon, HttpCase):
     def test_signed_callback_with_an_oversized_sid_is_a_bad_request(self):
         self.env["ir.config_parameter"].sudo().set_param("web.base.url", self.base_url())
         sms = self._sms_of(self._post_sms(self.customer, "Your order has left"))
-        url, params, _headers = self.twilio.status_callback(sms.external_id, "undelivered")
+        url, params, _headers = self.twilio.status_callback(sms.gateway_reference, "undelivered")
         params["To"] = "+1" + "5" * 40
         headers = {"X-Twilio-Signature": compute_signature(self.twilio.auth_token, url, params)}
         with self.assertNoLogs("odoo", level="ERROR"):

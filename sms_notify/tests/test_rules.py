@@ -135,7 +135,7 @@ class TestRules(RulesCommon):
         self.assertTrue(created)
 
     def test_quiet_hours_hold_promotions_until_the_customers_morning(self):
-        self.template.sms_kind = "advertising"
+        self.template.message_kind = "advertising"
         self.customer.write({"tz": "Europe/Moscow", "sms_notify_ad_consent": True})
         # 19:30 UTC is 22:30 in Moscow: the promotion waits for 09:00 Moscow (06:00 UTC)
         with freeze_time("2027-03-01 19:30:00"):
@@ -254,7 +254,7 @@ class TestRules(RulesCommon):
                 "model_id": self.partner_model.id,
                 "subject": "An offer for {{ object.name }}",
                 "body_html": "<p>-20% this week.</p>",
-                "sms_notify_kind": "advertising",
+                "message_kind": "advertising",
             }
         )
         # a promotion, sent at any hour for the test (quiet hours have tests of their own)

@@ -129,7 +129,7 @@ class TestSendingRights(SendingRightsCommon):
         [sms] = self._messages()
         self.assertRecordValues(
             sms,
-            [{"partner_id": self.customer.id, "state": "outgoing", "sms_kind": "service"}],
+            [{"partner_id": self.customer.id, "state": "outgoing", "message_kind": "service"}],
         )
         message = self.customer.message_ids.filtered(lambda msg: msg.message_type == "sms")
         self.assertEqual(len(message), 1, "the SMS is in the contact's chatter")
@@ -197,7 +197,7 @@ class TestSendingRights(SendingRightsCommon):
                 "res_model": "res.partner",
                 "res_ids": repr((self.customer | self.other_customer).ids),
                 "body": "Hello {{ object.name }}",
-                "sms_kind": "service",
+                "message_kind": "service",
             },
         )
         self.assertEqual(
@@ -313,7 +313,7 @@ class TestTextsThatMustNotGo(SendingRightsCommon):
     def test_queue_cancels_unrendered_messages_before_charging_them(self):
         messages = self.env["sms.sms"].create(
             [
-                {"number": "+79123456789", "body": body, "sms_kind": "service"}
+                {"number": "+79123456789", "body": body, "message_kind": "service"}
                 for body in ("", "Dear {{ object.name", "Your order :OrderNumber: is ready")
             ]
         )
@@ -332,7 +332,7 @@ class TestUnknownKind(SendingRightsCommon):
         sms = self.env["sms.sms"].create(
             {"number": "+79123456789", "body": "-20% today", "partner_id": self.customer.id}
         )
-        self.assertFalse(sms.sms_kind)
+        self.assertFalse(sms.message_kind)
         self.env["sms.sms"]._process_queue()
         self.assertRecordValues(sms, [{"state": "canceled"}])
         self.assertIn("not agreed to SMS promotions", sms.gateway_error)
@@ -340,4 +340,4 @@ class TestUnknownKind(SendingRightsCommon):
     def test_chatter_sms_is_a_service_message(self):
         self._post_sms(self.customer, "Your glasses are ready.", run_queue=False)
         [sms] = self._messages()
-        self.assertEqual(sms.sms_kind, "service")
+        self.assertEqual(sms.message_kind, "service")

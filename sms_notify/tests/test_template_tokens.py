@@ -110,7 +110,7 @@ class TestTemplateTokens(SmsNotifyCommon):
         self.env["ir.module.module"]._load_module_terms(["sms_notify"], ["pl_PL"], overwrite=True)
         self.customer.lang = "pl_PL"
         template = self.env.ref("sms_notify.sms_template_birthday")
-        self.assertEqual(template.sms_kind, "advertising")
+        self.assertEqual(template.message_kind, "advertising")
         self.assertEqual(
             self._render(template),
             "Anna, wszystkiego najlepszego z okazji urodzin! Życzy Optika Nova. +7 495 123-45-67",

@@ -83,7 +83,7 @@ class OutgoingSms:
     is the moment after which the message must not be delivered any more; clients pass it to
     the vendor as the message lifetime and do not send a message whose validity is over.
     ``reference`` is the idempotency key the client gives the vendor where it has one; it
-    defaults to ``uuid``.  ``external_id`` is the identifier :meth:`GatewayClient.plan` chose
+    defaults to ``uuid``.  ``gateway_reference`` is the identifier :meth:`GatewayClient.plan` chose
     for the message before it was sent, for vendors that let the client choose it.
     """
 
@@ -93,7 +93,7 @@ class OutgoingSms:
     sender: str | None = None
     valid_until: datetime | None = None
     reference: str | None = None
-    external_id: str | None = None
+    gateway_reference: str | None = None
 
     def __post_init__(self):
         if not self.reference:
@@ -118,7 +118,7 @@ class SendResult:
     uuid: str
     state: str
     failure_type: str | bool = False
-    external_id: str | bool = False
+    gateway_reference: str | bool = False
     segments: int = 0
     cost: float = 0.0
     error_message: str = ""
@@ -135,14 +135,14 @@ class SendResult:
 class DeliveryReport:
     """What the vendor says about a message it accepted earlier (status query or webhook).
 
-    ``external_id`` is the id the vendor gave the message (the :class:`SendResult`
-    ``external_id``); ``reference`` is our own key when the vendor reports it back, which
+    ``gateway_reference`` is the id the vendor gave the message (the :class:`SendResult`
+    ``gateway_reference``); ``reference`` is our own key when the vendor reports it back, which
     links reports to messages whose external id was never stored.  ``done_at`` (naive UTC) is
     when the vendor reached the state, if it says so.  ``cost`` and ``segments`` are ``None``
     when the report does not carry them.
     """
 
-    external_id: str
+    gateway_reference: str
     state: str
     failure_type: str | bool = False
     error_message: str = ""
@@ -214,16 +214,16 @@ def number_digits(number):
     return _NOT_DIGITS.sub("", str(number or ""))
 
 
-def numbered_reference_key(external_id):
+def numbered_reference_key(gateway_reference):
     """The form of an external id ``"<id>:<phone>"`` used to match reports: the phone part
     reduced to its digits; other external ids are returned unchanged.
 
     Vendors whose identifiers are shared by several recipients (SMSC's request ``id``) name a
     message by id and phone; their reports give the phone in their own spelling."""
-    external_id = str(external_id or "")
-    prefix, sep, phone = external_id.partition(":")
+    gateway_reference = str(gateway_reference or "")
+    prefix, sep, phone = gateway_reference.partition(":")
     if not sep or not prefix.isdigit():
-        return external_id
+        return gateway_reference
     return f"{prefix}:{number_digits(phone)}"
 
 
@@ -295,7 +295,7 @@ class GatewayClient:
         self.last_balance = None
 
     def plan(self, messages):
-        """Return ``messages`` with ``external_id`` set where this client chooses the vendor's
+        """Return ``messages`` with ``gateway_reference`` set where this client chooses the vendor's
         identifier itself, before sending.
 
         The engine commits these identifiers (in the batch's dispatch) before it calls
@@ -311,7 +311,7 @@ class GatewayClient:
         could be sent."""
         raise NotImplementedError
 
-    def fetch_status(self, external_ids):
+    def fetch_status(self, gateway_references):
         """Ask the vendor about messages it accepted; return a :class:`DeliveryReport` for each
         external id it knows."""
         raise NotImplementedError

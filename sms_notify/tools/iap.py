@@ -38,7 +38,7 @@ def map_iap_result(result, segments=0):
         return SendResult(
             uuid=result["uuid"],
             state=IAP_ACCEPTED_STATES[iap_state],
-            external_id=result["uuid"],
+            gateway_reference=result["uuid"],
             segments=segments,
             cost=cost,
         )

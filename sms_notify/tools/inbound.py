@@ -33,12 +33,12 @@ class InboundSms:
 
     ``number`` is the sender as the device reported it (usually international, but a phone
     may drop the ``+``); ``received_at`` is naive UTC when the device said when it arrived;
-    ``external_id`` is the device's own id of the message, when it has one."""
+    ``gateway_reference`` is the device's own id of the message, when it has one."""
 
     number: str
     body: str
     received_at: datetime | None = None
-    external_id: str | None = None
+    gateway_reference: str | None = None
 
 
 def _words(text):

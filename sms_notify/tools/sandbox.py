@@ -37,6 +37,6 @@ class SandboxClient(GatewayClient):
         return SendResult(
             uuid=message.uuid,
             state="pending",
-            external_id=f"sandbox-{message.uuid}",
+            gateway_reference=f"sandbox-{message.uuid}",
             segments=analyze(message.body or "").segments,
         )

@@ -246,7 +246,7 @@ class SerwersmsClient(GatewayClient):
         return SendResult(
             uuid=message.uuid,
             state="pending",
-            external_id=str(item.get("id")),
+            gateway_reference=str(item.get("id")),
             segments=_int(item.get("parts")) or analyze(message.body or "").segments,
         )
 
@@ -266,7 +266,7 @@ class SerwersmsClient(GatewayClient):
         if state in ("sent", "error"):
             done_at = self._parse_date(item.get("delivered") or item.get("sent"))
         return DeliveryReport(
-            external_id=str(item.get("id")),
+            gateway_reference=str(item.get("id")),
             state=state,
             failure_type=failure_type,
             error_message=text,
@@ -293,12 +293,14 @@ class SerwersmsClient(GatewayClient):
                 return moment
         return to_naive_utc(moment)
 
-    def fetch_status(self, external_ids):
-        external_ids = [str(external_id) for external_id in external_ids if external_id]
+    def fetch_status(self, gateway_references):
+        gateway_references = [
+            str(gateway_reference) for gateway_reference in gateway_references if gateway_reference
+        ]
         reports = []
         with self.http:
-            for start in range(0, len(external_ids), MAX_REPORT_IDS):
-                chunk = external_ids[start : start + MAX_REPORT_IDS]
+            for start in range(0, len(gateway_references), MAX_REPORT_IDS):
+                chunk = gateway_references[start : start + MAX_REPORT_IDS]
                 data, _error = self._call("messages/reports", {"id": chunk, "limit": len(chunk)})
                 reports += [self._report(item) for item in data.get("items") or []]
         return reports

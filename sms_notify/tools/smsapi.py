@@ -95,10 +95,10 @@ STATES = {
 }
 
 
-def status_report(external_id, status_name, reference=None, cost=None, done_at=None):
+def status_report(gateway_reference, status_name, reference=None, cost=None, done_at=None):
     state, failure_type = STATES.get(status_name, ("pending", False))
     return DeliveryReport(
-        external_id=str(external_id),
+        gateway_reference=str(gateway_reference),
         state=state,
         failure_type=failure_type,
         error_message=f"SMSAPI status {status_name}" if state == "error" else "",
@@ -290,7 +290,7 @@ class SmsapiClient(GatewayClient):
                 SendResult(
                     uuid=message.uuid,
                     state="pending",
-                    external_id=str(item.get("id")),
+                    gateway_reference=str(item.get("id")),
                     segments=parts or analyze(message.body or "").segments,
                     cost=parse_float(item.get("points")) or 0.0,
                 )
@@ -299,12 +299,14 @@ class SmsapiClient(GatewayClient):
 
     # status
 
-    def fetch_status(self, external_ids):
-        external_ids = [str(external_id) for external_id in external_ids if external_id]
+    def fetch_status(self, gateway_references):
+        gateway_references = [
+            str(gateway_reference) for gateway_reference in gateway_references if gateway_reference
+        ]
         reports = []
         with self.http:
-            for start in range(0, len(external_ids), self.batch_size):
-                chunk = external_ids[start : start + self.batch_size]
+            for start in range(0, len(gateway_references), self.batch_size):
+                chunk = gateway_references[start : start + self.batch_size]
                 data = self._call("GET", "sms.do", {"status": ",".join(chunk)})
                 if error_code(data):
                     raise GatewayError(
@@ -352,14 +354,14 @@ class SmsapiClient(GatewayClient):
             raise ReportRejected("the call is not an SMSAPI delivery report")
         idxs, done_dates, points = values("idx"), values("donedate"), values("points")
         reports = []
-        for index, (external_id, code) in enumerate(zip(ids, codes, strict=True)):
+        for index, (gateway_reference, code) in enumerate(zip(ids, codes, strict=True)):
             done_at = None
             done_date = done_dates[index] if index < len(done_dates) else ""
             if done_date.isdigit():
                 done_at = datetime.fromtimestamp(int(done_date), timezone.utc).replace(tzinfo=None)
             reports.append(
                 status_report(
-                    external_id,
+                    gateway_reference,
                     STATUS_CODES.get(int(code), "UNKNOWN"),
                     reference=idxs[index] if index < len(idxs) else None,
                     cost=parse_float(points[index]) if index < len(points) else None,

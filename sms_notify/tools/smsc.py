@@ -114,8 +114,8 @@ def smsc_id(reference):
     return int(digest, 16) % MAX_ID + 1
 
 
-def split_external_id(external_id):
-    sms_id, _sep, phone = (external_id or "").partition(":")
+def split_gateway_reference(gateway_reference):
+    sms_id, _sep, phone = (gateway_reference or "").partition(":")
     if not sms_id.isdigit() or not phone:
         return None
     return sms_id, phone
@@ -154,7 +154,7 @@ def status_text(status, err=0):
     return text
 
 
-def status_report(external_id, status, err=0, timestamp=None):
+def status_report(gateway_reference, status, err=0, timestamp=None):
     state, failure_type, _description = STATUSES.get(status, ("pending", False, "unknown status"))
     done_at = None
     if timestamp and state in ("sent", "error"):
@@ -163,7 +163,7 @@ def status_report(external_id, status, err=0, timestamp=None):
         except (TypeError, ValueError, OverflowError, OSError):
             done_at = None  # a time no clock reaches: the report itself still counts
     return DeliveryReport(
-        external_id=external_id,
+        gateway_reference=gateway_reference,
         state=state,
         failure_type=failure_type,
         error_message=status_text(status, err) if state == "error" else "",
@@ -308,7 +308,7 @@ class SmscClient(GatewayClient):
         return sms_id
 
     def plan(self, messages):
-        """Return ``messages`` with ``external_id`` ``"<id>:<phone>"``: which ``send.php``
+        """Return ``messages`` with ``gateway_reference`` ``"<id>:<phone>"``: which ``send.php``
         request each goes in (see the module docstring).  Messages that :meth:`send` refuses
         without a call get no id."""
         now = self._now()
@@ -321,8 +321,8 @@ class SmscClient(GatewayClient):
         ids = iter(self._assign_ids(entries))
         planned = []
         for message, (refusal, _valid) in zip(messages, vetted, strict=True):
-            external_id = None if refusal else f"{next(ids)}:{phone_of(message)}"
-            planned.append(dataclasses.replace(message, external_id=external_id))
+            gateway_reference = None if refusal else f"{next(ids)}:{phone_of(message)}"
+            planned.append(dataclasses.replace(message, gateway_reference=gateway_reference))
         return planned
 
     # sending
@@ -364,7 +364,7 @@ class SmscClient(GatewayClient):
         ids = {}
         unplanned = []
         for position, message, valid in entries:
-            pair = split_external_id(message.external_id)
+            pair = split_gateway_reference(message.gateway_reference)
             if pair:
                 ids[position] = int(pair[0])
             else:
@@ -445,7 +445,7 @@ class SmscClient(GatewayClient):
                 SendResult(
                     uuid=message.uuid,
                     state="pending",
-                    external_id=f"{sms_id}:{phone}",
+                    gateway_reference=f"{sms_id}:{phone}",
                     segments=_int(segments),
                     cost=_float(cost),
                 )
@@ -455,7 +455,7 @@ class SmscClient(GatewayClient):
     # status
 
     def _query(self, pairs):
-        """``[(external_id, status, err, timestamp)]`` for ``(id, phone)`` pairs, in one mass
+        """``[(gateway_reference, status, err, timestamp)]`` for ``(id, phone)`` pairs, in one mass
         status request (SMSC allows few status requests per message and minute)."""
         if not pairs:
             return []
@@ -480,35 +480,37 @@ class SmscClient(GatewayClient):
             )
         return found
 
-    def fetch_status(self, external_ids):
-        """One mass status request for all ``external_ids``: SMSC answers error 9 (raised as a
+    def fetch_status(self, gateway_references):
+        """One mass status request for all ``gateway_references``: SMSC answers error 9 (raised as a
         transient error with ``retry_after``) to more than one mass request a minute, so
         callers poll an SMSC gateway at most once a minute.
 
         SMSC spells the phone its own way (without the ``+``), so each answer is given back
         under the external id it was asked about, matched on the id and the phone's digits."""
         asked = {}
-        for external_id in external_ids:
-            pair = split_external_id(external_id)
+        for gateway_reference in gateway_references:
+            pair = split_gateway_reference(gateway_reference)
             if pair:
-                asked.setdefault((pair[0], digits(pair[1])), (external_id, pair))
+                asked.setdefault((pair[0], digits(pair[1])), (gateway_reference, pair))
         with self.http:
-            rows = self._query([pair for _external_id, pair in asked.values()])
+            rows = self._query([pair for _gateway_reference, pair in asked.values()])
         reports = []
-        for external_id, status, err, timestamp in rows:
-            sms_id, _sep, phone = external_id.partition(":")
+        for gateway_reference, status, err, timestamp in rows:
+            sms_id, _sep, phone = gateway_reference.partition(":")
             own = asked.get((sms_id, digits(phone)))
-            reports.append(status_report(own[0] if own else external_id, status, err, timestamp))
+            reports.append(
+                status_report(own[0] if own else gateway_reference, status, err, timestamp)
+            )
         return reports
 
     def find_sent(self, messages):
         """One mass status request for the ``id``/phone pairs the messages were planned with
-        (their ``external_id``; without one, the id their reference gives); a report for each
+        (their ``gateway_reference``; without one, the id their reference gives); a report for each
         one SMSC holds, carrying the message's external id and reference."""
         pairs = []
         owners = {}
         for message in messages:
-            pair = split_external_id(message.external_id)
+            pair = split_gateway_reference(message.gateway_reference)
             if pair is None:
                 pair = (str(smsc_id(message.reference)), phone_of(message))
             if not pair[1]:
@@ -518,13 +520,13 @@ class SmscClient(GatewayClient):
         with self.http:
             rows = self._query(pairs)
         reports = []
-        for external_id, status, err, timestamp in rows:
-            sms_id, _sep, phone = external_id.partition(":")
+        for gateway_reference, status, err, timestamp in rows:
+            sms_id, _sep, phone = gateway_reference.partition(":")
             owner = owners.get((sms_id, digits(phone)))
             if status == NOT_FOUND or owner is None:
                 continue
-            message, own_external_id = owner
-            report = status_report(own_external_id, status, err, timestamp)
+            message, own_gateway_reference = owner
+            report = status_report(own_gateway_reference, status, err, timestamp)
             reports.append(dataclasses.replace(report, reference=message.reference))
         return reports
 

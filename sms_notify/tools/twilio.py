@@ -242,7 +242,7 @@ class TwilioClient(GatewayClient):
             uuid=message.uuid,
             state=state,
             failure_type=failure_type,
-            external_id=data["sid"],
+            gateway_reference=data["sid"],
             segments=_error_code(data.get("num_segments")) or analyze(message.body or "").segments,
             cost=abs(float(data.get("price") or 0.0)),
             error_message=text,
@@ -250,10 +250,10 @@ class TwilioClient(GatewayClient):
 
     # status
 
-    def fetch_status(self, external_ids):
+    def fetch_status(self, gateway_references):
         reports = []
         with self.http:
-            for sid in external_ids:
+            for sid in gateway_references:
                 if not sid:
                     continue
                 response = self.http.request("GET", f"{self.account_path}/Messages/{sid}.json")
@@ -278,7 +278,7 @@ class TwilioClient(GatewayClient):
                 done_at = None
         price = data.get("price")
         return DeliveryReport(
-            external_id=data.get("sid"),
+            gateway_reference=data.get("sid"),
             state=state,
             failure_type=failure_type,
             error_message=text,
@@ -342,7 +342,7 @@ class TwilioClient(GatewayClient):
         reference = dict(parse_qsl(urlsplit(url or "").query)).get(REFERENCE_PARAMETER)
         return [
             DeliveryReport(
-                external_id=sid,
+                gateway_reference=sid,
                 state=state,
                 failure_type=failure_type,
                 error_message=text,

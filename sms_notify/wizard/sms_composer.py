@@ -6,7 +6,7 @@ from ..tools import consent, estimate, gsm, kinds, numbers, tokens
 #: what the cost shown in the composer follows (billing's preview too)
 COST_DEPENDS = (
     "body",
-    "sms_kind",
+    "message_kind",
     "template_id",
     "composition_mode",
     "recipient_valid_count",
@@ -19,10 +19,10 @@ COST_DEPENDS = (
 class SmsComposer(models.TransientModel):
     _inherit = "sms.composer"
 
-    sms_kind = fields.Selection(
+    message_kind = fields.Selection(
         kinds.MESSAGE_KIND_SELECTION,
         string="Kind",
-        compute="_compute_sms_kind",
+        compute="_compute_message_kind",
         store=True,
         readonly=False,
         help="Service: a notification the customer expects. Advertising: a promotion. Decides "
@@ -34,7 +34,7 @@ class SmsComposer(models.TransientModel):
         string="Consent", compute="_compute_sms_notify_consent_warning"
     )
 
-    @api.depends("sms_kind", "composition_mode", "res_ids", "res_id", "number_field_name")
+    @api.depends("message_kind", "composition_mode", "res_ids", "res_id", "number_field_name")
     def _compute_sms_notify_consent_warning(self):
         for composer in self:
             refusals = composer._sms_notify_consent_refusals()
@@ -66,7 +66,7 @@ class SmsComposer(models.TransientModel):
             info = recipients[record.id]
             partner = info["partner"][:1]
             reason = consent.refusal(
-                self.sms_kind,
+                self.message_kind,
                 blacklisted=bool(info["sanitized"]) and info["sanitized"] in blacklisted,
                 customer=bool(partner),
                 opted_out=partner.sms_notify_opt_out,
@@ -80,14 +80,14 @@ class SmsComposer(models.TransientModel):
     @api.depends(
         lambda self: ["template_id"] + (["mailing_id"] if "mailing_id" in self._fields else [])
     )
-    def _compute_sms_kind(self):
+    def _compute_message_kind(self):
         for composer in self:
             if composer._sms_notify_mailing():
                 # a mailing (SMS Marketing) promotes; its sender says so when it does not
-                composer.sms_kind = kinds.ADVERTISING
+                composer.message_kind = kinds.ADVERTISING
             else:
-                composer.sms_kind = (
-                    composer.template_id.sms_kind or composer.sms_kind or kinds.SERVICE
+                composer.message_kind = (
+                    composer.template_id.message_kind or composer.message_kind or kinds.SERVICE
                 )
 
     def _sms_notify_mailing(self):
@@ -193,7 +193,7 @@ class SmsComposer(models.TransientModel):
 
     def _sms_notify_send_context(self):
         """What the messages created from this composer take from the context (see sms.sms)."""
-        return {"sms_notify_kind": self.sms_kind, "sms_notify_template_id": self.template_id.id}
+        return {"message_kind": self.message_kind, "sms_notify_template_id": self.template_id.id}
 
     # ------------------------------------------------------------------
     # Who may send what (see readme/USAGE.md, "Who may send what")

@@ -44,10 +44,10 @@ class SmsNotifyWizard(models.TransientModel):
         readonly=False,
         help="The text as the customer will read it; edit it freely before sending.",
     )
-    sms_kind = fields.Selection(
+    message_kind = fields.Selection(
         kinds.MESSAGE_KIND_SELECTION,
         string="Kind",
-        compute="_compute_sms_kind",
+        compute="_compute_message_kind",
         precompute=True,
         store=True,
         readonly=False,
@@ -102,9 +102,11 @@ class SmsNotifyWizard(models.TransientModel):
             wizard.partner_id = record and record._sms_notify_customer()
 
     @api.depends("sms_template_id")
-    def _compute_sms_kind(self):
+    def _compute_message_kind(self):
         for wizard in self:
-            wizard.sms_kind = wizard.sms_template_id.sms_kind or wizard.sms_kind or kinds.SERVICE
+            wizard.message_kind = (
+                wizard.sms_template_id.message_kind or wizard.message_kind or kinds.SERVICE
+            )
 
     @api.depends("sms_template_id")
     def _compute_sms_body(self):
@@ -119,7 +121,7 @@ class SmsNotifyWizard(models.TransientModel):
     def _compute_email_kind(self):
         for wizard in self:
             wizard.email_kind = (
-                wizard.mail_template_id.sms_notify_kind or wizard.email_kind or kinds.SERVICE
+                wizard.mail_template_id.message_kind or wizard.email_kind or kinds.SERVICE
             )
 
     @api.depends("email_kind", "partner_id", "channel")
@@ -145,7 +147,7 @@ class SmsNotifyWizard(models.TransientModel):
                 wizard.email_subject = rendered.get("subject")
                 wizard.email_body = rendered.get("body_html")
 
-    @api.depends("sms_body", "sms_kind", "sms_template_id", "partner_id", "channel")
+    @api.depends("sms_body", "message_kind", "sms_template_id", "partner_id", "channel")
     def _compute_sms_checks(self):
         for wizard in self:
             composer = wizard._sms_composer(new=True) if wizard._sends_sms() else None
@@ -173,7 +175,7 @@ class SmsNotifyWizard(models.TransientModel):
             "res_id": self.res_id,
             "body": self.sms_body or "",
             "template_id": self.sms_template_id.id,
-            "sms_kind": self.sms_kind,
+            "message_kind": self.message_kind,
         }
         composer = self.env["sms.composer"].with_context(
             default_res_model=self.res_model, default_res_id=self.res_id

@@ -50,7 +50,8 @@ class TestAndroidSending(AndroidGatewayCommon):
         )
         sms = self._notify_order()
         self.assertRecordValues(
-            sms, [{"state": "pending", "external_id": sms.uuid, "gateway_id": self.gateway.id}]
+            sms,
+            [{"state": "pending", "gateway_reference": sms.uuid, "gateway_id": self.gateway.id}],
         )
         request = self.fake.requests_to("/message")[0].json
         self.assertEqual(request["phoneNumbers"], ["+79123456789"])
@@ -127,7 +128,7 @@ class TestAndroidSending(AndroidGatewayCommon):
         sms.next_try_datetime = fields.Datetime.now() - timedelta(seconds=1)
         self.gateway.down_until = False
         self.env["sms.sms"]._process_queue()
-        self.assertRecordValues(sms, [{"state": "pending", "external_id": sms.uuid}])
+        self.assertRecordValues(sms, [{"state": "pending", "gateway_reference": sms.uuid}])
         self.assertEqual(self.gateway.device_status, "available")
 
     def test_rebinding_phone_messages_wait(self):

@@ -124,7 +124,7 @@ def parse_date(value):
 def message_payload(message, ttl=None, sim_number=None, delivery_report=True):
     """The JSON body of ``POST /message`` for ``message`` (an :class:`OutgoingSms`)."""
     payload = {
-        "id": message.external_id or message.reference,
+        "id": message.gateway_reference or message.reference,
         "message": message.body or "",
         "phoneNumbers": [message.number],
         "withDeliveryReport": bool(delivery_report),
@@ -145,7 +145,7 @@ def state_report(data):
     state, failure_type = to_state(app_state, reason)
     states = data.get("states") if isinstance(data.get("states"), dict) else {}
     return core.DeliveryReport(
-        external_id=str(data.get("id")),
+        gateway_reference=str(data.get("id")),
         state=state,
         failure_type=failure_type,
         error_message=(f"The phone reports {app_state}: {reason}".strip(": ") if reason else ""),
@@ -221,8 +221,8 @@ class AndroidClient(core.GatewayClient):
         # the app lets us choose the message id: the uuid, known before anything is sent
         return [
             message
-            if message.external_id
-            else dataclasses.replace(message, external_id=message.reference)
+            if message.gateway_reference
+            else dataclasses.replace(message, gateway_reference=message.reference)
             for message in messages
         ]
 
@@ -242,7 +242,7 @@ class AndroidClient(core.GatewayClient):
         return results
 
     def _send_one(self, message):
-        message_id = message.external_id or message.reference
+        message_id = message.gateway_reference or message.reference
         payload = message_payload(
             message,
             ttl=self._seconds_left(message),
@@ -256,7 +256,7 @@ class AndroidClient(core.GatewayClient):
             return core.SendResult(
                 uuid=message.uuid,
                 state="pending",
-                external_id=message_id,
+                gateway_reference=message_id,
                 segments=segments,
                 duplicate=True,
                 error_message="The phone already holds this message.",
@@ -285,7 +285,7 @@ class AndroidClient(core.GatewayClient):
             uuid=message.uuid,
             state=report.state,
             failure_type=report.failure_type,
-            external_id=report.external_id,
+            gateway_reference=report.gateway_reference,
             segments=segments,
             error_message=report.error_message,
         )
@@ -316,12 +316,12 @@ class AndroidClient(core.GatewayClient):
             raise core.GatewayError(f"The phone sent an unexpected answer: {data!r}")
         return state_report({**data, "id": data.get("id") or message_id})
 
-    def fetch_status(self, external_ids):
+    def fetch_status(self, gateway_references):
         reports = []
         with self.http:
-            for external_id in external_ids:
-                if external_id:
-                    report = self._message_state(external_id)
+            for gateway_reference in gateway_references:
+                if gateway_reference:
+                    report = self._message_state(gateway_reference)
                     if report:
                         reports.append(report)
         return reports
@@ -330,12 +330,12 @@ class AndroidClient(core.GatewayClient):
         reports = []
         with self.http:
             for message in messages:
-                message_id = message.external_id or message.reference
+                message_id = message.gateway_reference or message.reference
                 report = self._message_state(message_id)
                 if report:
                     reports.append(
                         core.DeliveryReport(
-                            external_id=report.external_id,
+                            gateway_reference=report.gateway_reference,
                             state=report.state,
                             failure_type=report.failure_type,
                             error_message=report.error_message,
@@ -460,7 +460,7 @@ class AndroidClient(core.GatewayClient):
         done_at = parse_date(payload.get("deliveredAt") or payload.get("failedAt"))
         return [
             core.DeliveryReport(
-                external_id=str(message_id),
+                gateway_reference=str(message_id),
                 state=state,
                 failure_type=failure_type,
                 error_message=f"The phone could not send it: {reason}" if state == "error" else "",
@@ -486,6 +486,6 @@ class AndroidClient(core.GatewayClient):
                 number=str(number),
                 body=str(payload.get("message") or ""),
                 received_at=parse_date(payload.get("receivedAt")),
-                external_id=str(payload.get("messageId") or "") or None,
+                gateway_reference=str(payload.get("messageId") or "") or None,
             )
         ]

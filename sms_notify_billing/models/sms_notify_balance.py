@@ -207,8 +207,8 @@ class SmsNotifyBalance(models.Model):
         self.ensure_one()
         tariff = self.tariff_id
         prices = tariff._pricing()
-        kinds = messages.mapped("sms_kind")
-        registered = messages.mapped("registered_template")
+        kinds = messages.mapped("message_kind")
+        registered = messages.mapped("operator_registered")
         segments = messages.mapped("segments")
         message_prices = [
             prices.message_price(count or 0, kind, is_registered)
@@ -230,7 +230,9 @@ class SmsNotifyBalance(models.Model):
             debit[0] += 1
             debit[1] += count or 0
             debit[2] += price
-        kind_labels = dict(self.env["sms.sms"]._fields["sms_kind"]._description_selection(self.env))
+        kind_labels = dict(
+            self.env["sms.sms"]._fields["message_kind"]._description_selection(self.env)
+        )
         self.env["sms.notify.ledger"].sudo().create(
             [
                 {
@@ -238,7 +240,7 @@ class SmsNotifyBalance(models.Model):
                     "kind": "debit",
                     "amount": -float(amount),
                     "tariff_id": tariff.id,
-                    "sms_kind": kind,
+                    "message_kind": kind,
                     "message_count": count,
                     "segment_count": parts,
                     "name": self.env._(

@@ -47,7 +47,7 @@ class SmsNotifyLedger(models.Model):
     tariff_id = fields.Many2one(
         "sms.notify.tariff", readonly=True, help="The tariff in force when it was charged."
     )
-    sms_kind = fields.Selection(
+    message_kind = fields.Selection(
         pricing.MESSAGE_KIND_SELECTION,
         string="Message Kind",
         readonly=True,

@@ -8,9 +8,9 @@ class SmsSms(models.Model):
 
     _inherit = "sms.sms"
 
-    registered_template = fields.Boolean(
+    operator_registered = fields.Boolean(
         string="Registered Service Template",
-        default=lambda self: bool(self.env.context.get("sms_notify_registered_template")),
+        default=lambda self: bool(self.env.context.get("sms_notify_operator_registered")),
         help="Its text comes from a template the operators registered as a service template: "
         "under an own sender name only such service messages get the service price.",
     )

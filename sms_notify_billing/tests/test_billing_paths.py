@@ -90,7 +90,7 @@ class TestBilledSending(SmscBillingCommon):
 
     def test_refused_message_costs_nothing(self):
         self._bill(self.env.ref("sms_notify_billing.sms_notify_tariff_shared"), topup=100)
-        record = self.customer.with_context(sms_notify_kind="advertising")
+        record = self.customer.with_context(sms_notify_message_kind="advertising")
         sms = self._sms_of(self._post_sms(record, "Frames -20% until Sunday"))
         self.assertRecordValues(sms, [{"state": "canceled", "price": 0}])
         self.assertEqual(self.sms_balance.balance, 100)

@@ -29,7 +29,7 @@ class TestCharging(SmscBillingCommon):
 
     def _send(self, body, number="+79123456789", kind="service", registered=False):
         record = self.customer.with_context(
-            sms_notify_kind=kind, sms_notify_registered_template=registered
+            sms_notify_message_kind=kind, sms_notify_operator_registered=registered
         )
         return self._sms_of(self._post_sms(record, body, numbers=[number]))
 
@@ -194,7 +194,7 @@ class TestCharging(SmscBillingCommon):
                 "name": "Promo",
                 "model_id": self.env.ref("base.model_res_partner").id,
                 "body": "Sale! -20% on frames",
-                "sms_kind": "advertising",
+                "message_kind": "advertising",
             }
         )
         composer = (
@@ -202,7 +202,7 @@ class TestCharging(SmscBillingCommon):
             .with_context(active_model="res.partner", active_id=self.customer.id)
             .create({"template_id": template.id})
         )
-        self.assertEqual(composer.sms_kind, "advertising")
+        self.assertEqual(composer.message_kind, "advertising")
         self.assertTrue(composer.sms_notify_billed)
         self.assertEqual(composer.sms_notify_cost, 9.6)
         self.assertAlmostEqual(composer.sms_notify_balance_after, 990.4, places=2)
@@ -210,7 +210,7 @@ class TestCharging(SmscBillingCommon):
         composer.action_send_sms()
         self.env["sms.sms"]._process_queue()
         sms = self.env["sms.sms"].search([("partner_id", "=", self.customer.id)], limit=1)
-        self.assertRecordValues(sms, [{"sms_kind": "advertising", "price": 9.6}])
+        self.assertRecordValues(sms, [{"message_kind": "advertising", "price": 9.6}])
 
     def test_automated_action_takes_the_kind_of_its_template(self):
         self._bill(self.own, topup=100)
@@ -219,7 +219,7 @@ class TestCharging(SmscBillingCommon):
                 "name": "Order ready",
                 "model_id": self.env.ref("base.model_res_partner").id,
                 "body": "{{ object.name }}, your glasses are ready.",
-                "sms_kind": "service",
+                "message_kind": "service",
                 "operator_registered": True,
             }
         )
@@ -236,7 +236,7 @@ class TestCharging(SmscBillingCommon):
         self.env["sms.sms"]._process_queue()
         sms = self.env["sms.sms"].search([("partner_id", "=", self.customer.id)])
         self.assertRecordValues(
-            sms, [{"sms_kind": "service", "registered_template": True, "price": 8.8}]
+            sms, [{"message_kind": "service", "operator_registered": True, "price": 8.8}]
         )
 
     def test_composer_warns_when_the_balance_does_not_cover(self):

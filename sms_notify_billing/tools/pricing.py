@@ -63,7 +63,7 @@ class Tariff:
         for name in ("price_per_message", "price_service", "price_advertising", "monthly_fee"):
             object.__setattr__(self, name, to_amount(getattr(self, name)))
 
-    def segment_price(self, kind, registered_template=False):
+    def segment_price(self, kind, operator_registered=False):
         """Price of one segment of a message of ``kind``.
 
         Under an own name, the operators charge the service price only for texts of a
@@ -72,14 +72,14 @@ class Tariff:
         kind = message_kind(kind)
         if self.tariff_type == SHARED_NAME:
             return self.price_per_message
-        if kind == SERVICE and registered_template:
+        if kind == SERVICE and operator_registered:
             return self.price_service
         return self.price_advertising
 
-    def message_price(self, segments, kind, registered_template=False):
+    def message_price(self, segments, kind, operator_registered=False):
         if segments < 0:
             raise ValueError("a message cannot have a negative number of segments")
-        return to_amount(self.segment_price(kind, registered_template) * segments)
+        return to_amount(self.segment_price(kind, operator_registered) * segments)
 
 
 def covered(balance, prices):
@@ -114,11 +114,11 @@ class CostPreview:
         return self.total <= self.balance
 
 
-def preview(tariff, segment_counts, kind, registered_template, balance):
+def preview(tariff, segment_counts, kind, operator_registered, balance):
     """The cost of sending messages of ``segment_counts`` segments each, and the balance left."""
     segment_counts = list(segment_counts)
     total = sum(
-        (tariff.message_price(count, kind, registered_template) for count in segment_counts),
+        (tariff.message_price(count, kind, operator_registered) for count in segment_counts),
         Decimal(0),
     )
     return CostPreview(

@@ -65,7 +65,7 @@ class SmsComposer(models.TransientModel):
         return pricing.preview(
             balance.tariff_id._pricing(),
             self._sms_notify_segment_counts(),
-            self.sms_kind,
+            self.message_kind,
             self.template_id.operator_registered,
             balance.balance,
         )
@@ -73,5 +73,5 @@ class SmsComposer(models.TransientModel):
     def _sms_notify_send_context(self):
         return {
             **super()._sms_notify_send_context(),
-            "sms_notify_registered_template": self.template_id.operator_registered,
+            "sms_notify_operator_registered": self.template_id.operator_registered,
         }

@@ -7,7 +7,7 @@ class SmsNotifyWizard(models.TransientModel):
     sms_notify_billed = fields.Boolean(compute="_compute_sms_notify_balance_checks")
     sms_notify_cost_enough = fields.Boolean(compute="_compute_sms_notify_balance_checks")
 
-    @api.depends("sms_body", "sms_kind", "sms_template_id", "partner_id", "channel")
+    @api.depends("sms_body", "message_kind", "sms_template_id", "partner_id", "channel")
     def _compute_sms_notify_balance_checks(self):
         for wizard in self:
             composer = wizard._sms_composer(new=True) if wizard._sends_sms() else None

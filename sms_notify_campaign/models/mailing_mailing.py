@@ -16,7 +16,7 @@ FIRST_COMPOSE_CHUNK = 500
 class MailingMailing(models.Model):
     _inherit = "mailing.mailing"
 
-    sms_kind = fields.Selection(
+    message_kind = fields.Selection(
         kinds.MESSAGE_KIND_SELECTION,
         string="SMS Kind",
         default=kinds.ADVERTISING,
@@ -26,7 +26,7 @@ class MailingMailing(models.Model):
     )
 
     def _send_sms_get_composer_values(self, res_ids):
-        return dict(super()._send_sms_get_composer_values(res_ids), sms_kind=self.sms_kind)
+        return dict(super()._send_sms_get_composer_values(res_ids), message_kind=self.message_kind)
 
     def action_send_sms(self, res_ids=None):
         """Prepare the mailing's SMS a few thousand recipients at a time, each chunk committed

@@ -261,11 +261,11 @@ class TestMailingKindAndPrice(SmscGatewayCommon):
     def test_mailing_sms_are_advertising(self):
         """(and so priced as advertising under billing's own-name tariff)"""
         sms = self._send_mailing()
-        self.assertRecordValues(sms, [{"sms_kind": "advertising", "state": "pending"}])
+        self.assertRecordValues(sms, [{"message_kind": "advertising", "state": "pending"}])
 
     def test_service_mailing_keeps_its_kind(self):
-        sms = self._send_mailing(sms_kind="service")
-        self.assertEqual(sms.sms_kind, "service")
+        sms = self._send_mailing(message_kind="service")
+        self.assertEqual(sms.message_kind, "service")
 
 
 @tagged("post_install", "-at_install")

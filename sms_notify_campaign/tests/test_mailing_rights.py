@@ -26,7 +26,7 @@ class TestMailingRights(SendingRightsCommon):
         mailing = self._mailing()
         self._rpc(marketer, "mailing.mailing", "action_send_sms", mailing.ids)
         messages = self._messages()
-        self.assertEqual(set(messages.mapped("sms_kind")), {"advertising"})
+        self.assertEqual(set(messages.mapped("message_kind")), {"advertising"})
         self.env["sms.sms"]._process_queue()
         by_partner = {sms.partner_id: sms for sms in messages}
         self.assertEqual(by_partner[self.other_customer].state, "pending")
@@ -44,6 +44,6 @@ class TestMailingRights(SendingRightsCommon):
             "body": "-20% on all frames this week.",
         }
         composer = self.env["sms.composer"].create(values)
-        self.assertEqual(composer.sms_kind, "advertising")
-        composer = self.env["sms.composer"].create(dict(values, sms_kind="service"))
-        self.assertEqual(composer.sms_kind, "service")
+        self.assertEqual(composer.message_kind, "advertising")
+        composer = self.env["sms.composer"].create(dict(values, message_kind="service"))
+        self.assertEqual(composer.message_kind, "service")

@@ -116,7 +116,7 @@ class TestNotifyLoyalty(SmscGatewayCommon):
     def test_notify_sends_the_sms_and_keeps_it_in_the_cards_chatter(self):
         wizard = self._wizard(sms_template_id=self.template.id)
         self.assertEqual(wizard.partner_id, self.customer)
-        self.assertEqual(wizard.sms_kind, "service")
+        self.assertEqual(wizard.message_kind, "service")
         wizard.action_send()
         self.env["sms.sms"]._process_queue()
         [request] = self.fake.requests_to("/sys/send.php")
@@ -171,7 +171,7 @@ class TestNotifyLoyalty(SmscGatewayCommon):
     def test_shipped_email_in_the_customers_language(self):
         self.customer.email = "anna@example.com"
         template = self.env.ref("sms_notify_loyalty.mail_template_points_accrued")
-        self.assertEqual(template.sms_notify_kind, "service")
+        self.assertEqual(template.message_kind, "service")
         wizard = self._wizard(channel="email", mail_template_id=template.id)
         self.assertEqual(wizard.email_subject, "Бонусные баллы начислены на вашу карту")
         self.assertIn("Уважаемая", wizard.email_body)

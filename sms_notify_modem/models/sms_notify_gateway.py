@@ -197,7 +197,7 @@ class SmsNotifyGateway(models.Model):
         self.env.cr.execute(
             """SELECT id FROM sms_sms
                 WHERE gateway_id = %s AND state = 'pending'
-                  AND %s = ANY(string_to_array(external_id, ','))
+                  AND %s = ANY(string_to_array(gateway_reference, ','))
              ORDER BY sent_datetime DESC, id DESC
                 LIMIT 1""",
             [self.id, reference],
@@ -217,7 +217,7 @@ class SmsNotifyGateway(models.Model):
         delivered = set(filter(None, (sms.modem_delivered_parts or "").split(",")))
         delivered.add(reference)
         sms.modem_delivered_parts = ",".join(sorted(delivered, key=int))
-        if delivered >= set(sms.external_id.split(",")):
+        if delivered >= set(sms.gateway_reference.split(",")):
             sms._sms_notify_apply_delivery("sent")
 
     def _modem_receive(self, message):

@@ -44,7 +44,7 @@ class ModemGatewayCases:
         [sms] = self._send(CYRILLIC_WITH_EMOJI)
         self.assertEqual(self.modem.texts(), [("+79123456789", CYRILLIC_WITH_EMOJI)])
         self.assertEqual(len(self.modem.parts), 2)
-        self.assertEqual((sms.state, sms.external_id, sms.segments), ("pending", "0,1", 2))
+        self.assertEqual((sms.state, sms.gateway_reference, sms.segments), ("pending", "0,1", 2))
         self._listen()
         self.assertEqual(sms.state, "sent", "delivered once both parts are")
         self.assertEqual(sms.modem_delivered_parts, "0,1")

@@ -173,7 +173,7 @@ class GsmModemClient(GatewayClient):
                                 message.uuid,
                                 "error",
                                 failure_type="sms_server",
-                                external_id=",".join(str(ref) for ref in references),
+                                gateway_reference=",".join(str(ref) for ref in references),
                                 error_message=f"Only {len(references)} of {len(parts)} parts "
                                 f"could be sent: {error}",
                                 segments=len(parts),
@@ -203,7 +203,7 @@ class GsmModemClient(GatewayClient):
                         SendResult(
                             message.uuid,
                             "process",
-                            external_id=",".join(str(ref) for ref in references) or False,
+                            gateway_reference=",".join(str(ref) for ref in references) or False,
                             error_message=f"The modem stopped answering while sending it: {error}",
                         )
                     )
@@ -216,7 +216,7 @@ class GsmModemClient(GatewayClient):
         return SendResult(
             message.uuid,
             "pending",
-            external_id=",".join(str(reference) for reference in references),
+            gateway_reference=",".join(str(reference) for reference in references),
             segments=len(parts),
         )
 
@@ -241,7 +241,7 @@ class GsmModemClient(GatewayClient):
             raise GatewayError(
                 f"the modem did not send it: {error}", transient=error.transient, results=results
             ) from error
-        return SendResult(message.uuid, "pending", external_id=str(reference), segments=1)
+        return SendResult(message.uuid, "pending", gateway_reference=str(reference), segments=1)
 
     def _send_part(self, session, part):
         """Send one part, trying again after a transient error; the last try raises what the

@@ -49,7 +49,7 @@ class TestSendingRightsOnOrders(SendingRightsCommon):
     def test_order_ready_right_sends_for_the_own_department_only(self):
         self._compose(self.salesperson, {"body": "Your order is ready."}, self._on_order())
         [sms] = self._messages()
-        self.assertRecordValues(sms, [{"partner_id": self.customer.id, "sms_kind": "service"}])
+        self.assertRecordValues(sms, [{"partner_id": self.customer.id, "message_kind": "service"}])
         self.order.team_id = self.other_team
         self._assert_refused(
             "Old Shop", self.salesperson, {"body": "Your order is ready."}, self._on_order()
