@@ -41,8 +41,8 @@ VARIANTS = {
     "stock": "mass_mailing_sms",
     "suite": "sms_notify_campaign",
 }
-#: the suite again, every SMS charged to a prepaid balance (``--charged``)
-CHARGED = {"charged": "sms_notify_campaign"}
+#: the suite again with its billing addon, every SMS charged to a prepaid balance (``--charged``)
+CHARGED = {"charged": "sms_notify_campaign,sms_notify_billing"}
 #: price per SMS part of the shared-name tariff the charged variant sends under
 CHARGED_PRICE = 9.8
 
@@ -121,10 +121,10 @@ def measure(variant, dbname, size, url, odoo_args):
             env["ir.config_parameter"].set_param("sms.endpoint", url)
         else:
             if variant == "charged":
-                account = env["sms.notify.account"]._get_for_company(env.company)
-                account.tariff_id = env.ref("sms_notify.sms_notify_tariff_shared")
+                balance = env["sms.notify.balance"]._get_for_company(env.company)
+                balance.tariff_id = env.ref("sms_notify_billing.sms_notify_tariff_shared")
                 env["sms.notify.ledger"].create(
-                    {"account_id": account.id, "kind": "topup", "amount": 100 * size, "name": tag}
+                    {"balance_id": balance.id, "kind": "topup", "amount": 100 * size, "name": tag}
                 )
             env["sms.notify.gateway"].create(
                 {

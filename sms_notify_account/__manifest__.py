@@ -8,7 +8,7 @@
     "maintainers": ["sms-notify"],
     "license": "LGPL-3",
     "development_status": "Alpha",
-    "depends": ["sms_notify", "account"],
+    "depends": ["sms_notify_billing", "account"],
     "external_dependencies": {"python": []},
     "data": [
         "security/ir.model.access.csv",

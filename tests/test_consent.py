@@ -9,7 +9,7 @@ from odoo.addons.sms_notify.tools.consent import (
     email_refusal,
     refusal,
 )
-from odoo.addons.sms_notify.tools.pricing import ADVERTISING, SERVICE
+from odoo.addons.sms_notify.tools.kinds import ADVERTISING, SERVICE
 
 
 def test_service_message_goes_unless_the_customer_opted_out():

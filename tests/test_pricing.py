@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from odoo.addons.sms_notify.tools import gsm
-from odoo.addons.sms_notify.tools.pricing import (
+from odoo.addons.sms_notify_billing.tools.pricing import (
     ADVERTISING,
     OWN_NAME,
     SERVICE,

@@ -3,7 +3,7 @@ every reason at once."""
 
 import pytest
 
-from odoo.addons.sms_notify.tools.sender_names import MAX_LENGTH, check_alpha_sender
+from odoo.addons.sms_notify_billing.tools.sender_names import MAX_LENGTH, check_alpha_sender
 
 
 @pytest.mark.parametrize(

@@ -6,14 +6,7 @@ from . import sms_sms_checks
 from . import sms_sms_reports
 from . import res_config_settings
 from . import bulk_rows
-from . import sms_notify_tariff
-from . import sms_notify_account
-from . import sms_notify_ledger
 from . import sms_template
-from . import sms_notify_operator
-from . import sms_notify_sender_name
-from . import sms_notify_sender_registration
-from . import sms_notify_topup
 from . import res_partner
 from . import mail_message
 from . import mail_notification

@@ -1,15 +1,15 @@
 from odoo import fields, models
 
-from ..tools import pricing
+from ..tools import kinds
 
 
 class MailTemplate(models.Model):
     _inherit = "mail.template"
 
     message_kind = fields.Selection(
-        pricing.MESSAGE_KIND_SELECTION,
+        kinds.MESSAGE_KIND_SELECTION,
         string="Kind",
-        default=pricing.SERVICE,
+        default=kinds.SERVICE,
         help="Service: a notification the customer expects. Advertising: a promotion.",
     )
     sms_notify_team_ids = fields.Many2many(

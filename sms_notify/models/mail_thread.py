@@ -1,7 +1,7 @@
 from odoo import models
 from odoo.exceptions import AccessError
 
-from ..tools import pricing
+from ..tools import kinds
 from ..tools.tokens import Token
 from .mail_message import CUSTOMER_EMAIL
 
@@ -58,7 +58,7 @@ class MailThread(models.AbstractModel):
         # a chatter message (Send SMS, a reminder, another app's notice) is a notification
         # unless the composer or a campaign said otherwise; an SMS of no kind is advertising
         if not self.env.context.get("sms_notify_message_kind"):
-            self = self.with_context(sms_notify_message_kind=pricing.SERVICE)
+            self = self.with_context(sms_notify_message_kind=kinds.SERVICE)
         # and are sent for the document's company, which Odoo stored on the message
         if message.record_company_id:
             self = self.with_context(sms_notify_company_id=message.record_company_id.id)

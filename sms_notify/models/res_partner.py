@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..tools import consent, pricing
+from ..tools import consent, kinds
 from ..tools.names import parts_fit_name, salutation, split_full_name
 from ..tools.schedule import next_anniversary
 
@@ -154,7 +154,7 @@ class ResPartner(models.Model):
             partner.sms_notify_sms_count = counts.get(partner, 0)
 
     def action_view_sms_notify_history(self):
-        """Every SMS and e-mail sent to the customer, with its status, parts and price."""
+        """Every SMS and e-mail sent to the customer, with its status, parts and cost."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sms_notify.sms_notify_message_action"
@@ -177,7 +177,7 @@ class ResPartner(models.Model):
         """``{partner: why an e-mail of ``kind`` may not go to them}``, worded for the user,
         for the partners of ``self`` their consent stops (the blacklist is read once)."""
         blacklisted = set()
-        if kind == pricing.ADVERTISING:
+        if kind == kinds.ADVERTISING:
             blacklisted = set(
                 self.env["mail.blacklist"]
                 .sudo()

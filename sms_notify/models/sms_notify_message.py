@@ -1,6 +1,6 @@
 from odoo import fields, models, tools
 
-from ..tools import pricing
+from ..tools import kinds
 
 #: one vocabulary for both channels, as users know it from SMS services
 STATUSES = [
@@ -32,8 +32,12 @@ class SmsNotifyMessage(models.Model):
     text = fields.Text(readonly=True)
     status = fields.Selection(STATUSES, readonly=True)
     segments = fields.Integer(string="SMS Parts", readonly=True)
-    cost = fields.Float(digits=(16, 2), readonly=True)
-    message_kind = fields.Selection(pricing.MESSAGE_KIND_SELECTION, string="Kind", readonly=True)
+    vendor_cost = fields.Float(
+        digits=(16, 4),
+        readonly=True,
+        help="What the gateway's vendor reported the SMS cost, in the vendor's currency.",
+    )
+    message_kind = fields.Selection(kinds.MESSAGE_KIND_SELECTION, string="Kind", readonly=True)
     gateway_id = fields.Many2one("sms.notify.gateway", readonly=True)
     team_id = fields.Many2one("crm.team", string="Department", readonly=True)
     user_id = fields.Many2one(
@@ -49,10 +53,19 @@ class SmsNotifyMessage(models.Model):
     sms_id = fields.Many2one("sms.sms", string="SMS", readonly=True)
     mail_message_id = fields.Many2one("mail.message", string="Message", readonly=True)
 
+    def _sms_notify_extra_columns(self):
+        """``[(column, SMS expression, e-mail expression)]`` the history adds to the common
+        ones; billing adds the price charged."""
+        return [("vendor_cost", "sms.vendor_cost", "0")]
+
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            """
+        extra = self._sms_notify_extra_columns()
+        sms_extra = "".join(f"{sms_expr} AS {column}, " for column, sms_expr, _email in extra)
+        email_extra = "".join(f"{email_expr}, " for _column, _sms, email_expr in extra)
+        # the expressions are the addons' own constants, never user input
+        self.env.cr.execute(  # pylint: disable=sql-injection
+            f"""
             CREATE VIEW sms_notify_message AS (
                 SELECT sms.id * 2 AS id,
                        'sms' AS channel,
@@ -68,7 +81,7 @@ class SmsNotifyMessage(models.Model):
                            ELSE 'processing'
                        END AS status,
                        sms.segments,
-                       sms.price AS cost,
+                       {sms_extra}
                        sms.message_kind,
                        sms.gateway_id,
                        sms.sms_notify_team_id AS team_id,
@@ -96,7 +109,7 @@ class SmsNotifyMessage(models.Model):
                            ELSE 'processing'
                        END,
                        0,
-                       0,
+                       {email_extra}
                        NULL,
                        NULL,
                        message.sms_notify_team_id,

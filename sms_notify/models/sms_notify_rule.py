@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
-from ..tools import pricing, schedule
+from ..tools import kinds, schedule
 
 #: how each kind of rule is watched by its automation rule
 TRIGGERS = [
@@ -140,7 +140,7 @@ class SmsNotifyRule(models.Model):
         readonly=True, copy=False, help="When the rule was last switched on."
     )
     message_kind = fields.Selection(
-        pricing.MESSAGE_KIND_SELECTION, string="Kind", compute="_compute_message_kind"
+        kinds.MESSAGE_KIND_SELECTION, string="Kind", compute="_compute_message_kind"
     )
     scheduled_ids = fields.One2many("sms.notify.scheduled", "rule_id", string="Messages")
     scheduled_count = fields.Integer(compute="_compute_scheduled_count")
@@ -151,7 +151,7 @@ class SmsNotifyRule(models.Model):
             rule.message_kind = (
                 rule.sms_template_id.message_kind
                 or rule.mail_template_id.message_kind
-                or pricing.SERVICE
+                or kinds.SERVICE
             )
 
     def _compute_scheduled_count(self):
@@ -465,7 +465,7 @@ class SmsNotifyRule(models.Model):
         if self.quiet_hours == "company":
             wanted = (
                 company.sms_notify_quiet_advertising
-                if self.message_kind == pricing.ADVERTISING
+                if self.message_kind == kinds.ADVERTISING
                 else company.sms_notify_quiet_service
             )
             if not wanted:

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..tools import pricing
+from ..tools import kinds
 
 #: scheduled messages handed over per run of the sending cron
 SEND_BATCH = 500
@@ -140,10 +140,11 @@ class SmsNotifyScheduled(models.Model):
         ).write({"state": "sent", "sent_datetime": now})
 
     def _send_sms(self, rule, records, valid_until, company=None):
-        """Hand ``rule``'s SMS to ``records`` over to the queue through Odoo's composer, logged
-        in each document's chatter; consent and the balance are checked per message on the way,
-        and a refused one is cancelled with its reason. Sent for ``company`` (the one they were
-        scheduled for) where the document has no company of its own."""
+        """Hand ``rule``'s SMS to ``records`` over to the queue through Odoo's composer,
+        logged in each document's chatter; consent (and, with billing, the balance) is checked
+        per message on the way, and a refused one is cancelled with its reason. Sent for
+        ``company`` (the one they were scheduled for) where the document has no company of its
+        own."""
         self.env["sms.composer"].with_context(
             active_model=records._name,
             active_ids=records.ids,
@@ -171,7 +172,7 @@ class SmsNotifyScheduled(models.Model):
         refusals = (
             self.env["res.partner"]
             .union(*customers.values())
-            ._sms_notify_email_refusals(template.message_kind or pricing.SERVICE)
+            ._sms_notify_email_refusals(template.message_kind or kinds.SERVICE)
         )
         refused = {}
         for record, customer in customers.items():

@@ -1,7 +1,7 @@
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools.sql import create_index
 
-from ..tools import gsm, pricing
+from ..tools import gsm, kinds
 
 
 class SmsSms(models.Model):
@@ -44,7 +44,12 @@ class SmsSms(models.Model):
             ("sms_rejected", "Rejected"),
         ]
     )
-    cost = fields.Float(readonly=True, digits=(16, 4), help="Price the gateway reported.")
+    vendor_cost = fields.Float(
+        readonly=True,
+        digits=(16, 4),
+        help="What the gateway's vendor reported the message cost, in the vendor's currency "
+        "(0 when it does not report it).",
+    )
     sent_datetime = fields.Datetime(
         string="Handed Over", readonly=True, help="When the gateway accepted the message."
     )
@@ -71,7 +76,7 @@ class SmsSms(models.Model):
         help="After a gateway outage, the message waits until then before the next try.",
     )
     message_kind = fields.Selection(
-        pricing.MESSAGE_KIND_SELECTION,
+        kinds.MESSAGE_KIND_SELECTION,
         string="Kind",
         # no kind rather than a silent "service": the paths that send notifications say so,
         # and a message of unknown kind is priced and checked as advertising
@@ -95,8 +100,8 @@ class SmsSms(models.Model):
         readonly=True,
         index=True,
         default=lambda self: self._sms_notify_default_company(),
-        help="The company the message is sent for: its gateways send it and its SMS balance "
-        "pays for it. The company of the document the message is about.",
+        help="The company the message is sent for: its gateways send it. The company of the "
+        "document the message is about.",
     )
     template_id = fields.Many2one(
         "sms.template",
@@ -105,19 +110,6 @@ class SmsSms(models.Model):
         ondelete="set null",
         default=lambda self: self.env.context.get("sms_notify_template_id"),
         help="The template the text was written from.",
-    )
-    operator_registered = fields.Boolean(
-        string="Registered Service Template",
-        default=lambda self: bool(self.env.context.get("sms_notify_operator_registered")),
-        help="Its text comes from a template the operators registered as a service template: "
-        "under an own sender name only such service messages get the service price.",
-    )
-    price = fields.Float(
-        digits=(16, 2),
-        readonly=True,
-        copy=False,
-        help="Charged to the SMS balance under the tariff in force when it was handed over; "
-        "0 when it was refunded or nothing is charged.",
     )
     claimed_datetime = fields.Datetime(
         readonly=True,
@@ -229,12 +221,6 @@ class SmsSms(models.Model):
             ]
         )
 
-    def _sms_notify_account(self, company=None):
-        """The SMS balance of ``company`` (by default the company of these messages, which
-        must have one), or an empty recordset when it has none yet."""
-        company = company or self.company_id.ensure_one()
-        return self.env["sms.notify.account"].sudo()._get_for_company(company, create=False)
-
     def _sms_notify_with_gateway(self):
         """The messages of ``self`` whose company sends through gateways; those of other
         companies go through Odoo IAP."""
@@ -304,21 +290,39 @@ class SmsSms(models.Model):
         )
         self.mail_message_id._notify_message_notification_update()
 
-    def _sms_notify_refund(self, reason):
-        """Give back to the balance what these messages were charged (each one once)."""
-        charged = self._sms_notify_where("price", bool)
-        if not charged:
-            return
-        # to the balance that paid for them: their company's
-        for company, refunded in charged.sudo().grouped("company_id").items():
-            account = self._sms_notify_account(company)
-            if account:
-                account._sms_notify_refund(sum(refunded.mapped("price")), len(refunded), reason)
-        charged.sudo().write({"price": 0})
+    # ------------------------------------------------------------------
+    # Billing hooks: nothing is charged without sms_notify_billing
+    # ------------------------------------------------------------------
+
+    def _sms_notify_reserve(self, company, routes, cr):
+        """Reserve (charge) what these routed messages of ``company`` cost before any gateway
+        call, on ``cr``, the side cursor the queue commits with the dispatch; fail the ones
+        that cannot be paid for. ``routes`` is ``{gateway: messages}``; return the routes of
+        the messages to send. Without billing every message is sent and nothing is charged."""
+        return routes
+
+    def _sms_notify_reserved(self):
+        """What each message was charged, in ``self``'s order: kept in the dispatch, so that
+        a message recovered after a crash keeps its charge (``_sms_notify_restore_reserved``)."""
+        return [0] * len(self)
+
+    def _sms_notify_restore_reserved(self, reserved):
+        """Give a message recovered from a dispatch the charge ``reserved`` planned for it."""
+        return None
+
+    def _sms_notify_release(self, reason):
+        """Give back what these messages were charged (each one once), e.g. when they were
+        not sent or the operator did not charge them. Nothing to give back without billing."""
+        return None
+
+    def _sms_notify_sender(self, gateway):
+        """The sender name these messages of ``gateway``'s company go out under: the
+        gateway's own (billing imposes its tariff's)."""
+        return gateway.sender
 
     def _sms_notify_fail(self, gateway, failure_type, error, refund=True):
         if refund:
-            self._sms_notify_refund(
+            self._sms_notify_release(
                 self.env._("Not sent: %(reason)s", reason=str(error))
                 if len(self) == 1
                 else self.env._("%(count)s SMS not sent", count=len(self))

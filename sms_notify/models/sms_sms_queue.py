@@ -18,7 +18,7 @@ import psycopg2.errors
 
 from odoo import api, fields, models
 
-from ..tools import pricing, routing
+from ..tools import routing
 from ..tools.gateway import GatewayError, OutgoingSms
 from . import sms_sms
 
@@ -113,8 +113,9 @@ class SmsSmsQueue(models.Model):
         ids, messages of companies without gateway, how many messages were taken)``, or
         ``None`` when nothing was due.
 
-        Each message is routed, priced and charged for its own company: its gateways, its
-        balance and tariff, its sender name, its country for numbers without a country code.
+        Each message is routed and reserved (charged, with ``sms_notify_billing``) for its
+        own company: its gateways, its sender name, its country for numbers without a country
+        code.
 
         The batch stays locked in this worker's transaction until its answers are committed:
         ``SKIP LOCKED`` lets other workers (or servers) share the queue without ever taking
@@ -144,19 +145,14 @@ class SmsSmsQueue(models.Model):
         # batch locked: the debit and the dispatch together
         with self._sms_notify_side_cursor(auto_commit) as cr:
             if cr is not self.env.cr:
-                # a balance must be read after its account's lock is granted, not as it was
-                # when the transaction began: the charge of a worker holding the lock is then
-                # counted
+                # a balance must be read after its lock is granted, not as it was when the
+                # transaction began: the charge of a worker holding the lock is then counted
                 cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
             routes = {}
-            # accounts are locked in the same order by every worker: no deadlock between two
-            # workers charging the same companies
+            # billing locks balances in the same order in every worker: no deadlock between
+            # two workers charging the same companies
             for company in sorted(routes_by_company, key=lambda company: company.id):
-                company_routes = routes_by_company[company]
-                account = self._sms_notify_account(company)
-                if account.tariff_id:
-                    company_routes = self._sms_notify_charge(account, company_routes, cr)
-                routes.update(company_routes)
+                routes.update(self._sms_notify_reserve(company, routes_by_company[company], cr))
             dispatch_values = [
                 {
                     "gateway_id": gateway.id,
@@ -165,7 +161,7 @@ class SmsSmsQueue(models.Model):
                             messages._ids,
                             messages.mapped("number"),
                             messages.mapped("gateway_reference"),
-                            messages.mapped("price"),
+                            messages._sms_notify_reserved(),
                             strict=True,
                         )
                     ),
@@ -174,32 +170,6 @@ class SmsSmsQueue(models.Model):
             ]
             dispatch_ids = self.env(cr=cr)["sms.notify.dispatch"].sudo().create(dispatch_values).ids
         return routes, dispatch_ids, batch - with_gateway, len(batch)
-
-    def _sms_notify_charge(self, account, routes, cr):
-        """Charge the routed messages, all of the account's company, to its balance on ``cr``
-        (which reads committed data, see ``_sms_notify_claim``); fail the ones it does not
-        cover. Return the routes of the charged ones."""
-        messages = self.browse()
-        for routed in routes.values():
-            messages |= routed
-        # the ledger is written on the side cursor; the messages, and the price each one is
-        # given, stay in this transaction with the rest of their claim
-        refused, balance = account.with_env(account.env(cr=cr))._sms_notify_charge(messages)
-        if refused:
-            currency = account.currency_id
-            refused._sms_notify_fail(
-                refused.gateway_id[:1],
-                "sms_credit",
-                self.env._(
-                    "Not sent: the SMS balance (%(balance)s %(currency)s) does not cover it. "
-                    "Top up the balance in SMS Notify › Balance, then resend the message.",
-                    balance=pricing.amount_text(balance),
-                    currency=currency.name,
-                ),
-            )
-        return {
-            gateway: charged for gateway, routed in routes.items() if (charged := routed - refused)
-        }
 
     def _sms_notify_side_cursor(self, auto_commit):
         """A cursor committing apart from the queue's transaction; the queue's own cursor
@@ -225,7 +195,7 @@ class SmsSmsQueue(models.Model):
                 continue
 
     def _sms_notify_recover_dispatch(self, dispatch):
-        # dispatches written before prices were planned have three values per message
+        # dispatches written before charges were planned have three values per message
         planned = {sms_id: tuple(rest) for sms_id, *rest in dispatch.planned}
         self.env.cr.execute("SELECT id FROM sms_sms WHERE id = ANY(%s)", [list(planned)])
         existing = {row[0] for row in self.env.cr.fetchall()}
@@ -238,18 +208,19 @@ class SmsSmsQueue(models.Model):
             return  # its worker is still at it
         for sms_id, state in free.items():
             if state == "outgoing":
-                number, reference, *price = planned[sms_id]
-                self.browse(sms_id).sudo().write(
+                number, reference, *reserved = planned[sms_id]
+                sms = self.browse(sms_id)
+                sms.sudo().write(
                     {
                         "state": "process",
                         "gateway_id": dispatch.gateway_id.id,
                         "number": number,
                         "gateway_reference": reference or False,
                         "claimed_datetime": dispatch.create_date,
-                        # its debit was committed with the dispatch
-                        "price": price[0] if price else 0,
                     }
                 )
+                # its charge was committed with the dispatch
+                sms._sms_notify_restore_reserved(reserved[0] if reserved else 0)
         self.env.cr.execute("DELETE FROM sms_notify_dispatch WHERE id = %s", [dispatch.id])
 
     def _sms_notify_reconcile_stale(self):
@@ -300,7 +271,7 @@ class SmsSmsQueue(models.Model):
                     )
                     sms._sms_notify_apply_delivery(state, report.failure_type or False)
                 else:
-                    sms._sms_notify_refund(
+                    sms._sms_notify_release(
                         self.env._(
                             "Not received by %(gateway)s, queued again", gateway=gateway.name
                         )
@@ -400,8 +371,7 @@ class SmsSmsQueue(models.Model):
 
     def _sms_notify_outgoing(self, gateway):
         """The messages, all of the gateway's company, as the gateway client sees them."""
-        account = self._sms_notify_account(gateway.company_id)
-        sender = (account and account._sms_notify_sender()) or gateway.sender
+        sender = self._sms_notify_sender(gateway)
         # a column at a time: the ORM reads a field for many records much faster than many
         # fields record by record
         return [
@@ -473,7 +443,7 @@ class SmsSmsQueue(models.Model):
         now = fields.Datetime.now()
         gateway._mark_down(error)
         # charged again when they are handed over, maybe at another price or gateway
-        self._sms_notify_refund(
+        self._sms_notify_release(
             self.env._("Not sent yet, %(gateway)s unavailable", gateway=gateway.name)
         )
         for sms in self:

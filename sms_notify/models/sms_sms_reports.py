@@ -61,7 +61,7 @@ class SmsSmsReports(models.Model):
             outcomes[outcome].append(sms_id)
             # what the claim gave them already is left alone, so that most of a batch shares
             # its values and is written at once
-            values = {"cost": result.cost}
+            values = {"vendor_cost": result.cost}
             if result.gateway_reference and result.gateway_reference != gateway_reference:
                 values["gateway_reference"] = result.gateway_reference
             if result.segments and result.segments != segments:
@@ -89,7 +89,7 @@ class SmsSmsReports(models.Model):
             for sms_id in sms_ids
         ]
         if refused_ids:
-            messages.browse(refused_ids)._sms_notify_refund(
+            messages.browse(refused_ids)._sms_notify_release(
                 self.env._("Refused by %(gateway)s", gateway=gateway.name)
             )
         if unanswered:
@@ -116,7 +116,7 @@ class SmsSmsReports(models.Model):
 
     def _sms_notify_record_delivery(self, state, failure_type, reason, refund):
         if refund and state == "error" and failure_type in NOT_CHARGED_FAILURES:
-            self._sms_notify_refund(
+            self._sms_notify_release(
                 self.env._("Not charged by the operator: %(reason)s", reason=reason or failure_type)
             )
         self._update_sms_state_and_trackers(

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import pricing
+from ..tools import kinds
 from ..tools.tokens import LiteralBracesError, UnknownTokenError, compile_tokens, decompile
 
 
@@ -9,19 +9,13 @@ class SmsTemplate(models.Model):
     _inherit = "sms.template"
 
     message_kind = fields.Selection(
-        pricing.MESSAGE_KIND_SELECTION,
+        kinds.MESSAGE_KIND_SELECTION,
         string="Kind",
         required=True,
-        default=pricing.SERVICE,
+        default=kinds.SERVICE,
         help="Service: a notification the customer expects (order ready, reminder). "
         "Advertising: a promotion. Messages from this template are priced and checked for "
         "consent by their kind.",
-    )
-    operator_registered = fields.Boolean(
-        string="Registered with the Operators",
-        help="The operators registered this text as a service template. Under an own sender "
-        "name, service messages get the service price only from registered templates; the "
-        "others are charged as advertising.",
     )
     sms_notify_team_ids = fields.Many2many(
         "crm.team",

@@ -8,9 +8,6 @@ from . import test_bulk_rows
 from . import test_delivery_reports
 from . import test_limits
 from . import test_queue_crash
-from . import test_money
-from . import test_sender_name
-from . import test_topup
 from . import test_consent
 from . import test_notify_wizard
 from . import test_partner_names

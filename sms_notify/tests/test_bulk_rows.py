@@ -66,7 +66,10 @@ class TestBulkRows(TransactionCase):
         sms.mapped("gateway_reference")  # in the cache before
 
         sms.with_user(user).sudo()._sms_notify_write_later(
-            [{"gateway_reference": "one", "cost": 1.5}, {"gateway_reference": "two", "cost": 0.0}]
+            [
+                {"gateway_reference": "one", "vendor_cost": 1.5},
+                {"gateway_reference": "two", "vendor_cost": 0.0},
+            ]
         )
 
         self.assertEqual(sms.mapped("gateway_reference"), ["one", "two"])
@@ -75,7 +78,7 @@ class TestBulkRows(TransactionCase):
         sms.with_user(user).sudo().write({"gateway_error": "later"})
         self.env.flush_all()
         self.assertEqual(self._stored(sms, "gateway_reference"), ["one", "two"])
-        self.assertEqual(self._stored(sms, "cost"), [1.5, 0.0])
+        self.assertEqual(self._stored(sms, "vendor_cost"), [1.5, 0.0])
         self.assertEqual(self._stored(sms, "gateway_error"), ["later", "later"])
         self.assertEqual(self._stored(sms, "write_uid"), [user.id, user.id])
 
@@ -86,6 +89,6 @@ class TestBulkRows(TransactionCase):
         with self.assertRaises(ValueError):
             sms[0]._sms_notify_write_later([{"uuid": "a"}, {"uuid": "b"}])
         with self.assertRaises(ValueError):
-            sms._sms_notify_write_later([{"gateway_reference": "a"}, {"cost": 1.0}])
+            sms._sms_notify_write_later([{"gateway_reference": "a"}, {"vendor_cost": 1.0}])
         with self.assertRaises(ValueError):
             sms[0]._sms_notify_write_later([{"sms_tracker_id": False}])

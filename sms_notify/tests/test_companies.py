@@ -13,8 +13,8 @@ from .fakes.smsc import FakeSmsc
 
 
 class TwoCompaniesCommon(SmsNotifyCommon):
-    """Two companies, each with its own SMSC account behind its own gateway, its own tariff
-    and its own SMS balance, and a customer of each."""
+    """Two companies, each with its own SMSC account behind its own gateway, and a customer
+    of each."""
 
     @classmethod
     def setUpClass(cls):
@@ -34,17 +34,6 @@ class TwoCompaniesCommon(SmsNotifyCommon):
             timeout=2,
             company_id=cls.company_b.id,
         )
-        shared = cls.env.ref("sms_notify.sms_notify_tariff_shared")
-        cls._bill(shared, topup=100)
-        cls.tariff_b = shared.copy(
-            {"company_id": cls.company_b.id, "price_per_message": 0.25, "shared_sender": False}
-        )
-        cls.account_b = cls.env["sms.notify.account"]._get_for_company(cls.company_b)
-        cls.account_b.tariff_id = cls.tariff_b
-        cls.env["sms.notify.ledger"].sudo().create(
-            {"account_id": cls.account_b.id, "kind": "topup", "amount": 10, "name": "Top-up B"}
-        )
-        cls.movements_before = cls.account.ledger_ids
         cls.customer_b = cls.env["res.partner"].create(
             {
                 "name": "Jan Kowalski",
@@ -73,10 +62,10 @@ class TwoCompaniesCommon(SmsNotifyCommon):
 
 @tagged("post_install", "-at_install")
 class TestCompaniesQueue(TwoCompaniesCommon):
-    def test_one_queue_run_sends_and_charges_each_message_for_its_own_company(self):
+    def test_one_queue_run_sends_each_message_for_its_own_company(self):
         """The cron's worker (the superuser, whose current company is the first one) sends
         both companies' messages in one run: each through its company's gateway, under its
-        sender name, charged to its balance at its tariff, nothing to the other company."""
+        sender name."""
         self.assertEqual(self.env.company, self.company_a)
         message_a = self.customer._message_sms(
             "Your glasses are ready.", partner_ids=self.customer.ids
@@ -90,25 +79,12 @@ class TestCompaniesQueue(TwoCompaniesCommon):
         self.assertRecordValues(
             sms_a + sms_b,
             [
-                {"state": "pending", "gateway_id": self.gateway_a.id, "price": 9.8},
-                {"state": "pending", "gateway_id": self.gateway_b.id, "price": 0.25},
+                {"state": "pending", "gateway_id": self.gateway_a.id},
+                {"state": "pending", "gateway_id": self.gateway_b.id},
             ],
         )
         self.assertEqual(self._received(self.fake_a), [("+79123456789", "OPTIKA")])
         self.assertEqual(self._received(self.fake_b), [("+48512345678", "OPTYK")])
-        self.assertAlmostEqual(self.account.balance, 100 - 9.8, places=2)
-        self.assertAlmostEqual(self.account_b.balance, 10 - 0.25, places=2)
-
-    def test_refund_goes_back_to_the_balance_of_the_messages_company(self):
-        self.fake_b.number_errors["+48512345678"] = "bad_number"
-        message_b = self.customer_b._message_sms("Okulary gotowe.", partner_ids=self.customer_b.ids)
-        self.env["sms.sms"]._process_queue()
-        self.assertRecordValues(self._sms_of(message_b), [{"state": "error", "price": 0}])
-        self.assertAlmostEqual(self.account_b.balance, 10, places=2)
-        self.assertEqual(
-            sorted(self.account_b.ledger_ids.mapped("kind")), ["debit", "refund", "topup"]
-        )
-        self.assertFalse(self._new_movements(), "nothing charged or refunded to the first company")
 
     def test_mass_composer_gives_each_message_its_documents_company(self):
         composer = self.env["sms.composer"].create(
@@ -149,11 +125,10 @@ class TestCompaniesQueue(TwoCompaniesCommon):
         self.assertRecordValues(
             sms_a + sms_b,
             [
-                {"state": "pending", "gateway_id": self.gateway_a.id, "price": 9.8},
-                {"state": "pending", "gateway_id": False, "price": 0},
+                {"state": "pending", "gateway_id": self.gateway_a.id},
+                {"state": "pending", "gateway_id": False},
             ],
         )
-        self.assertAlmostEqual(self.account_b.balance, 10, places=2)
 
 
 @tagged("post_install", "-at_install")
@@ -243,8 +218,8 @@ class TestCompaniesRules(TwoCompaniesCommon):
 @tagged("post_install", "-at_install")
 class TestCompaniesAccess(TwoCompaniesCommon, HttpCase):
     """Over XML-RPC, an administrator of the second company only sees none of the first
-    company's messages, history, scheduled notifications, balance movements, gateways and
-    rules, and sees their own."""
+    company's messages, history, scheduled notifications, gateways and rules, and sees their
+    own."""
 
     @classmethod
     def setUpClass(cls):
@@ -315,7 +290,6 @@ class TestCompaniesAccess(TwoCompaniesCommon, HttpCase):
             [self.sms_b.id * 2],
         )
         self.assertEqual(self._visible("sms.notify.scheduled", []), self.scheduled_b.ids)
-        self.assertEqual(self._visible("sms.notify.ledger", []), self.account_b.ledger_ids.ids)
         self.assertEqual(self._visible("sms.notify.gateway", []), self.gateway_b.ids)
         self.assertEqual(
             sorted(

@@ -47,12 +47,6 @@ class TestConsent(SmscGatewayCommon):
             self.assertRecordValues(sms, [{"state": "canceled", "failure_type": "sms_blacklist"}])
         self.assertFalse(self.fake.requests_to("/sys/send.php"))
 
-    def test_refused_message_costs_nothing(self):
-        self._bill(self.env.ref("sms_notify.sms_notify_tariff_shared"), topup=100)
-        sms = self._send("advertising")
-        self.assertRecordValues(sms, [{"state": "canceled", "price": 0}])
-        self.assertEqual(self.account.balance, 100)
-
     def test_composer_warns_and_refuses_with_the_reason(self):
         self.customer.sms_notify_opt_out = True
         composer = (

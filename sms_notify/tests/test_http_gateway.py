@@ -20,7 +20,7 @@ class TestSmscGateway(SmscGatewayCommon):
                 {
                     "gateway_id": self.gateway.id,
                     "state": "pending",
-                    "cost": 1.4,
+                    "vendor_cost": 1.4,
                     "segments": 1,
                     "to_delete": False,
                 }

@@ -24,7 +24,7 @@ class TestIapGateway(SmsNotifyCommon, HttpCase):
                 {
                     "gateway_id": self.iap.id,
                     "state": "pending",
-                    "cost": 1.0,
+                    "vendor_cost": 1.0,
                     "gateway_reference": sms.uuid,
                     "to_delete": False,
                     "segments": 1,

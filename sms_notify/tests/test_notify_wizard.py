@@ -77,16 +77,24 @@ class TestNotifyWizard(SmscGatewayCommon):
         self.assertEqual(self.customer.sms_notify_sms_count, 2)
 
     def test_cost_and_consent_are_shown_before_sending(self):
-        self._bill(self.env.ref("sms_notify.sms_notify_tariff_shared"), topup=100)
+        """Without billing the cost shown is estimated from what the vendor reported for the
+        company's recent messages; with no reported cost nothing is shown."""
         wizard = self._wizard(sms_template_id=self.sms_template)
-        self.assertTrue(wizard.sms_notify_billed)
-        self.assertIn("9.80", wizard.sms_notify_cost_summary)
+        self.assertFalse(wizard.sms_notify_cost_summary, "no reported cost to estimate from")
+        # the SMSC fake reports 1.40 per part
+        self._wizard(sms_template_id=self.sms_template).action_send()
+        self.env["sms.sms"]._process_queue()
+        sent = self.env["sms.sms"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(sent.mapped("vendor_cost"), [1.4])
+        wizard = self._wizard(sms_template_id=self.sms_template)
+        self.assertIn("vendor's reported costs", wizard.sms_notify_cost_summary)
+        self.assertIn("about 1.40 for 1 SMS part", wizard.sms_notify_cost_summary)
         self.customer.sms_notify_opt_out = True
         wizard.invalidate_recordset(["sms_notify_consent_warning"])
         self.assertIn("asked not to receive SMS", wizard.sms_notify_consent_warning)
         with self.assertRaisesRegex(UserError, "asked not to receive SMS"):
             wizard.action_send()
-        self.assertFalse(self.fake.requests_to("/sys/send.php"))
+        self.assertEqual(len(self.fake.requests_to("/sys/send.php")), 1)
 
     def test_email_without_address_says_what_to_do(self):
         self.customer.email = False

@@ -33,6 +33,26 @@ class TestQueue(SmscGatewayCommon):
         self.assertEqual(sms.state, "pending")
         self.assertEqual(len(self.fake.requests_to("/sys/send.php")), 1)
 
+    def test_sending_without_billing_charges_nothing(self):
+        """A business paying its vendor directly: the message goes under the gateway's own
+        sender, keeps the cost the vendor reported, and nothing is reserved or kept in a
+        ledger (without sms_notify_billing there is none; with it, no tariff charges)."""
+        message = self._post_sms(self.customer, "Your glasses are ready.")
+        sms = self._sms_of(message)
+        self.assertRecordValues(
+            sms, [{"state": "pending", "gateway_id": self.smsc.id, "vendor_cost": 1.4}]
+        )
+        [request] = self.fake.requests_to("/sys/send.php")
+        self.assertEqual(request.params["sender"], "OPTICS")
+        self.assertEqual(sms._sms_notify_reserved(), [0])
+        if "sms.notify.ledger" in self.env:
+            self.assertFalse(sms.price)
+            self.assertFalse(
+                self.env["sms.notify.ledger"].search([("create_date", ">=", sms.create_date)])
+            )
+        else:
+            self.assertNotIn("price", sms._fields)
+
     def test_a_cron_run_takes_a_bounded_number_of_batches_and_reports_the_rest(self):
         """A run of the queue cron stops after its batches and tells Odoo how many messages
         are left: Odoo runs it again at once rather than one run going through a huge queue."""

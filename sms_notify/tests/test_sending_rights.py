@@ -11,13 +11,12 @@ PASSWORD = "Sending-rights-1"
 
 class SendingRightsCommon(HttpCase, SmsNotifyCommon):
     """Users of each role, who send over XML-RPC as the web client does; messages only queue
-    (a sandbox gateway, the queue cron not run) and are charged under the shared tariff."""
+    (a sandbox gateway, the queue cron not run)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._create_gateway("sandbox")
-        cls._bill(cls.env.ref("sms_notify.sms_notify_tariff_shared"), topup=100)
         cls.plain = cls._user("snd_plain", "base.group_user")
         cls.card_sender = cls._user(
             "snd_card", "base.group_user,sms_notify.group_sms_notify_send_card"
@@ -55,7 +54,6 @@ class SendingRightsCommon(HttpCase, SmsNotifyCommon):
     def setUp(self):
         super().setUp()
         self.last_sms_id = self.env["sms.sms"].search([], order="id desc", limit=1).id or 0
-        self.movements_before = self.account.ledger_ids
 
     def _on_card(self, partner):
         return {"active_model": "res.partner", "active_id": partner.id}
@@ -100,7 +98,6 @@ class TestSendingRights(SendingRightsCommon):
         )
         self.assertFalse(self._messages(), "no SMS was created")
         self.env["sms.sms"]._process_queue()
-        self.assertFalse(self._new_movements(), "nothing was charged")
 
     def test_public_methods_of_sms_need_the_right_to_change_messages(self):
         sms = self.env["sms.sms"].create(
@@ -124,7 +121,6 @@ class TestSendingRights(SendingRightsCommon):
                     self.assertIn("not allowed to modify", caught.exception.faultString)
         self.env.invalidate_all()
         self.assertEqual(sms.state, "outgoing")
-        self.assertFalse(self._new_movements())
 
     def test_card_sender_sends_from_a_contact_only(self):
         self._compose(
@@ -323,11 +319,9 @@ class TestTextsThatMustNotGo(SendingRightsCommon):
         )
         self.env["sms.sms"]._process_queue()
         self.assertEqual(set(messages.mapped("state")), {"canceled"})
-        self.assertEqual(set(messages.mapped("price")), {0})
         self.assertIn("the text is empty", messages[0].gateway_error)
         self.assertIn("placeholder", messages[1].gateway_error)
         self.assertIn(":OrderNumber:", messages[2].gateway_error)
-        self.assertFalse(self._new_movements(), "nothing was charged")
 
 
 @tagged("post_install", "-at_install")
@@ -340,9 +334,8 @@ class TestUnknownKind(SendingRightsCommon):
         )
         self.assertFalse(sms.message_kind)
         self.env["sms.sms"]._process_queue()
-        self.assertRecordValues(sms, [{"state": "canceled", "price": 0}])
+        self.assertRecordValues(sms, [{"state": "canceled"}])
         self.assertIn("not agreed to SMS promotions", sms.gateway_error)
-        self.assertFalse(self._new_movements())
 
     def test_chatter_sms_is_a_service_message(self):
         self._post_sms(self.customer, "Your glasses are ready.", run_queue=False)

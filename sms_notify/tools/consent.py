@@ -12,7 +12,7 @@ blacklist (unsubscribing from mailings) stops promotions, not the service e-mail
 expects about their own order.
 """
 
-from .pricing import ADVERTISING, message_kind
+from .kinds import ADVERTISING, message_kind
 
 #: refusal reasons, as codes the caller words for the user
 BLACKLISTED = "blacklisted"

@@ -1,14 +1,26 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import consent, gsm, numbers, pricing, tokens
+from ..tools import consent, estimate, gsm, kinds, numbers, tokens
+
+#: what the cost shown in the composer follows (billing's preview too)
+COST_DEPENDS = (
+    "body",
+    "message_kind",
+    "template_id",
+    "composition_mode",
+    "recipient_valid_count",
+    "sanitized_numbers",
+    "res_ids",
+    "res_id",
+)
 
 
 class SmsComposer(models.TransientModel):
     _inherit = "sms.composer"
 
     message_kind = fields.Selection(
-        pricing.MESSAGE_KIND_SELECTION,
+        kinds.MESSAGE_KIND_SELECTION,
         string="Kind",
         compute="_compute_message_kind",
         store=True,
@@ -16,21 +28,7 @@ class SmsComposer(models.TransientModel):
         help="Service: a notification the customer expects. Advertising: a promotion. Decides "
         "the price, and the consent the customer must have given.",
     )
-    sms_notify_billed = fields.Boolean(compute="_compute_sms_notify_cost")
-    sms_notify_currency_id = fields.Many2one("res.currency", compute="_compute_sms_notify_cost")
-    sms_notify_cost = fields.Monetary(
-        string="Cost",
-        currency_field="sms_notify_currency_id",
-        compute="_compute_sms_notify_cost",
-        help="What sending costs under the company's tariff: every SMS part of every message.",
-    )
-    sms_notify_balance_after = fields.Monetary(
-        string="Balance After Sending",
-        currency_field="sms_notify_currency_id",
-        compute="_compute_sms_notify_cost",
-    )
     sms_notify_cost_summary = fields.Char(string="Cost Details", compute="_compute_sms_notify_cost")
-    sms_notify_cost_enough = fields.Boolean(compute="_compute_sms_notify_cost")
 
     sms_notify_consent_warning = fields.Text(
         string="Consent", compute="_compute_sms_notify_consent_warning"
@@ -86,10 +84,10 @@ class SmsComposer(models.TransientModel):
         for composer in self:
             if composer._sms_notify_mailing():
                 # a mailing (SMS Marketing) promotes; its sender says so when it does not
-                composer.message_kind = pricing.ADVERTISING
+                composer.message_kind = kinds.ADVERTISING
             else:
                 composer.message_kind = (
-                    composer.template_id.message_kind or composer.message_kind or pricing.SERVICE
+                    composer.template_id.message_kind or composer.message_kind or kinds.SERVICE
                 )
 
     def _sms_notify_mailing(self):
@@ -97,60 +95,62 @@ class SmsComposer(models.TransientModel):
         installed)."""
         return self.mailing_id if "mailing_id" in self._fields else False
 
-    @api.depends(
-        "body",
-        "message_kind",
-        "template_id",
-        "composition_mode",
-        "recipient_valid_count",
-        "sanitized_numbers",
-        "res_ids",
-        "res_id",
-    )
+    @api.depends(*COST_DEPENDS)
     def _compute_sms_notify_cost(self):
+        """Without billing: an estimate from what the vendors reported for the company's
+        recent messages, or nothing when they reported no cost (billing shows its price)."""
         for composer in self:
-            # the balance the messages will be charged to (see _prepare_mass_sms_values)
-            account = (
-                self.env["sms.notify.account"]
-                .sudo()
-                ._get_for_company(composer._sms_notify_cost_company(), create=False)
-            )
-            composer.sms_notify_currency_id = account.currency_id or self.env.company.currency_id
-            preview = account.tariff_id and composer._sms_notify_cost_preview(account)
-            composer.sms_notify_billed = bool(preview)
-            if not preview:
-                composer.sms_notify_cost = composer.sms_notify_balance_after = 0
+            estimated = composer._sms_notify_vendor_estimate()
+            if not estimated:
                 composer.sms_notify_cost_summary = False
-                composer.sms_notify_cost_enough = True
                 continue
-            composer.sms_notify_cost = float(preview.total)
-            composer.sms_notify_balance_after = float(preview.balance_after)
-            composer.sms_notify_cost_enough = preview.enough
-            currency = account.currency_id.name
+            total = f"{estimated.total:,.2f}"
+            per_part = f"{estimated.per_segment:,.4f}".rstrip("0").rstrip(".")
             composer.sms_notify_cost_summary = self.env._(
-                "%(messages)s message(s), %(segments)s SMS part(s): %(total)s %(currency)s. "
-                "Balance %(balance)s %(currency)s, %(after)s %(currency)s after sending.",
-                messages=preview.messages,
-                segments=preview.segments,
-                total=pricing.amount_text(preview.total),
-                currency=currency,
-                balance=pricing.amount_text(preview.balance),
-                after=pricing.amount_text(preview.balance_after),
+                "Estimate from the vendor's reported costs: about %(total)s for %(segments)s SMS "
+                "part(s) (%(per_part)s per part on average of recent messages).",
+                total=total,
+                segments=estimated.segments,
+                per_part=per_part,
             )
 
+    def _sms_notify_vendor_estimate(self):
+        """``tools.estimate.VendorEstimate`` of sending, or ``None``."""
+        company = self._sms_notify_cost_company()
+        recent = (
+            self.env["sms.sms"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("company_id", "=", company.id),
+                    ("gateway_id.company_id", "=", company.id),
+                    ("vendor_cost", ">", 0),
+                    ("segments", ">", 0),
+                ],
+                ["vendor_cost", "segments"],
+                order="id desc",
+                limit=estimate.RECENT_MESSAGES,
+            )
+        )
+        if not recent:
+            return None
+        return estimate.vendor_estimate(
+            self._sms_notify_segment_counts(),
+            zip(recent.mapped("vendor_cost"), recent.mapped("segments"), strict=True),
+        )
+
     def _sms_notify_cost_company(self):
-        """The company whose balance the preview shows: the document's (the first one's in
+        """The company whose costs the preview shows: the document's (the first one's in
         mass mode), else the current company."""
         records = self._get_records() if self.res_model else None
         if records:
             return self._sms_notify_companies(records[:1])[records[:1].id]
         return self.env["sms.sms"]._sms_notify_default_company()
 
-    def _sms_notify_cost_preview(self, account):
-        """What sending would cost: each recipient's text as it will be sent in comment mode;
-        in mass mode the template's text for every valid recipient (rendering a mailing's
-        every text on each change would take too long)."""
-        tariff = account.tariff_id._pricing()
+    def _sms_notify_segment_counts(self):
+        """The SMS parts of each message sending would create: each recipient's text as it will
+        be sent in comment mode; in mass mode the template's text for every valid recipient
+        (rendering a mailing's every text on each change would take too long)."""
         segment_counts = []
         if (
             self.composition_mode == "comment"
@@ -172,13 +172,7 @@ class SmsComposer(models.TransientModel):
         else:
             recipients = self.sanitized_numbers.split(",") if self.sanitized_numbers else [1]
             segment_counts = [gsm.analyze(self.body or "").segments] * len(recipients)
-        return pricing.preview(
-            tariff,
-            segment_counts,
-            self.message_kind,
-            self.template_id.operator_registered,
-            account.balance,
-        )
+        return segment_counts
 
     def _action_send_sms(self):
         self._sms_notify_check_may_send()
@@ -194,12 +188,15 @@ class SmsComposer(models.TransientModel):
         # the messages created below take their kind and template from the context (see sms.sms)
         return super(
             SmsComposer,
-            self.with_context(
-                sms_notify_message_kind=self.message_kind,
-                sms_notify_operator_registered=self.template_id.operator_registered,
-                sms_notify_template_id=self.template_id.id,
-            ),
+            self.with_context(**self._sms_notify_send_context()),
         )._action_send_sms()
+
+    def _sms_notify_send_context(self):
+        """What the messages created from this composer take from the context (see sms.sms)."""
+        return {
+            "sms_notify_message_kind": self.message_kind,
+            "sms_notify_template_id": self.template_id.id,
+        }
 
     # ------------------------------------------------------------------
     # Who may send what (see readme/USAGE.md, "Who may send what")

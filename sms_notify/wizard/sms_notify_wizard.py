@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import pricing
+from ..tools import kinds
 
 #: templates of the document's model, for every department or the document's own
 TEMPLATE_DOMAIN = (
@@ -45,7 +45,7 @@ class SmsNotifyWizard(models.TransientModel):
         help="The text as the customer will read it; edit it freely before sending.",
     )
     message_kind = fields.Selection(
-        pricing.MESSAGE_KIND_SELECTION,
+        kinds.MESSAGE_KIND_SELECTION,
         string="Kind",
         compute="_compute_message_kind",
         precompute=True,
@@ -55,9 +55,7 @@ class SmsNotifyWizard(models.TransientModel):
     )
     sms_number = fields.Char(related="partner_id.mobile", string="Mobile")
     sms_phone = fields.Char(related="partner_id.phone", string="Phone")
-    sms_notify_billed = fields.Boolean(compute="_compute_sms_checks")
     sms_notify_cost_summary = fields.Char(string="Cost", compute="_compute_sms_checks")
-    sms_notify_cost_enough = fields.Boolean(compute="_compute_sms_checks")
     sms_notify_consent_warning = fields.Text(string="Consent", compute="_compute_sms_checks")
     mail_template_id = fields.Many2one(
         "mail.template",
@@ -65,7 +63,7 @@ class SmsNotifyWizard(models.TransientModel):
         domain=TEMPLATE_DOMAIN,
     )
     email_kind = fields.Selection(
-        pricing.MESSAGE_KIND_SELECTION,
+        kinds.MESSAGE_KIND_SELECTION,
         string="E-mail Kind",
         compute="_compute_email_kind",
         precompute=True,
@@ -107,7 +105,7 @@ class SmsNotifyWizard(models.TransientModel):
     def _compute_message_kind(self):
         for wizard in self:
             wizard.message_kind = (
-                wizard.sms_template_id.message_kind or wizard.message_kind or pricing.SERVICE
+                wizard.sms_template_id.message_kind or wizard.message_kind or kinds.SERVICE
             )
 
     @api.depends("sms_template_id")
@@ -123,7 +121,7 @@ class SmsNotifyWizard(models.TransientModel):
     def _compute_email_kind(self):
         for wizard in self:
             wizard.email_kind = (
-                wizard.mail_template_id.message_kind or wizard.email_kind or pricing.SERVICE
+                wizard.mail_template_id.message_kind or wizard.email_kind or kinds.SERVICE
             )
 
     @api.depends("email_kind", "partner_id", "channel")
@@ -134,7 +132,7 @@ class SmsNotifyWizard(models.TransientModel):
     def _email_refusal(self):
         """What stops the e-mail by the customer's consent, worded for the user, or False."""
         partner = self.partner_id
-        return partner._sms_notify_email_refusals(self.email_kind or pricing.SERVICE).get(
+        return partner._sms_notify_email_refusals(self.email_kind or kinds.SERVICE).get(
             partner, False
         )
 
@@ -153,9 +151,7 @@ class SmsNotifyWizard(models.TransientModel):
     def _compute_sms_checks(self):
         for wizard in self:
             composer = wizard._sms_composer(new=True) if wizard._sends_sms() else None
-            wizard.sms_notify_billed = bool(composer) and composer.sms_notify_billed
             wizard.sms_notify_cost_summary = composer and composer.sms_notify_cost_summary
-            wizard.sms_notify_cost_enough = not composer or composer.sms_notify_cost_enough
             wizard.sms_notify_consent_warning = composer and composer.sms_notify_consent_warning
 
     def _get_record(self):

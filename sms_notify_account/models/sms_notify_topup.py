@@ -32,7 +32,7 @@ class SmsNotifyTopup(models.Model):
         # the bill is recorded as a draft: the provider's own invoice, once it arrives, brings
         # its number, date and taxes, which the accountant checks and completes before
         # confirming it, as for any vendor bill
-        for topup in self.filtered("account_id.provider_id"):
+        for topup in self.filtered("balance_id.provider_id"):
             bill = (
                 self.env["account.move"]
                 .sudo()
@@ -55,7 +55,7 @@ class SmsNotifyTopup(models.Model):
         return {
             "move_type": "in_invoice",
             "company_id": self.company_id.id,
-            "partner_id": self.account_id.provider_id.id,
+            "partner_id": self.balance_id.provider_id.id,
             "currency_id": self.currency_id.id,
             "invoice_date": fields.Date.context_today(self),
             "invoice_origin": self.name,

@@ -13,8 +13,8 @@ class TestTopupInvoice(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.provider = cls.partner_a
-        cls.account = cls.env["sms.notify.account"]._get_for_company(cls.env.company)
-        cls.account.write({"provider_id": cls.provider.id, "minimum_topup": 1000})
+        cls.balance = cls.env["sms.notify.balance"]._get_for_company(cls.env.company)
+        cls.balance.write({"provider_id": cls.provider.id, "minimum_topup": 1000})
         cls.manager = new_test_user(
             cls.env,
             login="topup-invoice-manager",
@@ -32,8 +32,8 @@ class TestTopupInvoice(AccountTestInvoicingCommon):
         return topup.invoice_id.with_env(self.env)
 
     def _balance(self):
-        self.account.invalidate_recordset(["balance"])
-        return self.account.balance
+        self.balance.invalidate_recordset(["balance"])
+        return self.balance.balance
 
     def _pay(self, bill, user=None, **values):
         return (
@@ -54,7 +54,7 @@ class TestTopupInvoice(AccountTestInvoicingCommon):
                     "move_type": "in_invoice",
                     "state": "draft",
                     "partner_id": self.provider.id,
-                    "currency_id": self.account.currency_id.id,
+                    "currency_id": self.balance.currency_id.id,
                     "company_id": self.env.company.id,
                     "invoice_origin": topup.name,
                     "amount_total": 1200,
@@ -70,7 +70,7 @@ class TestTopupInvoice(AccountTestInvoicingCommon):
         self.assertIn(bill.display_name, topup.message_ids[0].body)
 
     def test_without_provider_no_bill_is_prepared(self):
-        self.account.provider_id = False
+        self.balance.provider_id = False
         topup = self._requested()
         self.assertFalse(topup.invoice_id)
         topup.action_mark_paid()

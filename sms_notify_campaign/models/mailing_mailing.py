@@ -3,7 +3,7 @@ import threading
 from odoo import fields, models
 from odoo.tools import split_every
 
-from odoo.addons.sms_notify.tools import pricing
+from odoo.addons.sms_notify.tools import kinds
 
 #: recipients per SMS composer. SMS Marketing hands the composer all the mailing's record ids as
 #: one string, which Odoo refuses to read back above 100 KiB: about 14,000 recipients. Smaller
@@ -17,9 +17,9 @@ class MailingMailing(models.Model):
     _inherit = "mailing.mailing"
 
     message_kind = fields.Selection(
-        pricing.MESSAGE_KIND_SELECTION,
+        kinds.MESSAGE_KIND_SELECTION,
         string="SMS Kind",
-        default=pricing.ADVERTISING,
+        default=kinds.ADVERTISING,
         help="Advertising: a promotion, priced as advertising and sent only to customers who "
         "agreed to receive promotions. Service: a notification every recipient expects, such as "
         "a change of opening hours.",

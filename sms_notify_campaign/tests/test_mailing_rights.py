@@ -30,7 +30,7 @@ class TestMailingRights(SendingRightsCommon):
         self.env["sms.sms"]._process_queue()
         by_partner = {sms.partner_id: sms for sms in messages}
         self.assertEqual(by_partner[self.other_customer].state, "pending")
-        self.assertRecordValues(by_partner[self.customer], [{"state": "canceled", "price": 0}])
+        self.assertRecordValues(by_partner[self.customer], [{"state": "canceled"}])
         self.assertIn("not agreed to SMS promotions", by_partner[self.customer].gateway_error)
 
     def test_composer_of_a_mailing_sends_promotions_unless_told_otherwise(self):

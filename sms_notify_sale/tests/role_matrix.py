@@ -41,6 +41,12 @@ ACTIONS = [
     ("change_settings", "changes the suite's settings"),
 ]
 
+#: the actions on the SMS balance, which only exists with ``sms_notify_billing``: their cells are
+#: checked when it is installed
+BILLING_ACTIONS = frozenset(
+    {"read_ledger", "adjust_balance", "credit_without_topup", "force_topup_paid"}
+)
+
 #: what each role may do, one row per action and one column per role (in the order of ROLES):
 #: ``Y`` may, ``-`` may not
 GRID = """

@@ -41,7 +41,12 @@ class TestRoleMatrix(HttpCase, SmsNotifyCommon):
         cls.gateway.sudo().password = "gateway-secret"
         cls._create_gateway("sandbox", name="Second gateway", company_id=cls.second_company.id)
         cls.customer.company_id = cls.company
-        cls._credit(100)
+        cls.billing = "sms.notify.balance" in cls.env
+        if cls.billing:
+            cls.sms_balance = cls.env["sms.notify.balance"]._get_for_company(cls.company)
+            cls.env["sms.notify.ledger"].create(
+                {"balance_id": cls.sms_balance.id, "kind": "topup", "amount": 100, "name": "Top-up"}
+            )
 
         cls.users = {}
         for role, groups in ROLE_GROUPS.items():
@@ -122,7 +127,10 @@ class TestRoleMatrix(HttpCase, SmsNotifyCommon):
         cls.queued_sms = cls.env["sms.sms"].create(
             {"number": "+79123456780", "body": "Queued by hand", "state": "error"}
         )
-        cls.topup = cls.env["sms.notify.topup"].create({"account_id": cls.account.id, "amount": 10})
+        if cls.billing:
+            cls.topup = cls.env["sms.notify.topup"].create(
+                {"balance_id": cls.sms_balance.id, "amount": 10}
+            )
 
     # ------------------------------------------------------------------
     # JSON-RPC as a user
@@ -290,7 +298,7 @@ class TestRoleMatrix(HttpCase, SmsNotifyCommon):
 
     def _read_ledger(self, role, marker):
         ok, rows = self._call(
-            role, "sms.notify.ledger", "search_read", [("account_id", "=", self.account.id)]
+            role, "sms.notify.ledger", "search_read", [("balance_id", "=", self.sms_balance.id)]
         )
         return ok and bool(rows)
 
@@ -299,7 +307,7 @@ class TestRoleMatrix(HttpCase, SmsNotifyCommon):
             role,
             "sms.notify.ledger",
             "create",
-            {"account_id": self.account.id, "kind": "adjustment", "amount": 5, "name": marker},
+            {"balance_id": self.sms_balance.id, "kind": "adjustment", "amount": 5, "name": marker},
         )
         return ok and bool(self.env["sms.notify.ledger"].search([("name", "=", marker)]))
 
@@ -308,7 +316,7 @@ class TestRoleMatrix(HttpCase, SmsNotifyCommon):
             role,
             "sms.notify.ledger",
             "create",
-            {"account_id": self.account.id, "kind": "topup", "amount": 1000, "name": marker},
+            {"balance_id": self.sms_balance.id, "kind": "topup", "amount": 1000, "name": marker},
         )
         return ok and bool(self.env["sms.notify.ledger"].search([("name", "=", marker)]))
 
@@ -328,7 +336,13 @@ class TestRoleMatrix(HttpCase, SmsNotifyCommon):
 
     def test_every_cell_of_the_role_matrix(self):
         wrong = []
-        for action, role, allowed in role_matrix.cells():
+        cells = [
+            (action, role, allowed)
+            for action, role, allowed in role_matrix.cells()
+            # the balance's cells need sms_notify_billing, which Sales does not install
+            if self.billing or action not in role_matrix.BILLING_ACTIONS
+        ]
+        for action, role, allowed in cells:
             # each cell starts from the same database
             self.last_error = None
             with self.env.cr.savepoint() as savepoint:
@@ -342,6 +356,6 @@ class TestRoleMatrix(HttpCase, SmsNotifyCommon):
             self.env.invalidate_all()
         if wrong:
             self.fail(
-                f"{len(wrong)} of {len(role_matrix.cells())} cells of the role matrix are wrong:\n"
+                f"{len(wrong)} of {len(cells)} cells of the role matrix are wrong:\n"
                 + "\n".join(wrong)
             )

@@ -8,12 +8,12 @@ from ..tools import pricing
 DEFAULT_MINIMUM_TOPUP = 1000
 
 
-class SmsNotifyAccount(models.Model):
-    """A company's prepaid SMS account: the tariff in force, the balance and its ledger.
+class SmsNotifyBalance(models.Model):
+    """A company's prepaid SMS balance: the tariff in force, the balance and its ledger.
 
     Without a tariff nothing is charged (messages are paid to the gateway's vendor directly)."""
 
-    _name = "sms.notify.account"
+    _name = "sms.notify.balance"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "SMS Balance"
     _rec_name = "company_id"
@@ -31,7 +31,7 @@ class SmsNotifyAccount(models.Model):
     )
     tariff_type = fields.Selection(related="tariff_id.tariff_type")
     balance = fields.Monetary(compute="_compute_balance", help="The sum of all movements.")
-    ledger_ids = fields.One2many("sms.notify.ledger", "account_id", string="Movements")
+    ledger_ids = fields.One2many("sms.notify.ledger", "balance_id", string="Movements")
     minimum_topup = fields.Monetary(
         string="Minimum Top-up",
         default=DEFAULT_MINIMUM_TOPUP,
@@ -59,8 +59,8 @@ class SmsNotifyAccount(models.Model):
 
     @api.constrains("minimum_topup", "low_balance_threshold")
     def _check_amounts_not_negative(self):
-        for account in self:
-            if account.minimum_topup < 0 or account.low_balance_threshold < 0:
+        for sms_balance in self:
+            if sms_balance.minimum_topup < 0 or sms_balance.low_balance_threshold < 0:
                 raise ValidationError(
                     self.env._(
                         "The minimum top-up and the low-balance threshold cannot be negative "
@@ -77,46 +77,46 @@ class SmsNotifyAccount(models.Model):
         balances = dict(
             self.env["sms.notify.ledger"]
             .sudo()
-            ._read_group([("account_id", "in", self.ids)], ["account_id"], ["amount:sum"])
+            ._read_group([("balance_id", "in", self.ids)], ["balance_id"], ["amount:sum"])
         )
-        for account in self:
-            account.balance = balances.get(account, 0.0)
+        for sms_balance in self:
+            sms_balance.balance = balances.get(sms_balance, 0.0)
 
     def _compute_topup_count(self):
-        # the smart button shows to administrators only, but the account form is readable by
+        # the smart button shows to administrators only, but the balance form is readable by
         # every SMS user
         counts = dict(
             self.env["sms.notify.topup"]
             .sudo()
-            ._read_group([("account_id", "in", self.ids)], ["account_id"], ["__count"])
+            ._read_group([("balance_id", "in", self.ids)], ["balance_id"], ["__count"])
         )
-        for account in self:
-            account.topup_count = counts.get(account, 0)
+        for sms_balance in self:
+            sms_balance.topup_count = counts.get(sms_balance, 0)
 
     @api.depends("tariff_id")
     def _compute_sender(self):
         gateways = self.env["sms.notify.gateway"].sudo()
-        for account in self:
-            account.sender = (
-                account._sms_notify_sender()
-                or gateways._get_candidates(account.company_id)[:1].sender
+        for sms_balance in self:
+            sms_balance.sender = (
+                sms_balance._sms_notify_sender()
+                or gateways._get_candidates(sms_balance.company_id)[:1].sender
             )
 
     @api.model
     def _get_for_company(self, company, create=True):
-        account = self.sudo().search([("company_id", "=", company.id)], limit=1)
-        if not account and create:
-            account = self.sudo().create({"company_id": company.id})
-        return account
+        sms_balance = self.sudo().search([("company_id", "=", company.id)], limit=1)
+        if not sms_balance and create:
+            sms_balance = self.sudo().create({"company_id": company.id})
+        return sms_balance
 
     @api.model
     def action_open_balance(self):
-        """The *Balance* menu: the current company's account, opened on its form."""
-        account = self._get_for_company(self.env.company)
+        """The *Balance* menu: the current company's balance, opened on its form."""
+        sms_balance = self._get_for_company(self.env.company)
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
-            "res_id": account.id,
+            "res_id": sms_balance.id,
             "view_mode": "form",
             "name": self.env._("SMS Balance"),
         }
@@ -124,10 +124,10 @@ class SmsNotifyAccount(models.Model):
     def action_view_ledger(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sms_notify.sms_notify_ledger_action"
+            "sms_notify_billing.sms_notify_ledger_action"
         )
-        action["domain"] = [("account_id", "=", self.id)]
-        action["context"] = {"default_account_id": self.id}
+        action["domain"] = [("balance_id", "=", self.id)]
+        action["context"] = {"default_balance_id": self.id}
         return action
 
     def action_request_topup(self):
@@ -140,15 +140,17 @@ class SmsNotifyAccount(models.Model):
             "views": [(False, "form")],
             "target": "current",
             "name": self.env._("Request Top-up"),
-            "context": {"default_account_id": self.id, "default_amount": self.minimum_topup},
+            "context": {"default_balance_id": self.id, "default_amount": self.minimum_topup},
         }
 
     def action_view_topups(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("sms_notify.sms_notify_topup_action")
-        action["domain"] = [("account_id", "=", self.id)]
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sms_notify_billing.sms_notify_topup_action"
+        )
+        action["domain"] = [("balance_id", "=", self.id)]
         action["context"] = {
-            "default_account_id": self.id,
+            "default_balance_id": self.id,
             "default_amount": self.minimum_topup,
         }
         return action
@@ -160,10 +162,12 @@ class SmsNotifyAccount(models.Model):
             "type": "ir.actions.act_window",
             "res_model": "sms.notify.ledger",
             "view_mode": "form",
-            "views": [(self.env.ref("sms_notify.sms_notify_ledger_view_form_adjust").id, "form")],
+            "views": [
+                (self.env.ref("sms_notify_billing.sms_notify_ledger_view_form_adjust").id, "form")
+            ],
             "target": "new",
             "name": self.env._("Adjust Balance"),
-            "context": {"default_account_id": self.id, "default_kind": "adjustment"},
+            "context": {"default_balance_id": self.id, "default_kind": "adjustment"},
         }
 
     # ------------------------------------------------------------------
@@ -183,13 +187,13 @@ class SmsNotifyAccount(models.Model):
         return tariff.shared_sender or False
 
     def _sms_notify_locked_balance(self):
-        """The balance, with the account locked until the end of the transaction: the caller
+        """The balance, with its row locked until the end of the transaction: the caller
         charges what this balance covers before anyone else may read it."""
         self.ensure_one()
         cr = self.env.cr
-        cr.execute("SELECT id FROM sms_notify_account WHERE id = %s FOR UPDATE", [self.id])
+        cr.execute("SELECT id FROM sms_notify_balance WHERE id = %s FOR UPDATE", [self.id])
         cr.execute(
-            "SELECT COALESCE(SUM(amount), 0) FROM sms_notify_ledger WHERE account_id = %s",
+            "SELECT COALESCE(SUM(amount), 0) FROM sms_notify_ledger WHERE balance_id = %s",
             [self.id],
         )
         return cr.fetchone()[0]
@@ -198,7 +202,7 @@ class SmsNotifyAccount(models.Model):
         """Charge ``messages`` (in sending order) to the balance; return the ones it does not
         cover. Must run in a transaction of its own, committed before the messages are handed
         over, whose cursor reads committed data (see ``sms.sms._sms_notify_claim``): two
-        workers charging at once then take turns on the account's row lock, and the second
+        workers charging at once then take turns on the balance's row lock, and the second
         sees the first one's debit."""
         self.ensure_one()
         tariff = self.tariff_id
@@ -232,7 +236,7 @@ class SmsNotifyAccount(models.Model):
         self.env["sms.notify.ledger"].sudo().create(
             [
                 {
-                    "account_id": self.id,
+                    "balance_id": self.id,
                     "kind": "debit",
                     "amount": -float(amount),
                     "tariff_id": tariff.id,
@@ -260,7 +264,7 @@ class SmsNotifyAccount(models.Model):
             return
         self.env["sms.notify.ledger"].sudo().create(
             {
-                "account_id": self.id,
+                "balance_id": self.id,
                 "kind": "refund",
                 "amount": amount,
                 "message_count": count,
@@ -275,15 +279,15 @@ class SmsNotifyAccount(models.Model):
     def _sms_notify_check_low_balance(self):
         """Warn the chosen users once when the balance falls below the threshold; arm the
         warning again once a top-up lifts it above."""
-        for account in self.sudo():
-            if not account.low_balance_threshold:
+        for sms_balance in self.sudo():
+            if not sms_balance.low_balance_threshold:
                 continue
-            low = account.balance < account.low_balance_threshold
-            if low == account.low_balance_warned:
+            low = sms_balance.balance < sms_balance.low_balance_threshold
+            if low == sms_balance.low_balance_warned:
                 continue
-            account.low_balance_warned = low
+            sms_balance.low_balance_warned = low
             if low:
-                account._sms_notify_warn_low_balance()
+                sms_balance._sms_notify_warn_low_balance()
 
     def _sms_notify_warn_low_balance(self):
         users = self.low_balance_user_ids.filtered("active")
@@ -317,23 +321,23 @@ class SmsNotifyAccount(models.Model):
         at the next one: the month is recorded on the movement)."""
         today = today or fields.Date.context_today(self)
         period = f"{today.year:04d}-{today.month:02d}"
-        accounts = self.sudo().search([("tariff_id.tariff_type", "=", pricing.OWN_NAME)])
+        sms_balances = self.sudo().search([("tariff_id.tariff_type", "=", pricing.OWN_NAME)])
         ledger = self.env["sms.notify.ledger"].sudo()
         charged = set(
-            ledger.search([("fee_period", "=", period), ("account_id", "in", accounts.ids)])
-            .mapped("account_id")
+            ledger.search([("fee_period", "=", period), ("balance_id", "in", sms_balances.ids)])
+            .mapped("balance_id")
             .ids
         )
-        for account in accounts:
-            fee = account.tariff_id._pricing().monthly_fee
-            if account.id in charged or not fee:
+        for sms_balance in sms_balances:
+            fee = sms_balance.tariff_id._pricing().monthly_fee
+            if sms_balance.id in charged or not fee:
                 continue
             ledger.create(
                 {
-                    "account_id": account.id,
+                    "balance_id": sms_balance.id,
                     "kind": "fee",
                     "amount": -float(fee),
-                    "tariff_id": account.tariff_id.id,
+                    "tariff_id": sms_balance.tariff_id.id,
                     "fee_period": period,
                     "name": self.env._(
                         "Sender name registration, %(month)s",

@@ -8,22 +8,13 @@ a price list rounds, so that the ledger's sum equals the sum of the prices shown
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-SERVICE = "service"
-ADVERTISING = "advertising"
-MESSAGE_KINDS = (SERVICE, ADVERTISING)
-#: the kinds as Odoo's selection fields list them (Odoo translates the labels per field)
-MESSAGE_KIND_SELECTION = [(SERVICE, "Service"), (ADVERTISING, "Advertising")]
-
-
-def message_kind(kind):
-    """The kind a message is priced and checked for consent as: a message nobody said is a
-    notification counts as advertising, so that an unlabelled promotion never reaches a customer
-    who did not agree to promotions nor goes at the service price."""
-    kind = kind or ADVERTISING
-    if kind not in MESSAGE_KINDS:
-        raise ValueError(f"unknown message kind {kind!r}")
-    return kind
-
+from ...sms_notify.tools.kinds import (  # noqa: F401 (the kinds priced here)
+    ADVERTISING,
+    MESSAGE_KIND_SELECTION,
+    MESSAGE_KINDS,
+    SERVICE,
+    message_kind,
+)
 
 #: every message goes out under the provider's sender name, at one price
 SHARED_NAME = "shared"

@@ -114,7 +114,7 @@ class TestSenderName(TransactionCase):
         self.assertIn("Submitted for registration", sender.message_ids[0].body)
 
     def test_archived_operator_is_not_asked(self):
-        self.env.ref("sms_notify.sms_notify_operator_tele2").active = False
+        self.env.ref("sms_notify_billing.sms_notify_operator_tele2").active = False
         sender = self._create()
         sender.action_submit()
         self.assertEqual(len(sender.registration_ids), 3)

@@ -5,7 +5,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
-from .common import SmscGatewayCommon, SmsNotifyCommon
+from .common import BillingCommon, SmscBillingCommon
 
 GSM_1 = "Your glasses are ready. Optika, +7 495 123-45-67."
 GSM_2 = "Your order 1000001491 is ready. " * 6  # 192 septets: 2 segments of 153
@@ -14,14 +14,14 @@ CYR_4 = "Скидка 20% на оправы до конца месяца! " * 7 
 
 
 @tagged("post_install", "-at_install")
-class TestCharging(SmscGatewayCommon):
+class TestCharging(SmscBillingCommon):
     """Messages are charged to the balance under the tariff in force, refunded when not sent."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.shared = cls.env.ref("sms_notify.sms_notify_tariff_shared")
-        cls.own = cls.env.ref("sms_notify.sms_notify_tariff_own")
+        cls.shared = cls.env.ref("sms_notify_billing.sms_notify_tariff_shared")
+        cls.own = cls.env.ref("sms_notify_billing.sms_notify_tariff_own")
         cls.shared.shared_sender = "PROVIDER"
         cls.own.shared_sender = "PROVIDER"
         # promotions are sent to her too
@@ -55,20 +55,20 @@ class TestCharging(SmscGatewayCommon):
         self.fake.number_errors["+79120000001"] = "bad_number"
         refused = self._send(GSM_1, number="+79120000001")  # charged, then refunded
         self.assertEqual((refused.state, refused.price), ("error", 0))
-        self.assertAlmostEqual(self.account.balance, 1000 - 58.8, places=2)
+        self.assertAlmostEqual(self.sms_balance.balance, 1000 - 58.8, places=2)
 
         # own name: 8.80 for service from registered templates, 9.60 otherwise
-        self.account.tariff_id = self.own
+        self.sms_balance.tariff_id = self.own
         own = self._send(CYR_4, registered=True)  # 4 × 8.80
         own |= self._send(CYR_4)  # unregistered service text: 4 × 9.60
         own |= self._send(GSM_2, kind="advertising", registered=True)  # 2 × 9.60
         own |= self._send(GSM_1, kind="advertising")  # 1 × 9.60
         self.assertEqual(own.mapped("price"), [35.2, 38.4, 19.2, 9.6])
-        self.env["sms.notify.account"]._cron_monthly_fees(today=date(2026, 12, 1))
-        self.env["sms.notify.account"]._cron_monthly_fees(today=date(2026, 12, 17))
+        self.env["sms.notify.balance"]._cron_monthly_fees(today=date(2026, 12, 1))
+        self.env["sms.notify.balance"]._cron_monthly_fees(today=date(2026, 12, 17))
 
         # 1000 − 58.80 − 102.40 − 8,934 monthly fee, once
-        self.assertEqual(f"{self.account.balance:.2f}", "-8095.20")
+        self.assertEqual(f"{self.sms_balance.balance:.2f}", "-8095.20")
         ledger = self._new_movements()
         self.assertEqual(sorted(ledger.mapped("kind")).count("fee"), 1)
         self.assertEqual(ledger.filtered(lambda line: line.kind == "refund").amount, 9.8)
@@ -101,13 +101,13 @@ class TestCharging(SmscGatewayCommon):
         )
         self.assertIn("Top up the balance", second.gateway_error)
         self.assertEqual(len(self.fake.requests_to("/sys/send.php")), 1, "never handed over")
-        self.assertAlmostEqual(self.account.balance, 0.2, places=2)
+        self.assertAlmostEqual(self.sms_balance.balance, 0.2, places=2)
         # once topped up, Odoo's own Retry sends it
         self._credit(100)
         second.action_set_outgoing()
         self.env["sms.sms"]._process_queue()
         self.assertRecordValues(second, [{"state": "pending", "price": 9.8}])
-        self.assertAlmostEqual(self.account.balance, 100.2 - 9.8, places=2)
+        self.assertAlmostEqual(self.sms_balance.balance, 100.2 - 9.8, places=2)
 
     def test_chatter_resend_leads_to_the_balance_then_sends(self):
         """The failed SMS of a chatter message: the resend dialog offers a top-up of the SMS
@@ -132,18 +132,18 @@ class TestCharging(SmscGatewayCommon):
                 {"state": "pending", "failure_type": False, "price": 9.8},
             ],
         )
-        self.assertAlmostEqual(self.account.balance, 40.2, places=2)
+        self.assertAlmostEqual(self.sms_balance.balance, 40.2, places=2)
 
     def test_outage_refunds_until_the_message_is_handed_over(self):
         self._bill(self.shared, topup=100)
         self.fake.fail("rate_limit")
         sms = self._send(GSM_1)
         self.assertRecordValues(sms, [{"state": "outgoing", "price": 0}])
-        self.assertAlmostEqual(self.account.balance, 100, places=2)
+        self.assertAlmostEqual(self.sms_balance.balance, 100, places=2)
         sms.next_try_datetime = False
         self.env["sms.sms"]._process_queue()
         self.assertRecordValues(sms, [{"state": "pending", "price": 9.8}])
-        self.assertAlmostEqual(self.account.balance, 90.2, places=2)
+        self.assertAlmostEqual(self.sms_balance.balance, 90.2, places=2)
 
     def test_operator_refusal_reported_later_is_refunded_once(self):
         self._bill(self.shared, topup=100)
@@ -151,7 +151,7 @@ class TestCharging(SmscGatewayCommon):
         for _report in range(2):
             sms._sms_notify_apply_delivery("error", "sms_rejected", reason="rejected")
         self.assertEqual(sms.price, 0)
-        self.assertAlmostEqual(self.account.balance, 100, places=2)
+        self.assertAlmostEqual(self.sms_balance.balance, 100, places=2)
 
     def test_undelivered_message_stays_charged(self):
         """The operator tried to deliver it: it is billed."""
@@ -159,7 +159,7 @@ class TestCharging(SmscGatewayCommon):
         sms = self._send(GSM_1)
         sms._sms_notify_apply_delivery("error", "sms_not_delivered")
         self.assertEqual(sms.price, 9.8)
-        self.assertAlmostEqual(self.account.balance, 90.2, places=2)
+        self.assertAlmostEqual(self.sms_balance.balance, 90.2, places=2)
 
     def test_sender_is_the_providers_until_the_own_name_is_active(self):
         self._bill(self.own, topup=100)
@@ -175,10 +175,10 @@ class TestCharging(SmscGatewayCommon):
         self._send(CYR_3)
         self.assertEqual(self.fake.requests_to("/sys/send.php")[-1].params["sender"], "Vzglyad78")
         # a shared-name tariff ignores the own name
-        self.account.tariff_id = self.shared
+        self.sms_balance.tariff_id = self.shared
         self._send(CYR_4)
         self.assertEqual(self.fake.requests_to("/sys/send.php")[-1].params["sender"], "PROVIDER")
-        self.account.tariff_id = False
+        self.sms_balance.tariff_id = False
         self._send(GSM_1)
         self.assertEqual(self.fake.requests_to("/sys/send.php")[-1].params["sender"], "OPTICS")
 
@@ -251,17 +251,17 @@ class TestCharging(SmscGatewayCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestLedger(SmsNotifyCommon):
+class TestLedger(BillingCommon):
     def test_balance_warning_reaches_the_chosen_users_once(self):
         admin = self.env.ref("base.user_admin")
-        self.account.activity_ids.unlink()
-        self.account.write({"low_balance_threshold": 50, "low_balance_user_ids": [admin.id]})
+        self.sms_balance.activity_ids.unlink()
+        self.sms_balance.write({"low_balance_threshold": 50, "low_balance_user_ids": [admin.id]})
         self._credit(60)
         self._credit(-15, kind="adjustment")  # 45: below
         self._credit(-5, kind="adjustment")  # 40: still below, no second warning
-        activities = self.account.activity_ids.filtered(lambda act: act.user_id == admin)
+        activities = self.sms_balance.activity_ids.filtered(lambda act: act.user_id == admin)
         self.assertEqual(len(activities), 1)
-        warnings = self.account.message_ids.filtered(
+        warnings = self.sms_balance.message_ids.filtered(
             lambda msg: admin.partner_id in msg.partner_ids
         )
         self.assertEqual(len(warnings), 1)
@@ -273,15 +273,15 @@ class TestLedger(SmsNotifyCommon):
             [
                 ("res_partner_id", "=", admin.partner_id.id),
                 ("notification_type", "=", "email"),
-                ("mail_message_id.model", "=", "sms.notify.account"),
+                ("mail_message_id.model", "=", "sms.notify.balance"),
                 ("mail_message_id.subject", "ilike", "Low SMS balance"),
             ]
         )
         self.assertTrue(notifications, "the warning went out by e-mail")
         self._credit(100)  # back above: armed again
-        self.assertFalse(self.account.low_balance_warned)
+        self.assertFalse(self.sms_balance.low_balance_warned)
         self.assertEqual(
-            len(self.account.activity_ids.filtered(lambda act: act.user_id == admin)), 2
+            len(self.sms_balance.activity_ids.filtered(lambda act: act.user_id == admin)), 2
         )
 
     def test_only_adjustments_are_entered_by_hand_and_need_a_reason(self):
@@ -295,26 +295,26 @@ class TestLedger(SmsNotifyCommon):
         ledger = self.env["sms.notify.ledger"].with_user(manager)
         with self.assertRaises(UserError):
             ledger.create(
-                {"account_id": self.account.id, "kind": "topup", "amount": 100, "name": "x"}
+                {"balance_id": self.sms_balance.id, "kind": "topup", "amount": 100, "name": "x"}
             )
         with self.assertRaises(ValidationError):
-            ledger.create({"account_id": self.account.id, "amount": 100, "name": " "})
-        line = ledger.create({"account_id": self.account.id, "amount": 100, "name": "Goodwill"})
-        self.assertEqual(self.account.balance, 100)
+            ledger.create({"balance_id": self.sms_balance.id, "amount": 100, "name": " "})
+        line = ledger.create({"balance_id": self.sms_balance.id, "amount": 100, "name": "Goodwill"})
+        self.assertEqual(self.sms_balance.balance, 100)
         with self.assertRaises(UserError):
             line.amount = 1000
         with self.assertRaises(UserError):
             line.unlink()
 
     def test_monthly_fee_only_for_own_names(self):
-        self.account.tariff_id = self.env.ref("sms_notify.sms_notify_tariff_shared")
-        self.env["sms.notify.account"]._cron_monthly_fees(today=date(2026, 12, 1))
+        self.sms_balance.tariff_id = self.env.ref("sms_notify_billing.sms_notify_tariff_shared")
+        self.env["sms.notify.balance"]._cron_monthly_fees(today=date(2026, 12, 1))
         self.assertFalse(self._new_movements())
-        self.account.tariff_id = self.env.ref("sms_notify.sms_notify_tariff_own")
-        self.env["sms.notify.account"]._cron_monthly_fees(today=date(2026, 12, 1))
-        self.env["sms.notify.account"]._cron_monthly_fees(today=date(2027, 1, 1))
+        self.sms_balance.tariff_id = self.env.ref("sms_notify_billing.sms_notify_tariff_own")
+        self.env["sms.notify.balance"]._cron_monthly_fees(today=date(2026, 12, 1))
+        self.env["sms.notify.balance"]._cron_monthly_fees(today=date(2027, 1, 1))
         self.assertEqual(sorted(self._new_movements().mapped("fee_period")), ["2026-12", "2027-01"])
-        self.assertEqual(self.account.balance, -2 * 8934)
+        self.assertEqual(self.sms_balance.balance, -2 * 8934)
 
 
 @tagged("post_install", "-at_install")
@@ -333,7 +333,7 @@ class TestNoOverdraftBetweenWorkers(TransactionCase):
     def test_two_workers_never_take_the_balance_below_zero(self):
         with self._committed() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            account = env["sms.notify.account"]._get_for_company(env.company)
+            account = env["sms.notify.balance"]._get_for_company(env.company)
             previous_tariff = account.tariff_id.id
             previous_threshold = account.low_balance_threshold
             account.low_balance_threshold = 0  # no warning to clean up
@@ -346,13 +346,13 @@ class TestNoOverdraftBetweenWorkers(TransactionCase):
             gap = self.BALANCE - account.balance
             if gap:
                 env["sms.notify.ledger"].create(
-                    {"account_id": account.id, "amount": gap, "name": "Race test balance"}
+                    {"balance_id": account.id, "amount": gap, "name": "Race test balance"}
                 )
             batches = [
                 env["sms.sms"].create([{"number": "+79123456789", "body": "Hello"}] * 3).ids
                 for _worker in range(2)
             ]
-            account_id, tariff_id = account.id, tariff.id
+            balance_id, tariff_id = account.id, tariff.id
         first_charged = threading.Event()
         outcomes = {}
 
@@ -372,8 +372,10 @@ class TestNoOverdraftBetweenWorkers(TransactionCase):
                 side_cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 messages = env["sms.sms"].browse(sms_ids)
-                account = env["sms.notify.account"].browse(account_id)
-                routes = messages._sms_notify_charge(account, {"gateway": messages}, side_cr)
+                account = env["sms.notify.balance"].browse(balance_id)
+                routes = messages._sms_notify_reserve(
+                    account.company_id, {"gateway": messages}, side_cr
+                )
                 outcomes[name] = routes.get("gateway", messages.browse()).ids
                 if hold:
                     first_charged.set()
@@ -396,7 +398,7 @@ class TestNoOverdraftBetweenWorkers(TransactionCase):
             self.assertEqual(outcomes["second"], [], "the balance left (5) covers no message")
             with self._committed() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
-                account = env["sms.notify.account"].browse(account_id)
+                account = env["sms.notify.balance"].browse(balance_id)
                 self.assertEqual(account.balance, self.BALANCE - 3 * self.PRICE)
                 self.assertGreaterEqual(account.balance, 0)
                 refused = env["sms.sms"].browse(batches[1])
@@ -406,8 +408,8 @@ class TestNoOverdraftBetweenWorkers(TransactionCase):
                 cr.execute("DELETE FROM sms_notify_ledger WHERE id > %s", [last_line])
                 cr.execute("DELETE FROM sms_sms WHERE id = ANY(%s)", [batches[0] + batches[1]])
                 cr.execute(
-                    """UPDATE sms_notify_account SET tariff_id = %s, low_balance_threshold = %s
+                    """UPDATE sms_notify_balance SET tariff_id = %s, low_balance_threshold = %s
                         WHERE id = %s""",
-                    [previous_tariff or None, previous_threshold, account_id],
+                    [previous_tariff or None, previous_threshold, balance_id],
                 )
                 cr.execute("DELETE FROM sms_notify_tariff WHERE id = %s", [tariff_id])

@@ -1,20 +1,20 @@
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
-from ..models.sms_notify_account import DEFAULT_MINIMUM_TOPUP
-from .common import SmsNotifyCommon
+from ..models.sms_notify_balance import DEFAULT_MINIMUM_TOPUP
+from .common import BillingCommon
 
 
 @tagged("post_install", "-at_install")
-class TestTopup(SmsNotifyCommon):
+class TestTopup(BillingCommon):
     """Top-up requests paid by hand: the account has no provider, so no invoice is prepared
     even where an invoicing bridge is installed."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.account = cls.env["sms.notify.account"]._get_for_company(cls.env.company)
-        cls.account.write({"provider_id": False, "minimum_topup": DEFAULT_MINIMUM_TOPUP})
+        cls.sms_balance = cls.env["sms.notify.balance"]._get_for_company(cls.env.company)
+        cls.sms_balance.write({"provider_id": False, "minimum_topup": DEFAULT_MINIMUM_TOPUP})
         cls.manager = new_test_user(
             cls.env,
             login="topup-manager",
@@ -26,29 +26,29 @@ class TestTopup(SmsNotifyCommon):
         return self.topups.create({"amount": amount})
 
     def _balance(self):
-        self.account.invalidate_recordset(["balance"])
-        return self.account.balance
+        self.sms_balance.invalidate_recordset(["balance"])
+        return self.sms_balance.balance
 
     def test_new_request_takes_the_company_account_and_a_reference(self):
         topup = self._topup()
-        self.assertEqual(topup.account_id, self.account)
+        self.assertEqual(topup.balance_id, self.sms_balance)
         self.assertEqual(topup.state, "draft")
         self.assertRegex(topup.name, r"^TOP/\d{4}/\d{4,}$")
         self.assertNotEqual(self._topup().name, topup.name)
 
     def test_account_button_proposes_the_minimum(self):
-        action = self.account.with_user(self.manager).action_request_topup()
+        action = self.sms_balance.with_user(self.manager).action_request_topup()
         form = Form(
             self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"])
         )
         self.assertEqual(form.amount, DEFAULT_MINIMUM_TOPUP)
         topup = form.save()
-        self.assertEqual(topup.account_id, self.account)
-        self.assertEqual(self.account.topup_count, 1)
+        self.assertEqual(topup.balance_id, self.sms_balance)
+        self.assertEqual(self.sms_balance.topup_count, 1)
 
     def test_request_below_the_minimum_is_refused_with_the_minimum(self):
         topup = self._topup(999)
-        currency = self.account.currency_id.name
+        currency = self.sms_balance.currency_id.name
         with self.assertRaisesRegex(UserError, rf"at least 1,000\.00 {currency}"):
             topup.action_request()
         self.assertEqual(topup.state, "draft")
@@ -61,7 +61,7 @@ class TestTopup(SmsNotifyCommon):
         self.assertIn("requested", topup.message_ids[0].body)
 
     def test_minimum_follows_the_account(self):
-        self.account.minimum_topup = 5000
+        self.sms_balance.minimum_topup = 5000
         with self.assertRaises(UserError):
             self._topup(4999).action_request()
         self._topup(5000).action_request()
@@ -78,7 +78,7 @@ class TestTopup(SmsNotifyCommon):
         self.assertTrue(topup.paid_date)
         credit = topup.ledger_id
         self.assertRecordValues(credit, [{"kind": "topup", "amount": 1500, "topup_id": topup.id}])
-        self.assertEqual(credit.account_id, self.account)
+        self.assertEqual(credit.balance_id, self.sms_balance)
         self.assertIn(topup.name, credit.name)
 
         topup.action_mark_paid()
@@ -129,5 +129,5 @@ class TestTopup(SmsNotifyCommon):
     def test_a_top_up_line_cannot_be_entered_by_hand(self):
         with self.assertRaises(UserError):
             self.env["sms.notify.ledger"].with_user(self.manager).create(
-                {"account_id": self.account.id, "kind": "topup", "amount": 1000, "name": "Gift"}
+                {"balance_id": self.sms_balance.id, "kind": "topup", "amount": 1000, "name": "Gift"}
             )

@@ -17,11 +17,11 @@ class SmsNotifyLedger(models.Model):
     _order = "date desc, id desc"
     _rec_name = "name"
 
-    account_id = fields.Many2one(
-        "sms.notify.account", string="Balance", required=True, index=True, ondelete="cascade"
+    balance_id = fields.Many2one(
+        "sms.notify.balance", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(related="account_id.company_id", store=True)
-    currency_id = fields.Many2one(related="account_id.currency_id")
+    company_id = fields.Many2one(related="balance_id.company_id", store=True)
+    currency_id = fields.Many2one(related="balance_id.currency_id")
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     kind = fields.Selection(
         [
@@ -68,7 +68,7 @@ class SmsNotifyLedger(models.Model):
     _sql_constraints = [
         (
             "fee_once_per_month",
-            "UNIQUE(account_id, fee_period)",
+            "UNIQUE(balance_id, fee_period)",
             "The monthly fee was already charged for this month.",
         ),
         ("amount_not_zero", "CHECK(amount <> 0)", "A balance movement needs an amount."),
@@ -80,7 +80,7 @@ class SmsNotifyLedger(models.Model):
         # the balance is summed on every batch a queue worker charges
         self.env.cr.execute(
             """CREATE INDEX IF NOT EXISTS sms_notify_ledger_balance_index
-                   ON sms_notify_ledger (account_id) INCLUDE (amount)"""
+                   ON sms_notify_ledger (balance_id) INCLUDE (amount)"""
         )
         return result
 
@@ -97,10 +97,10 @@ class SmsNotifyLedger(models.Model):
             )
         lines = super().create(vals_list)
         # refunds are written by queue workers beside other workers' debits: they leave the
-        # warning to the next debit, so that the account row is only written under its lock
+        # warning to the next debit, so that the balance row is only written under its lock
         lines.filtered(
             lambda line: line.kind != "refund"
-        ).account_id._sms_notify_check_low_balance()
+        ).balance_id._sms_notify_check_low_balance()
         return lines
 
     def write(self, vals):

@@ -25,16 +25,15 @@ class SmsNotifyTopup(models.Model):
         copy=False,
         default=lambda self: self.env._("New"),
     )
-    account_id = fields.Many2one(
-        "sms.notify.account",
-        string="Balance",
+    balance_id = fields.Many2one(
+        "sms.notify.balance",
         required=True,
         index=True,
         ondelete="cascade",
-        default=lambda self: self.env["sms.notify.account"]._get_for_company(self.env.company).id,
+        default=lambda self: self.env["sms.notify.balance"]._get_for_company(self.env.company).id,
     )
-    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="account_id.currency_id")
+    company_id = fields.Many2one(related="balance_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="balance_id.currency_id")
     amount = fields.Monetary(required=True, tracking=True, help="The amount to add to the balance.")
     state = fields.Selection(
         [
@@ -92,7 +91,7 @@ class SmsNotifyTopup(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        accounts = self.env["sms.notify.account"]
+        sms_balances = self.env["sms.notify.balance"]
         for vals in vals_list:
             # a request starts as a draft: a default state or empty values are no shortcut
             self._sms_notify_check_workflow_fields(
@@ -102,11 +101,11 @@ class SmsNotifyTopup(models.Model):
             )
         for vals in vals_list:
             if vals.get("name", self.env._("New")) == self.env._("New"):
-                account = accounts.browse(vals.get("account_id")) or accounts._get_for_company(
-                    self.env.company
-                )
+                sms_balance = sms_balances.browse(
+                    vals.get("balance_id")
+                ) or sms_balances._get_for_company(self.env.company)
                 vals["name"] = self.env["ir.sequence"].with_company(
-                    account.company_id
+                    sms_balance.company_id
                 ).next_by_code("sms.notify.topup") or self.env._("New")
         return super().create(vals_list)
 
@@ -114,7 +113,7 @@ class SmsNotifyTopup(models.Model):
         if not self._sms_notify_in_workflow():
             self._sms_notify_check_workflow_fields(vals)
             # what was asked of the provider, and credited, stays as it was asked
-            locked = [name for name in ("amount", "account_id") if name in vals]
+            locked = [name for name in ("amount", "balance_id") if name in vals]
             changed = self.filtered(
                 lambda topup: (
                     topup.state != "draft"
@@ -150,7 +149,7 @@ class SmsNotifyTopup(models.Model):
 
     def _sms_notify_check_minimum(self):
         for topup in self:
-            minimum = topup.account_id.minimum_topup
+            minimum = topup.balance_id.minimum_topup
             if topup.currency_id.compare_amounts(topup.amount, minimum) < 0:
                 raise UserError(
                     self.env._(
@@ -219,7 +218,7 @@ class SmsNotifyTopup(models.Model):
                 .sudo()
                 .create(
                     {
-                        "account_id": topup.account_id.id,
+                        "balance_id": topup.balance_id.id,
                         "kind": "topup",
                         "amount": topup.amount,
                         "topup_id": topup.id,

@@ -1,0 +1,5 @@
+from . import test_money
+from . import test_topup
+from . import test_sender_name
+from . import test_access_billing
+from . import test_billing_paths

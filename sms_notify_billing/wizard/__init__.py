@@ -1,0 +1,3 @@
+from . import sms_composer
+from . import sms_notify_wizard
+from . import sms_resend

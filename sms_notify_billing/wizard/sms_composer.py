@@ -1,0 +1,77 @@
+from odoo import api, fields, models
+
+from odoo.addons.sms_notify.wizard.sms_composer import COST_DEPENDS
+
+from ..tools import pricing
+
+
+class SmsComposer(models.TransientModel):
+    _inherit = "sms.composer"
+
+    sms_notify_billed = fields.Boolean(compute="_compute_sms_notify_cost")
+    sms_notify_currency_id = fields.Many2one("res.currency", compute="_compute_sms_notify_cost")
+    sms_notify_cost = fields.Monetary(
+        string="Cost",
+        currency_field="sms_notify_currency_id",
+        compute="_compute_sms_notify_cost",
+        help="What sending costs under the company's tariff: every SMS part of every message.",
+    )
+    sms_notify_balance_after = fields.Monetary(
+        string="Balance After Sending",
+        currency_field="sms_notify_currency_id",
+        compute="_compute_sms_notify_cost",
+    )
+    sms_notify_cost_enough = fields.Boolean(compute="_compute_sms_notify_cost")
+
+    @api.depends(*COST_DEPENDS)
+    def _compute_sms_notify_cost(self):
+        """Under a tariff: the price of sending and the balance left; without one, the core's
+        estimate from the vendor's reported costs."""
+        unbilled = self.browse()
+        for composer in self:
+            # the balance the messages will be charged to (see _prepare_mass_sms_values)
+            balance = (
+                self.env["sms.notify.balance"]
+                .sudo()
+                ._get_for_company(composer._sms_notify_cost_company(), create=False)
+            )
+            composer.sms_notify_currency_id = balance.currency_id or self.env.company.currency_id
+            preview = balance.tariff_id and composer._sms_notify_cost_preview(balance)
+            composer.sms_notify_billed = bool(preview)
+            if not preview:
+                composer.sms_notify_cost = composer.sms_notify_balance_after = 0
+                composer.sms_notify_cost_enough = True
+                unbilled |= composer
+                continue
+            composer.sms_notify_cost = float(preview.total)
+            composer.sms_notify_balance_after = float(preview.balance_after)
+            composer.sms_notify_cost_enough = preview.enough
+            currency = balance.currency_id.name
+            composer.sms_notify_cost_summary = self.env._(
+                "%(messages)s message(s), %(segments)s SMS part(s): %(total)s %(currency)s. "
+                "Balance %(balance)s %(currency)s, %(after)s %(currency)s after sending.",
+                messages=preview.messages,
+                segments=preview.segments,
+                total=pricing.amount_text(preview.total),
+                currency=currency,
+                balance=pricing.amount_text(preview.balance),
+                after=pricing.amount_text(preview.balance_after),
+            )
+        return super(SmsComposer, unbilled)._compute_sms_notify_cost()
+
+    def _sms_notify_cost_preview(self, balance):
+        """What sending would cost under the balance's tariff (see
+        ``_sms_notify_segment_counts``)."""
+        return pricing.preview(
+            balance.tariff_id._pricing(),
+            self._sms_notify_segment_counts(),
+            self.message_kind,
+            self.template_id.operator_registered,
+            balance.balance,
+        )
+
+    def _sms_notify_send_context(self):
+        return {
+            **super()._sms_notify_send_context(),
+            "sms_notify_operator_registered": self.template_id.operator_registered,
+        }
