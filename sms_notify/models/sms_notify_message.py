@@ -53,14 +53,14 @@ class SmsNotifyMessage(models.Model):
     sms_id = fields.Many2one("sms.sms", string="SMS", readonly=True)
     mail_message_id = fields.Many2one("mail.message", string="Message", readonly=True)
 
-    def _sms_notify_extra_columns(self):
+    def _extra_columns(self):
         """``[(column, SMS expression, e-mail expression)]`` the history adds to the common
         ones; billing adds the price charged."""
         return [("vendor_cost", "sms.vendor_cost", "0")]
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        extra = self._sms_notify_extra_columns()
+        extra = self._extra_columns()
         sms_extra = "".join(f"{sms_expr} AS {column}, " for column, sms_expr, _email in extra)
         email_extra = "".join(f"{email_expr}, " for _column, _sms, email_expr in extra)
         # the expressions are the addons' own constants, never user input

@@ -80,18 +80,18 @@ class TestNotifyWizard(SmscGatewayCommon):
         """Without billing the cost shown is estimated from what the vendor reported for the
         company's recent messages; with no reported cost nothing is shown."""
         wizard = self._wizard(sms_template_id=self.sms_template)
-        self.assertFalse(wizard.sms_notify_cost_summary, "no reported cost to estimate from")
+        self.assertFalse(wizard.cost_summary, "no reported cost to estimate from")
         # the SMSC fake reports 1.40 per part
         self._wizard(sms_template_id=self.sms_template).action_send()
         self.env["sms.sms"]._process_queue()
         sent = self.env["sms.sms"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(sent.mapped("vendor_cost"), [1.4])
         wizard = self._wizard(sms_template_id=self.sms_template)
-        self.assertIn("vendor's reported costs", wizard.sms_notify_cost_summary)
-        self.assertIn("about 1.40 for 1 SMS part", wizard.sms_notify_cost_summary)
+        self.assertIn("vendor's reported costs", wizard.cost_summary)
+        self.assertIn("about 1.40 for 1 SMS part", wizard.cost_summary)
         self.customer.sms_notify_opt_out = True
-        wizard.invalidate_recordset(["sms_notify_consent_warning"])
-        self.assertIn("asked not to receive SMS", wizard.sms_notify_consent_warning)
+        wizard.invalidate_recordset(["consent_warning"])
+        self.assertIn("asked not to receive SMS", wizard.consent_warning)
         with self.assertRaisesRegex(UserError, "asked not to receive SMS"):
             wizard.action_send()
         self.assertEqual(len(self.fake.requests_to("/sys/send.php")), 1)

@@ -55,8 +55,8 @@ class SmsNotifyWizard(models.TransientModel):
     )
     sms_number = fields.Char(related="partner_id.mobile", string="Mobile")
     sms_phone = fields.Char(related="partner_id.phone", string="Phone")
-    sms_notify_cost_summary = fields.Char(string="Cost", compute="_compute_sms_checks")
-    sms_notify_consent_warning = fields.Text(string="Consent", compute="_compute_sms_checks")
+    cost_summary = fields.Char(string="Cost", compute="_compute_sms_checks")
+    consent_warning = fields.Text(string="Consent", compute="_compute_sms_checks")
     mail_template_id = fields.Many2one(
         "mail.template",
         string="E-mail Template",
@@ -151,8 +151,8 @@ class SmsNotifyWizard(models.TransientModel):
     def _compute_sms_checks(self):
         for wizard in self:
             composer = wizard._sms_composer(new=True) if wizard._sends_sms() else None
-            wizard.sms_notify_cost_summary = composer and composer.sms_notify_cost_summary
-            wizard.sms_notify_consent_warning = composer and composer.sms_notify_consent_warning
+            wizard.cost_summary = composer and composer.sms_notify_cost_summary
+            wizard.consent_warning = composer and composer.sms_notify_consent_warning
 
     def _get_record(self):
         self.ensure_one()

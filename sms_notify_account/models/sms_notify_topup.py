@@ -23,12 +23,12 @@ class SmsNotifyTopup(models.Model):
     )
 
     @api.model
-    def _sms_notify_workflow_fields(self):
+    def _workflow_fields(self):
         # the bill decides when the balance is credited: only the request prepares it
-        return super()._sms_notify_workflow_fields() | {"invoice_id"}
+        return super()._workflow_fields() | {"invoice_id"}
 
-    def _sms_notify_create_invoice(self):
-        result = super()._sms_notify_create_invoice()
+    def _create_invoice(self):
+        result = super()._create_invoice()
         # the bill is recorded as a draft: the provider's own invoice, once it arrives, brings
         # its number, date and taxes, which the accountant checks and completes before
         # confirming it, as for any vendor bill
@@ -37,9 +37,9 @@ class SmsNotifyTopup(models.Model):
                 self.env["account.move"]
                 .sudo()
                 .with_company(topup.company_id)
-                .create(topup._sms_notify_bill_values())
+                .create(topup._bill_values())
             )
-            topup._sms_notify_workflow_write({"invoice_id": bill.id})
+            topup._workflow_write({"invoice_id": bill.id})
             topup.message_post(
                 body=self.env._(
                     "Bill %(bill)s of %(provider)s prepared: the balance is credited once it is "
@@ -50,7 +50,7 @@ class SmsNotifyTopup(models.Model):
             )
         return result
 
-    def _sms_notify_bill_values(self):
+    def _bill_values(self):
         self.ensure_one()
         return {
             "move_type": "in_invoice",
@@ -73,8 +73,8 @@ class SmsNotifyTopup(models.Model):
             ],
         }
 
-    def _sms_notify_check_can_mark_paid(self):
-        result = super()._sms_notify_check_can_mark_paid()
+    def _check_can_mark_paid(self):
+        result = super()._check_can_mark_paid()
         for topup in self.sudo():
             if topup.invoice_id and topup.invoice_id.payment_state not in PAID_STATES:
                 raise UserError(

@@ -98,7 +98,7 @@ class SmsNotifyBalance(models.Model):
         gateways = self.env["sms.notify.gateway"].sudo()
         for sms_balance in self:
             sms_balance.sender = (
-                sms_balance._sms_notify_sender()
+                sms_balance._tariff_sender()
                 or gateways._get_candidates(sms_balance.company_id)[:1].sender
             )
 
@@ -174,7 +174,7 @@ class SmsNotifyBalance(models.Model):
     # Charging messages
     # ------------------------------------------------------------------
 
-    def _sms_notify_sender(self):
+    def _tariff_sender(self):
         """The sender name the tariff imposes, or ``False`` to leave the gateway's."""
         self.ensure_one()
         tariff = self.tariff_id
@@ -186,7 +186,7 @@ class SmsNotifyBalance(models.Model):
                 return own.name
         return tariff.shared_sender or False
 
-    def _sms_notify_locked_balance(self):
+    def _locked_balance(self):
         """The balance, with its row locked until the end of the transaction: the caller
         charges what this balance covers before anyone else may read it."""
         self.ensure_one()
@@ -198,7 +198,7 @@ class SmsNotifyBalance(models.Model):
         )
         return cr.fetchone()[0]
 
-    def _sms_notify_charge(self, messages):
+    def _charge(self, messages):
         """Charge ``messages`` (in sending order) to the balance; return the ones it does not
         cover. Must run in a transaction of its own, committed before the messages are handed
         over, whose cursor reads committed data (see ``sms.sms._sms_notify_claim``): two
@@ -214,7 +214,7 @@ class SmsNotifyBalance(models.Model):
             prices.message_price(count or 0, kind, is_registered)
             for count, kind, is_registered in zip(segments, kinds, registered, strict=True)
         ]
-        balance = self._sms_notify_locked_balance()
+        balance = self._locked_balance()
         covered = pricing.covered(balance, message_prices)
         debits = {}  # sms kind → [messages, segments, amount]
         charged_values, charged_ids, refused_ids = [], [], []
@@ -258,7 +258,7 @@ class SmsNotifyBalance(models.Model):
         charged._sms_notify_write_later(charged_values)
         return messages.browse(refused_ids), balance
 
-    def _sms_notify_refund(self, amount, count, reason):
+    def _refund(self, amount, count, reason):
         self.ensure_one()
         if amount <= 0:
             return
@@ -276,7 +276,7 @@ class SmsNotifyBalance(models.Model):
     # Low balance, monthly fees
     # ------------------------------------------------------------------
 
-    def _sms_notify_check_low_balance(self):
+    def _check_low_balance(self):
         """Warn the chosen users once when the balance falls below the threshold; arm the
         warning again once a top-up lifts it above."""
         for sms_balance in self.sudo():
@@ -287,9 +287,9 @@ class SmsNotifyBalance(models.Model):
                 continue
             sms_balance.low_balance_warned = low
             if low:
-                sms_balance._sms_notify_warn_low_balance()
+                sms_balance._warn_low_balance()
 
-    def _sms_notify_warn_low_balance(self):
+    def _warn_low_balance(self):
         users = self.low_balance_user_ids.filtered("active")
         if not users:
             return

@@ -98,9 +98,7 @@ class SmsNotifyLedger(models.Model):
         lines = super().create(vals_list)
         # refunds are written by queue workers beside other workers' debits: they leave the
         # warning to the next debit, so that the balance row is only written under its lock
-        lines.filtered(
-            lambda line: line.kind != "refund"
-        ).balance_id._sms_notify_check_low_balance()
+        lines.filtered(lambda line: line.kind != "refund").balance_id._check_low_balance()
         return lines
 
     def write(self, vals):

@@ -10,8 +10,8 @@ class SmsNotifyMessage(models.Model):
         help="What the SMS balance was charged for the message.",
     )
 
-    def _sms_notify_extra_columns(self):
-        columns = super()._sms_notify_extra_columns()
+    def _extra_columns(self):
+        columns = super()._extra_columns()
         if self.env.context.get("sms_notify_billing_uninstall"):
             return columns
         return [*columns, ("price", "sms.price", "0")]

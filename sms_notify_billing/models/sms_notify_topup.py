@@ -67,19 +67,19 @@ class SmsNotifyTopup(models.Model):
     ]
 
     @api.model
-    def _sms_notify_workflow_fields(self):
+    def _workflow_fields(self):
         """The fields only the workflow's actions write. Bridges add theirs."""
         return {"state", "request_date", "requested_by", "paid_date", "ledger_id"}
 
-    def _sms_notify_in_workflow(self):
+    def _in_workflow(self):
         return self.env.context.get(WORKFLOW_CONTEXT_KEY) is _WORKFLOW
 
-    def _sms_notify_workflow_write(self, vals):
+    def _workflow_write(self, vals):
         """Write what an action of the workflow decided."""
         return self.with_context(**{WORKFLOW_CONTEXT_KEY: _WORKFLOW}).write(vals)
 
-    def _sms_notify_check_workflow_fields(self, field_names):
-        forced = sorted(self._sms_notify_workflow_fields() & set(field_names))
+    def _check_workflow_fields(self, field_names):
+        forced = sorted(self._workflow_fields() & set(field_names))
         if forced:
             raise UserError(
                 self.env._(
@@ -94,7 +94,7 @@ class SmsNotifyTopup(models.Model):
         sms_balances = self.env["sms.notify.balance"]
         for vals in vals_list:
             # a request starts as a draft: a default state or empty values are no shortcut
-            self._sms_notify_check_workflow_fields(
+            self._check_workflow_fields(
                 name
                 for name, value in vals.items()
                 if value and not (name == "state" and value == "draft")
@@ -110,8 +110,8 @@ class SmsNotifyTopup(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self._sms_notify_in_workflow():
-            self._sms_notify_check_workflow_fields(vals)
+        if not self._in_workflow():
+            self._check_workflow_fields(vals)
             # what was asked of the provider, and credited, stays as it was asked
             locked = [name for name in ("amount", "balance_id") if name in vals]
             changed = self.filtered(
@@ -147,7 +147,7 @@ class SmsNotifyTopup(models.Model):
     # Workflow
     # ------------------------------------------------------------------
 
-    def _sms_notify_check_minimum(self):
+    def _check_minimum(self):
         for topup in self:
             minimum = topup.balance_id.minimum_topup
             if topup.currency_id.compare_amounts(topup.amount, minimum) < 0:
@@ -165,8 +165,8 @@ class SmsNotifyTopup(models.Model):
     def action_request(self):
         if any(topup.state != "draft" for topup in self):
             raise UserError(self.env._("Only draft top-ups can be requested."))
-        self._sms_notify_check_minimum()
-        self._sms_notify_workflow_write(
+        self._check_minimum()
+        self._workflow_write(
             {
                 "state": "requested",
                 "request_date": fields.Datetime.now(),
@@ -181,19 +181,19 @@ class SmsNotifyTopup(models.Model):
                     currency=topup.currency_id.name,
                 )
             )
-        self._sms_notify_create_invoice()
+        self._create_invoice()
         return True
 
-    def _sms_notify_create_invoice(self):
+    def _create_invoice(self):
         """Hook: prepare the provider's invoice of requested top-ups. Without an invoicing
         bridge there is none: an administrator marks the request paid once the provider's
         invoice is settled."""
 
-    def _sms_notify_check_can_mark_paid(self):
+    def _check_can_mark_paid(self):
         """Hook: raise a ``UserError`` when ``self`` may not be credited yet (e.g. its invoice
         is unpaid)."""
 
-    def _sms_notify_lock(self):
+    def _lock_for_payment(self):
         """Lock the requests until the end of the transaction and read their state again, so
         that two payments confirmed at once (a user and a bank reconciliation) credit once."""
         self.env.cr.execute(
@@ -204,13 +204,13 @@ class SmsNotifyTopup(models.Model):
     def action_mark_paid(self):
         if not self:
             return True
-        self._sms_notify_lock()
+        self._lock_for_payment()
         to_credit = self.filtered(lambda topup: topup.state != "paid" and not topup.ledger_id)
         if any(topup.state != "requested" for topup in to_credit):
             raise UserError(
                 self.env._("Only requested top-ups can be paid: request it first, or reset it.")
             )
-        to_credit._sms_notify_check_can_mark_paid()
+        to_credit._check_can_mark_paid()
         now = fields.Datetime.now()
         for topup in to_credit:
             credit = (
@@ -226,9 +226,7 @@ class SmsNotifyTopup(models.Model):
                     }
                 )
             )
-            topup._sms_notify_workflow_write(
-                {"state": "paid", "paid_date": now, "ledger_id": credit.id}
-            )
+            topup._workflow_write({"state": "paid", "paid_date": now, "ledger_id": credit.id})
             topup.message_post(
                 body=self.env._(
                     "Paid: %(amount)s %(currency)s added to the SMS balance.",
@@ -246,13 +244,11 @@ class SmsNotifyTopup(models.Model):
                     "adjustment on the balance to correct it."
                 )
             )
-        self._sms_notify_workflow_write({"state": "cancelled"})
+        self._workflow_write({"state": "cancelled"})
         return True
 
     def action_draft(self):
         if any(topup.state != "cancelled" for topup in self):
             raise UserError(self.env._("Only cancelled top-ups can be reset to draft."))
-        self._sms_notify_workflow_write(
-            {"state": "draft", "request_date": False, "requested_by": False}
-        )
+        self._workflow_write({"state": "draft", "request_date": False, "requested_by": False})
         return True

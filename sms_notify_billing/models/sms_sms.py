@@ -40,7 +40,7 @@ class SmsSms(models.Model):
             messages |= routed
         # the ledger is written on the side cursor; the messages, and the price each one is
         # given, stay in this transaction with the rest of their claim
-        refused, amount = balance.with_env(balance.env(cr=cr))._sms_notify_charge(messages)
+        refused, amount = balance.with_env(balance.env(cr=cr))._charge(messages)
         if refused:
             refused._sms_notify_fail(
                 refused.gateway_id[:1],
@@ -74,9 +74,9 @@ class SmsSms(models.Model):
         for company, refunded in charged.sudo().grouped("company_id").items():
             balance = self._sms_notify_balance(company)
             if balance:
-                balance._sms_notify_refund(sum(refunded.mapped("price")), len(refunded), reason)
+                balance._refund(sum(refunded.mapped("price")), len(refunded), reason)
         charged.sudo().write({"price": 0})
 
     def _sms_notify_sender(self, gateway):
         balance = self._sms_notify_balance(gateway.company_id)
-        return (balance and balance._sms_notify_sender()) or super()._sms_notify_sender(gateway)
+        return (balance and balance._tariff_sender()) or super()._sms_notify_sender(gateway)

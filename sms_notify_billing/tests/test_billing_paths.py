@@ -105,13 +105,13 @@ class TestBilledSending(SmscBillingCommon):
     def test_notify_dialog_shows_the_tariffs_price_and_what_the_balance_covers(self):
         self._bill(self.env.ref("sms_notify_billing.sms_notify_tariff_shared"), topup=100)
         wizard = self._wizard(sms_template_id=self.sms_template)
-        self.assertTrue(wizard.sms_notify_billed)
-        self.assertTrue(wizard.sms_notify_cost_enough)
-        self.assertIn("9.80", wizard.sms_notify_cost_summary)
-        self.assertNotIn("vendor", wizard.sms_notify_cost_summary)
+        self.assertTrue(wizard.billed)
+        self.assertTrue(wizard.cost_enough)
+        self.assertIn("9.80", wizard.cost_summary)
+        self.assertNotIn("vendor", wizard.cost_summary)
         self._credit(-95, kind="adjustment")
         wizard = self._wizard(sms_template_id=self.sms_template)
-        self.assertFalse(wizard.sms_notify_cost_enough)
+        self.assertFalse(wizard.cost_enough)
 
     def test_history_keeps_the_price_charged_and_the_vendors_cost(self):
         self._bill(self.env.ref("sms_notify_billing.sms_notify_tariff_shared"), topup=100)

@@ -4,12 +4,12 @@ from odoo import api, fields, models
 class SmsNotifyWizard(models.TransientModel):
     _inherit = "sms.notify.wizard"
 
-    sms_notify_billed = fields.Boolean(compute="_compute_sms_notify_balance_checks")
-    sms_notify_cost_enough = fields.Boolean(compute="_compute_sms_notify_balance_checks")
+    billed = fields.Boolean(compute="_compute_balance_checks")
+    cost_enough = fields.Boolean(compute="_compute_balance_checks")
 
     @api.depends("sms_body", "message_kind", "sms_template_id", "partner_id", "channel")
-    def _compute_sms_notify_balance_checks(self):
+    def _compute_balance_checks(self):
         for wizard in self:
             composer = wizard._sms_composer(new=True) if wizard._sends_sms() else None
-            wizard.sms_notify_billed = bool(composer) and composer.sms_notify_billed
-            wizard.sms_notify_cost_enough = not composer or composer.sms_notify_cost_enough
+            wizard.billed = bool(composer) and composer.sms_notify_billed
+            wizard.cost_enough = not composer or composer.sms_notify_cost_enough
