@@ -333,26 +333,26 @@ class TestNoOverdraftBetweenWorkers(TransactionCase):
     def test_two_workers_never_take_the_balance_below_zero(self):
         with self._committed() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            account = env["sms.notify.balance"]._get_for_company(env.company)
-            previous_tariff = account.tariff_id.id
-            previous_threshold = account.low_balance_threshold
-            account.low_balance_threshold = 0  # no warning to clean up
+            sms_balance = env["sms.notify.balance"]._get_for_company(env.company)
+            previous_tariff = sms_balance.tariff_id.id
+            previous_threshold = sms_balance.low_balance_threshold
+            sms_balance.low_balance_threshold = 0  # no warning to clean up
             tariff = env["sms.notify.tariff"].create(
                 {"name": "Race", "tariff_type": "shared", "price_per_message": self.PRICE}
             )
-            account.tariff_id = tariff
+            sms_balance.tariff_id = tariff
             cr.execute("SELECT COALESCE(MAX(id), 0) FROM sms_notify_ledger")
             [last_line] = cr.fetchone()
-            gap = self.BALANCE - account.balance
+            gap = self.BALANCE - sms_balance.balance
             if gap:
                 env["sms.notify.ledger"].create(
-                    {"balance_id": account.id, "amount": gap, "name": "Race test balance"}
+                    {"balance_id": sms_balance.id, "amount": gap, "name": "Race test balance"}
                 )
             batches = [
                 env["sms.sms"].create([{"number": "+79123456789", "body": "Hello"}] * 3).ids
                 for _worker in range(2)
             ]
-            balance_id, tariff_id = account.id, tariff.id
+            balance_id, tariff_id = sms_balance.id, tariff.id
         first_charged = threading.Event()
         outcomes = {}
 
@@ -372,9 +372,9 @@ class TestNoOverdraftBetweenWorkers(TransactionCase):
                 side_cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 messages = env["sms.sms"].browse(sms_ids)
-                account = env["sms.notify.balance"].browse(balance_id)
+                sms_balance = env["sms.notify.balance"].browse(balance_id)
                 routes = messages._sms_notify_reserve(
-                    account.company_id, {"gateway": messages}, side_cr
+                    sms_balance.company_id, {"gateway": messages}, side_cr
                 )
                 outcomes[name] = routes.get("gateway", messages.browse()).ids
                 if hold:
@@ -398,9 +398,9 @@ class TestNoOverdraftBetweenWorkers(TransactionCase):
             self.assertEqual(outcomes["second"], [], "the balance left (5) covers no message")
             with self._committed() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
-                account = env["sms.notify.balance"].browse(balance_id)
-                self.assertEqual(account.balance, self.BALANCE - 3 * self.PRICE)
-                self.assertGreaterEqual(account.balance, 0)
+                sms_balance = env["sms.notify.balance"].browse(balance_id)
+                self.assertEqual(sms_balance.balance, self.BALANCE - 3 * self.PRICE)
+                self.assertGreaterEqual(sms_balance.balance, 0)
                 refused = env["sms.sms"].browse(batches[1])
                 self.assertEqual(set(refused.mapped("failure_type")), {"sms_credit"})
         finally:

@@ -7,7 +7,7 @@ from .common import BillingCommon
 
 @tagged("post_install", "-at_install")
 class TestTopup(BillingCommon):
-    """Top-up requests paid by hand: the account has no provider, so no invoice is prepared
+    """Top-up requests paid by hand: the balance has no provider, so no invoice is prepared
     even where an invoicing bridge is installed."""
 
     @classmethod
@@ -29,14 +29,14 @@ class TestTopup(BillingCommon):
         self.sms_balance.invalidate_recordset(["balance"])
         return self.sms_balance.balance
 
-    def test_new_request_takes_the_company_account_and_a_reference(self):
+    def test_new_request_takes_the_company_balance_and_a_reference(self):
         topup = self._topup()
         self.assertEqual(topup.balance_id, self.sms_balance)
         self.assertEqual(topup.state, "draft")
         self.assertRegex(topup.name, r"^TOP/\d{4}/\d{4,}$")
         self.assertNotEqual(self._topup().name, topup.name)
 
-    def test_account_button_proposes_the_minimum(self):
+    def test_balance_button_proposes_the_minimum(self):
         action = self.sms_balance.with_user(self.manager).action_request_topup()
         form = Form(
             self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"])
@@ -60,7 +60,7 @@ class TestTopup(BillingCommon):
         self.assertTrue(topup.request_date)
         self.assertIn("requested", topup.message_ids[0].body)
 
-    def test_minimum_follows_the_account(self):
+    def test_minimum_follows_the_balance(self):
         self.sms_balance.minimum_topup = 5000
         with self.assertRaises(UserError):
             self._topup(4999).action_request()
