@@ -24,7 +24,8 @@ export PYTHON ODOO_SRC DB_HOST DB_PORT DB_USER DB PORT LOCAL_PG_PORT
 help:
 	@echo "make demo       install requirements, create database $(DB) with all addons and demo"
 	@echo "                data, serve Odoo on http://localhost:$(PORT) (login admin / admin)"
-	@echo "make test       lint, pure tests, Odoo tests of all addons, install/uninstall checks"
+	@echo "make test       lint, pure tests, Odoo tests of all addons and of the core alone"
+	@echo "                (no billing), install/uninstall checks"
 	@echo "make test-core  lint and pure tests only (no Odoo, no PostgreSQL needed)"
 	@echo "make lint       ruff, ruff format --check, pylint-odoo mandatory checks, OCA module"
 	@echo "                and .po checks (the hooks of .pre-commit-config.yaml)"
