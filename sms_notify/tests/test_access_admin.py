@@ -30,6 +30,16 @@ class AdminAccessCommon(RpcRefusals, SmsNotifyCommon, HttpCase):
     def _as(self, user, model, method, args, kwargs=None):
         return self._rpc(user, self.passwords[user], model, method, args, kwargs)
 
+    def _refused(self, record, values, *texts):
+        """Writing ``values`` as the SMS administrator is refused with ``texts`` and changes
+        nothing."""
+        before = record.read(list(values))[0]
+        with self.subTest(model=record._name, values=values):
+            with self.assertRpcRefused("ValidationError", *texts):
+                self._as(self.sms_admin, record._name, "write", [[record.id], values])
+            self.env.invalidate_all()
+            self.assertEqual(record.read(list(values))[0], before)
+
 
 @tagged("post_install", "-at_install")
 class TestGatewayCredentials(AdminAccessCommon):
@@ -156,14 +166,6 @@ class TestNumbersInRange(AdminAccessCommon):
                 "sms_template_id": cls.template.id,
             }
         )
-
-    def _refused(self, record, values, *texts):
-        before = record.read(list(values))[0]
-        with self.subTest(model=record._name, values=values):
-            with self.assertRpcRefused("ValidationError", *texts):
-                self._as(self.sms_admin, record._name, "write", [[record.id], values])
-            self.env.invalidate_all()
-            self.assertEqual(record.read(list(values))[0], before)
 
     @mute_logger("odoo.http")
     def test_gateway_and_rule_numbers(self):

@@ -97,14 +97,6 @@ class TestBillingNumbersInRange(BillingAdminAccessCommon):
             {"name": "Shared", "price_per_message": 9.8}
         )
 
-    def _refused(self, record, values, *texts):
-        before = record.read(list(values))[0]
-        with self.subTest(model=record._name, values=values):
-            with self.assertRpcRefused("ValidationError", *texts):
-                self._as(self.sms_admin, record._name, "write", [[record.id], values])
-            self.env.invalidate_all()
-            self.assertEqual(record.read(list(values))[0], before)
-
     @mute_logger("odoo.http")
     def test_tariff_and_balance_numbers(self):
         for price in ("price_per_message", "price_service", "price_advertising", "monthly_fee"):
