@@ -27,6 +27,15 @@ class MailingMailing(models.Model):
             if mailing.loyalty_program_id:
                 mailing._sms_notify_check_program_gives_codes(ValidationError)
 
+    def action_put_in_queue(self):
+        """Refuse what sending would refuse while the user is still there: SMS Marketing's
+        scheduler sends queued mailings later, where a refusal only reaches the log."""
+        for mailing in self.filtered(lambda mailing: mailing.mailing_type == "sms"):
+            # the company the mailing is sent by, as SMS Notify - Campaigns decides it
+            sender = mailing.user_id or mailing.write_uid or self.env.user
+            mailing._sms_notify_check_promo(mailing.body_plaintext, sender.company_id)
+        return super().action_put_in_queue()
+
     def _sms_notify_check_program_gives_codes(self, error=UserError):
         # read as superuser, as in _sms_notify_check_promo
         program = self.loyalty_program_id.sudo()

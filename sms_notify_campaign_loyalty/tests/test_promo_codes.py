@@ -153,6 +153,9 @@ class TestPromoCodes(PromoCommon):
         """Nothing is sent, and no coupon made, when the text and the promotion do not match."""
         without_code = self._mailing(self.partners[:1], "Spring sale: -10%!")
         with self.assertRaisesRegex(UserError, "does not tell the code"):
+            without_code.action_launch()
+        self.assertEqual(without_code.state, "draft", "refused when the user sends it")
+        with self.assertRaisesRegex(UserError, "does not tell the code"):
             without_code.action_send_sms()
         without_program = self._mailing(
             self.partners[:1], TEXT, program=self.env["loyalty.program"]
