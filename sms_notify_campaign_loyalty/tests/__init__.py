@@ -1,0 +1,2 @@
+from . import test_promo_codes
+from . import test_promo_rights
