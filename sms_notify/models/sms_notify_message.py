@@ -31,6 +31,17 @@ class SmsNotifyMessage(models.Model):
     address = fields.Char(string="Number / E-mail", readonly=True)
     text = fields.Text(readonly=True)
     status = fields.Selection(STATUSES, readonly=True)
+    failure_type = fields.Selection(
+        selection="_selection_failure_type",
+        string="Failure",
+        readonly=True,
+        help="Why the message was not delivered or was cancelled.",
+    )
+    failure_reason = fields.Char(
+        string="Failure Details",
+        readonly=True,
+        help="What the gateway or the mail server said about the failure.",
+    )
     segments = fields.Integer(string="SMS Parts", readonly=True)
     vendor_cost = fields.Float(
         digits=(16, 4),
@@ -52,6 +63,14 @@ class SmsNotifyMessage(models.Model):
     mail_template_id = fields.Many2one("mail.template", string="E-mail Template", readonly=True)
     sms_id = fields.Many2one("sms.sms", string="SMS", readonly=True)
     mail_message_id = fields.Many2one("mail.message", string="Message", readonly=True)
+
+    def _selection_failure_type(self):
+        # the SMS and the e-mail failures, each with the label its own model gives it
+        selection = {}
+        for model in ("mail.notification", "sms.sms"):
+            field = self.env[model]._fields["failure_type"]
+            selection.update(field._description_selection(self.env))
+        return list(selection.items())
 
     def _extra_columns(self):
         """``[(column, SMS expression, e-mail expression)]`` the history adds to the common
@@ -80,6 +99,8 @@ class SmsNotifyMessage(models.Model):
                            WHEN 'canceled' THEN 'cancelled'
                            ELSE 'processing'
                        END AS status,
+                       sms.failure_type,
+                       sms.gateway_error AS failure_reason,
                        sms.segments,
                        {sms_extra}
                        sms.message_kind,
@@ -91,8 +112,9 @@ class SmsNotifyMessage(models.Model):
                        NULL::integer AS mail_template_id,
                        sms.id AS sms_id,
                        sms.mail_message_id
+                  -- every SMS, those to mailing-list contacts and bare numbers included:
+                  -- they have no partner, and they are customers' messages too
                   FROM sms_sms sms
-                 WHERE sms.partner_id IS NOT NULL
                 UNION ALL
                 SELECT notification.id * 2 + 1,
                        'email',
@@ -108,6 +130,8 @@ class SmsNotifyMessage(models.Model):
                            WHEN 'canceled' THEN 'cancelled'
                            ELSE 'processing'
                        END,
+                       notification.failure_type,
+                       notification.failure_reason,
                        0,
                        {email_extra}
                        NULL,

@@ -1,0 +1,33 @@
+from odoo import fields, models
+
+
+class SmsNotifyMessage(models.Model):
+    _inherit = "sms.notify.message"
+
+    # the campaign as a dimension of the statistics, beside status, gateway and department
+    mailing_id = fields.Many2one("mailing.mailing", string="Mailing", readonly=True)
+    campaign_id = fields.Many2one("utm.campaign", string="Campaign", readonly=True)
+
+    def _extra_columns(self):
+        columns = super()._extra_columns()
+        if self.env.context.get("sms_notify_campaign_uninstall"):
+            return columns
+        return [
+            *columns,
+            ("mailing_id", "sms.mailing_id", "NULL::integer"),
+            (
+                "campaign_id",
+                "(SELECT mailing.campaign_id FROM mailing_mailing mailing"
+                " WHERE mailing.id = sms.mailing_id)",
+                "NULL::integer",
+            ),
+        ]
+
+    def _sms_notify_cost_fields(self):
+        """The history's money columns, whichever addons add them: the vendor's cost, and
+        the price charged when billing is installed."""
+        return [
+            column
+            for column, _sms, _email in self._extra_columns()
+            if self._fields[column].type in ("float", "monetary")
+        ]
