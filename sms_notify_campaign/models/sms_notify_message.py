@@ -5,8 +5,8 @@ class SmsNotifyMessage(models.Model):
     _inherit = "sms.notify.message"
 
     # the campaign as a dimension of the statistics, beside status, gateway and department
-    mailing_id = fields.Many2one("mailing.mailing", string="Mailing", readonly=True)
-    campaign_id = fields.Many2one("utm.campaign", string="Campaign", readonly=True)
+    mailing_id = fields.Many2one("mailing.mailing", readonly=True)
+    campaign_id = fields.Many2one("utm.campaign", readonly=True)
 
     def _extra_columns(self):
         columns = super()._extra_columns()
