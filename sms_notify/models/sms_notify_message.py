@@ -74,14 +74,21 @@ class SmsNotifyMessage(models.Model):
 
     def _extra_columns(self):
         """``[(column, SMS expression, e-mail expression)]`` the history adds to the common
-        ones; billing adds the price charged."""
+        ones; billing adds the price charged. The SMS expressions may read the tables
+        ``_extra_sms_joins`` joins."""
         return [("vendor_cost", "sms.vendor_cost", "0")]
+
+    def _extra_sms_joins(self):
+        """SQL joined to the SMS (``sms``) for the expressions of ``_extra_columns``: a join
+        is computed once per query, a sub-select once per message."""
+        return ""
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         extra = self._extra_columns()
         sms_extra = "".join(f"{sms_expr} AS {column}, " for column, sms_expr, _email in extra)
         email_extra = "".join(f"{email_expr}, " for _column, _sms, email_expr in extra)
+        sms_joins = self._extra_sms_joins()
         # the expressions are the addons' own constants, never user input
         self.env.cr.execute(  # pylint: disable=sql-injection
             f"""
@@ -115,6 +122,7 @@ class SmsNotifyMessage(models.Model):
                   -- every SMS, those to mailing-list contacts and bare numbers included:
                   -- they have no partner, and they are customers' messages too
                   FROM sms_sms sms
+                  {sms_joins}
                 UNION ALL
                 SELECT notification.id * 2 + 1,
                        'email',

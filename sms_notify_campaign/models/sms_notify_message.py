@@ -15,13 +15,14 @@ class SmsNotifyMessage(models.Model):
         return [
             *columns,
             ("mailing_id", "sms.mailing_id", "NULL::integer"),
-            (
-                "campaign_id",
-                "(SELECT mailing.campaign_id FROM mailing_mailing mailing"
-                " WHERE mailing.id = sms.mailing_id)",
-                "NULL::integer",
-            ),
+            ("campaign_id", "sms_mailing.campaign_id", "NULL::integer"),
         ]
+
+    def _extra_sms_joins(self):
+        joins = super()._extra_sms_joins()
+        if self.env.context.get("sms_notify_campaign_uninstall"):
+            return joins
+        return f"{joins} LEFT JOIN mailing_mailing sms_mailing ON sms_mailing.id = sms.mailing_id"
 
     def _sms_notify_cost_fields(self):
         """The history's money columns, whichever addons add them: the vendor's cost, and
