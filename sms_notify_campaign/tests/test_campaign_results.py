@@ -135,6 +135,27 @@ class TestCampaignResults(HttpCase, SmscGatewayCommon):
             # billing is installed: the price charged has its column too
             self.assertIn(history._fields["price"].string, html)
 
+    def test_results_show_the_price_charged_when_billing_is_installed(self):
+        """The campaign addon does not depend on billing: billing's price reaches the results
+        through the history's columns."""
+        if "sms.notify.balance" not in self.env:
+            self.skipTest("SMS Notify - Billing is not installed")
+        balance = self.env["sms.notify.balance"]._get_for_company(self.env.company)
+        balance.tariff_id = self.env.ref("sms_notify_billing.sms_notify_tariff_shared")
+        self.env["sms.notify.ledger"].sudo().create(
+            {"balance_id": balance.id, "kind": "topup", "amount": 1000, "name": "Top-up"}
+        )
+        sms_all = self._send_and_report()
+        charged = sum(sms_all.mapped("price"))
+        self.assertGreater(charged, 0)
+
+        [(price,)] = self.env["sms.notify.message"]._read_group(
+            [("mailing_id", "=", self.mailing.id)], [], ["price:sum"]
+        )
+        self.assertAlmostEqual(price, charged)
+        total_row = str(self.mailing.sms_notify_results).split("fw-bold", 1)[1].split("</tr>")[0]
+        self.assertIn(f"<td class='text-end'>{charged:.2f}</td>", total_row)
+
     def test_each_result_opens_the_matching_messages(self):
         self._send_and_report()
         for status, count in [
