@@ -238,6 +238,40 @@ class TestCampaignResults(HttpCase, SmscGatewayCommon):
             [[("mailing_id", "=", self.mailing.id)]],
         )
         self.assertEqual(count, 9)
+        # what the web client reads: the form with its results, then the list the buttons open
+        # (gateway names shown without the right to configure gateways)
+        self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            self.marketer.id,
+            PASSWORD,
+            "mailing.mailing",
+            "get_views",
+            [[(self.env.ref("mass_mailing_sms.mailing_mailing_view_form_sms").id, "form")]],
+        )
+        [form] = self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            self.marketer.id,
+            PASSWORD,
+            "mailing.mailing",
+            "web_read",
+            [self.mailing.ids],
+            {"specification": {"sms_notify_results": {}, "sms_notify_segments": {}}},
+        )
+        self.assertIn(self.gateway.name, form["sms_notify_results"])
+        self.assertEqual(form["sms_notify_segments"], 12)
+        listed = self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            self.marketer.id,
+            PASSWORD,
+            "sms.notify.message",
+            "web_search_read",
+            [[("mailing_id", "=", self.mailing.id), ("status", "=", "delivered")]],
+            {"specification": {"gateway_id": {"fields": {"display_name": {}}}, "status": {}}},
+        )
+        self.assertEqual(
+            sorted(record["gateway_id"]["display_name"] for record in listed["records"]),
+            sorted([self.gateway.name, self.sandbox.name]),
+        )
 
     def test_marketing_user_sees_no_department_notifications(self):
         """Marketing sees mailings' messages, not what salespeople sent their customers."""
