@@ -202,7 +202,7 @@ class MailingMailingResults(models.Model):
         )
         status = self.env.context.get("sms_notify_status")
         context = {"search_default_filter_sms": 1}
-        if status:
+        if status in dict(STATUSES):
             context[f"search_default_filter_{status}"] = 1
             if status in FAILED_STATUSES:
                 context["search_default_group_by_failure_type"] = 1
