@@ -12,8 +12,12 @@
     "external_dependencies": {"python": []},
     "data": [
         "security/ir.model.access.csv",
+        "security/sms_notify_campaign_security.xml",
         "views/mailing_mailing_views.xml",
+        "views/mailing_mailing_results_views.xml",
+        "views/sms_notify_message_views.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "auto_install": True,
     "installable": True,
 }

@@ -31,6 +31,17 @@ class SmsNotifyMessage(models.Model):
     address = fields.Char(string="Number / E-mail", readonly=True)
     text = fields.Text(readonly=True)
     status = fields.Selection(STATUSES, readonly=True)
+    failure_type = fields.Selection(
+        selection="_selection_failure_type",
+        string="Failure",
+        readonly=True,
+        help="Why the message was not delivered or was cancelled.",
+    )
+    failure_reason = fields.Char(
+        string="Failure Details",
+        readonly=True,
+        help="What the gateway or the mail server said about the failure.",
+    )
     segments = fields.Integer(string="SMS Parts", readonly=True)
     vendor_cost = fields.Float(
         digits=(16, 4),
@@ -53,16 +64,31 @@ class SmsNotifyMessage(models.Model):
     sms_id = fields.Many2one("sms.sms", string="SMS", readonly=True)
     mail_message_id = fields.Many2one("mail.message", string="Message", readonly=True)
 
+    def _selection_failure_type(self):
+        # the SMS and the e-mail failures, each with the label its own model gives it
+        selection = {}
+        for model in ("mail.notification", "sms.sms"):
+            field = self.env[model]._fields["failure_type"]
+            selection.update(field._description_selection(self.env))
+        return list(selection.items())
+
     def _extra_columns(self):
         """``[(column, SMS expression, e-mail expression)]`` the history adds to the common
-        ones; billing adds the price charged."""
+        ones; billing adds the price charged. The SMS expressions may read the tables
+        ``_extra_sms_joins`` joins."""
         return [("vendor_cost", "sms.vendor_cost", "0")]
+
+    def _extra_sms_joins(self):
+        """SQL joined to the SMS (``sms``) for the expressions of ``_extra_columns``: a join
+        is computed once per query, a sub-select once per message."""
+        return ""
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         extra = self._extra_columns()
         sms_extra = "".join(f"{sms_expr} AS {column}, " for column, sms_expr, _email in extra)
         email_extra = "".join(f"{email_expr}, " for _column, _sms, email_expr in extra)
+        sms_joins = self._extra_sms_joins()
         # the expressions are the addons' own constants, never user input
         self.env.cr.execute(  # pylint: disable=sql-injection
             f"""
@@ -80,6 +106,8 @@ class SmsNotifyMessage(models.Model):
                            WHEN 'canceled' THEN 'cancelled'
                            ELSE 'processing'
                        END AS status,
+                       sms.failure_type,
+                       sms.gateway_error AS failure_reason,
                        sms.segments,
                        {sms_extra}
                        sms.message_kind,
@@ -91,8 +119,10 @@ class SmsNotifyMessage(models.Model):
                        NULL::integer AS mail_template_id,
                        sms.id AS sms_id,
                        sms.mail_message_id
+                  -- every SMS, those to mailing-list contacts and bare numbers included:
+                  -- they have no partner, and they are customers' messages too
                   FROM sms_sms sms
-                 WHERE sms.partner_id IS NOT NULL
+                  {sms_joins}
                 UNION ALL
                 SELECT notification.id * 2 + 1,
                        'email',
@@ -108,6 +138,8 @@ class SmsNotifyMessage(models.Model):
                            WHEN 'canceled' THEN 'cancelled'
                            ELSE 'processing'
                        END,
+                       notification.failure_type,
+                       notification.failure_reason,
                        0,
                        {email_extra}
                        NULL,

@@ -123,7 +123,11 @@ class SmsSmsReports(models.Model):
             state,
             failure_type=failure_type,
             failure_reason=reason,
-            values={"status_datetime": fields.Datetime.now()},
+            # the operator's reason stays with the message, as the history shows it
+            values={
+                "status_datetime": fields.Datetime.now(),
+                **({"gateway_error": reason} if reason else {}),
+            },
         )
 
     @api.model

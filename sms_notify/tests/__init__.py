@@ -19,3 +19,4 @@ from . import test_access_admin
 from . import test_sending_rights
 from . import test_companies
 from . import test_gateway_types
+from . import test_history_recipients
