@@ -25,8 +25,8 @@ class MailingContact(models.Model):
         compute="_compute_sms_notify_name_parts",
         store=True,
     )
-    sms_notify_shop_name = fields.Char(compute="_compute_sms_notify_shop")
-    sms_notify_shop_phone = fields.Char(compute="_compute_sms_notify_shop")
+    sms_notify_shop_name = fields.Char(string="Shop Name", compute="_compute_sms_notify_shop")
+    sms_notify_shop_phone = fields.Char(string="Shop Phone", compute="_compute_sms_notify_shop")
 
     @api.depends("name", "first_name", "last_name")
     def _compute_sms_notify_name_parts(self):
