@@ -15,6 +15,11 @@
         "views/mailing_mailing_views.xml",
         "views/mailing_mailing_text_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "sms_notify_campaign/static/tests/tours/**/*",
+        ],
+    },
     "auto_install": True,
     "installable": True,
 }

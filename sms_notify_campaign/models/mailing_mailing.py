@@ -353,9 +353,14 @@ class MailingMailing(models.Model):
                         SQL("%s ~ %s", value, gsm.NON_GSM7_PATTERN) for value in values
                     )
                 )
-            total = SQL(" + ").join(lengths) if lengths else SQL("0")
-            query.order = SQL("%s DESC, %s", total, SQL.identifier(model._table, "id"))
-            query.limit = COUNTER_CANDIDATES
+            record_id = SQL.identifier(model._table, "id")
+            if lengths:
+                query.order = SQL("%s DESC, %s", SQL(" + ").join(lengths), record_id)
+                query.limit = COUNTER_CANDIDATES
+            else:
+                # every recipient gets the same text, but for values SQL cannot read
+                query.order = record_id
+                query.limit = COUNTER_CANDIDATES if expressions else 1
             return [row[0] for row in self.env.execute_query(query.select())]
 
         return model.browse(list(dict.fromkeys(select(False) + select(True))))

@@ -1,7 +1,7 @@
 from unittest.mock import patch
 
 from odoo.exceptions import ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.mass_mailing_sms.wizard.sms_composer import SMSComposer as MassMailingSmsComposer
 from odoo.addons.sms_notify.tests.common import SmscGatewayCommon
@@ -204,6 +204,16 @@ class TestCampaignText(SmscGatewayCommon):
         self.assertIn("in GSM-7", mailing.sms_notify_longest_summary)
         self.assertEqual(mailing.sms_notify_longest_segments, 1)
 
+    def test_counter_of_a_text_without_tokens(self):
+        contacts = self._contacts("Anna", "Юля")
+        mailing = self._mailing(contacts, "Spring sale")
+        self.assertEqual(mailing.sms_notify_longest_segments, 1)
+        self.assertRegex(
+            mailing.sms_notify_longest_summary,
+            r"^1 SMS, 11 characters in GSM-7 \(the longest text, for (Anna|Юля)\)$",
+        )
+        self.assertEqual(mailing.sms_notify_preview_text, "Spring sale")
+
     def test_transliteration_is_off_by_default_and_applies_to_every_sms_when_on(self):
         contacts = self._contacts("Юля Щукина", "Łukasz Żak")
         text = "Привет, :FirstName:! Скидка 20% до воскресенья."
@@ -256,3 +266,33 @@ class TestCampaignText(SmscGatewayCommon):
         self.assertIn("for Anna Kowalska", mailing.sms_notify_longest_summary)
         mailing.sms_notify_preview_res_id = contacts[0].id
         self.assertEqual(mailing.sms_notify_preview_text, "Anna Kowalska, -20% until Sunday")
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignTextUi(HttpCase):
+    def test_text_palette_counter_and_preview_in_the_form(self):
+        """In the mailing form: a token clicked from the palette, the counter and the preview
+        following the text and the transliteration, a recipient chosen for the preview."""
+        contacts = self.env["mailing.contact"].create(
+            [
+                {"name": "Anna", "mobile": "+48 600 300 001"},
+                {"name": "Юля", "mobile": "+48 600 300 002"},
+            ]
+        )
+        mailing = self.env["mailing.mailing"].create(
+            {
+                "subject": "Spring sale",
+                "mailing_type": "sms",
+                "sms_notify_text": "Spring sale",
+                "mailing_model_id": self.env["ir.model"]._get_id("mailing.contact"),
+                "mailing_domain": repr([("id", "in", contacts.ids)]),
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-mass_mailing_sms.mailing_mailing_action_sms/{mailing.id}",
+            "sms_notify_campaign_text_tour",
+            login="admin",
+        )
+        self.assertEqual(mailing.body_plaintext, "Spring sale {{ object.sms_notify_first_name }}")
+        self.assertTrue(mailing.sms_notify_transliterate)
+        self.assertEqual(mailing.sms_notify_preview_res_id, contacts[0].id)
