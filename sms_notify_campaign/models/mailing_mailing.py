@@ -275,11 +275,12 @@ class MailingMailing(models.Model):
         )
         forcing = gsm.non_gsm7_chars(text)
         if forcing:
-            shown = " ".join(repr(char)[1:-1] if char.isspace() else char for char in forcing[:20])
+            # a Cyrillic text is Unicode because of every letter: the first few tell why
+            shown = [repr(char)[1:-1] if char.isspace() else char for char in forcing[:10]]
             summary = self.env._(
-                "%(summary)s: Unicode because of %(characters)s",
+                "%(summary)s because of %(characters)s",
                 summary=summary,
-                characters=shown,
+                characters=" ".join(shown) + (" …" if len(forcing) > 10 else ""),
             )
         return summary
 
