@@ -217,10 +217,17 @@ class MailingMailing(models.Model):
         model = self.env[self.mailing_model_real]
         candidates = self._sms_notify_counter_candidates(body)
         preview_id = self.sms_notify_preview_res_id
-        preview = model.browse(preview_id).exists() if preview_id else model
+        # searched, not browsed: the id is whatever the client sent, and only a record the user
+        # may read is rendered
+        preview = (
+            model.with_context(active_test=False).search([("id", "=", preview_id)])
+            if preview_id
+            else model
+        ).with_env(model.env)
         texts = self._sms_notify_texts(body, (candidates | preview).ids)
         values = {}
-        if texts:
+        longest_id = None
+        if candidates:
             longest_id = max(
                 candidates.ids, key=lambda res_id: self._sms_notify_length_key(texts[res_id])
             )
@@ -231,7 +238,9 @@ class MailingMailing(models.Model):
                 summary=self._sms_notify_count_summary(texts[longest_id]),
                 recipient=model.browse(longest_id).display_name,
             )
-            shown_id = preview.id or longest_id
+        # a recipient chosen but gone (or not the user's to see) shows no text, not another's
+        shown_id = preview.id or (not preview_id and longest_id)
+        if shown_id:
             text = texts[shown_id]
             analysis = gsm.analyze(text)
             values["sms_notify_preview_text"] = text
@@ -248,7 +257,8 @@ class MailingMailing(models.Model):
                 )
         if preview_id and not preview:
             values["sms_notify_preview_summary"] = self.env._(
-                "The recipient chosen for the preview does not exist any more."
+                "The recipient chosen for the preview does not exist any more, or you may not "
+                "see it."
             )
         elif preview and not model.search_count(
             AND([[("id", "=", preview.id)], self._get_recipients_domain()]), limit=1
@@ -349,9 +359,13 @@ class MailingMailing(models.Model):
             if non_gsm:
                 if not values:
                     return []
+                # in parentheses: the recipients' domain and record rules come before
                 query.add_where(
-                    SQL(" OR ").join(
-                        SQL("%s ~ %s", value, gsm.NON_GSM7_PATTERN) for value in values
+                    SQL(
+                        "(%s)",
+                        SQL(" OR ").join(
+                            SQL("%s ~ %s", value, gsm.NON_GSM7_PATTERN) for value in values
+                        ),
                     )
                 )
             record_id = SQL.identifier(model._table, "id")

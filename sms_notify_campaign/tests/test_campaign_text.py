@@ -168,6 +168,7 @@ class TestCampaignText(SmscGatewayCommon):
         )
 
         mailing.sms_notify_preview_res_id = outsider.id
+        self.assertTrue(mailing.sms_notify_preview_text.startswith("Zoe, our spring"))
         self.assertIn(
             "Zoe is not among the mailing's recipients", mailing.sms_notify_preview_summary
         )
@@ -203,6 +204,17 @@ class TestCampaignText(SmscGatewayCommon):
         self.assertIn("for Bartholomew Montgomery-Fitzwilliam", mailing.sms_notify_longest_summary)
         self.assertIn("in GSM-7", mailing.sms_notify_longest_summary)
         self.assertEqual(mailing.sms_notify_longest_segments, 1)
+
+    def test_preview_of_a_mailing_without_recipients(self):
+        contacts = self._contacts("Anna")
+        mailing = self._mailing(contacts, "Hello :FirstName:", mailing_domain="[('id', '=', 0)]")
+        self.assertFalse(mailing.sms_notify_longest_summary)
+        self.assertFalse(mailing.sms_notify_preview_text)
+        mailing.sms_notify_preview_res_id = contacts.id
+        self.assertEqual(mailing.sms_notify_preview_text, "Hello Anna")
+        self.assertIn(
+            "Anna is not among the mailing's recipients", mailing.sms_notify_preview_summary
+        )
 
     def test_counter_of_a_text_without_tokens(self):
         contacts = self._contacts("Anna", "Юля")
@@ -268,6 +280,37 @@ class TestCampaignText(SmscGatewayCommon):
         self.assertIn("for Anna Kowalska", mailing.sms_notify_longest_summary)
         mailing.sms_notify_preview_res_id = contacts[0].id
         self.assertEqual(mailing.sms_notify_preview_text, "Anna Kowalska, -20% until Sunday")
+
+    def test_preview_of_another_companys_customer_shows_nothing_of_them(self):
+        """A marketing user previews only what they may read: a customer of a company they are
+        not in, chosen for the preview through RPC, renders nothing of theirs."""
+        other_company = self.env["res.company"].create({"name": "Other Optics"})
+        marketer = new_test_user(
+            self.env,
+            login="text_marketer_a",
+            groups="mass_mailing.group_mass_mailing_user",
+            company_id=self.env.company.id,
+            company_ids=self.env.company.ids,
+        )
+        own, foreign = self.env["res.partner"].create(
+            [
+                {"name": "Anna Own", "mobile": "+48 600 400 001"},
+                {
+                    "name": "Zofia Foreign",
+                    "mobile": "+48 600 400 002",
+                    "company_id": other_company.id,
+                },
+            ]
+        )
+        mailing = self._mailing(own | foreign, "Hello :FirstName: :LastName:").with_user(marketer)
+        self.assertIn("for Anna Own", mailing.sms_notify_longest_summary)
+        mailing.sms_notify_preview_res_id = foreign.id
+        self.env.invalidate_all()  # as in the next request
+        self.assertFalse(mailing.sms_notify_preview_text)
+        shown = f"{mailing.sms_notify_preview_summary} {mailing.sms_notify_longest_summary}"
+        self.assertNotIn("Zofia", shown)
+        self.assertNotIn("Foreign", shown)
+        self.assertIn("or you may not see it", mailing.sms_notify_preview_summary)
 
 
 @tagged("post_install", "-at_install")
