@@ -117,7 +117,15 @@ class MailingMailing(models.Model):
         string="SMS Parts of the Longest Text", compute="_compute_sms_notify_rendered_texts"
     )
 
-    @api.constrains("sms_template_id", "mailing_model_id")
+    @api.onchange("mailing_model_id")
+    def _onchange_mailing_model_id_sms_template(self):
+        # the text stays; a template of other records would not render for the new recipients
+        if self.sms_template_id and self.sms_template_id.model != self.mailing_model_real:
+            self.sms_template_id = False
+
+    # checked when a template is chosen only: the recipients' model may change later on (the
+    # form then drops the template), as it may in SMS Marketing
+    @api.constrains("sms_template_id")
     def _check_sms_template_model(self):
         for mailing in self:
             template = mailing.sms_template_id

@@ -144,6 +144,14 @@ class TestCampaignText(SmscGatewayCommon):
         self.assertEqual(
             mailing._fields["sms_template_id"].domain, "[('model', '=', mailing_model_real)]"
         )
+        # the recipients' model may still change, as in SMS Marketing: the form drops the
+        # template that no longer fits, the text stays
+        draft = mailing.new(origin=mailing)
+        draft.mailing_model_id = self.env["ir.model"]._get("res.partner")
+        draft._onchange_mailing_model_id_sms_template()
+        self.assertFalse(draft.sms_template_id)
+        mailing.mailing_model_id = self.env["ir.model"]._get("res.partner")
+        self.assertIn("new frames at", mailing.body_plaintext)
 
     def test_preview_renders_the_chosen_recipient_with_its_parts_and_encoding(self):
         contacts = self._contacts("Anna", "Юлия")
