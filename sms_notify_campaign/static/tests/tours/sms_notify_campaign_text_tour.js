@@ -44,5 +44,13 @@ registry.category("web_tour.tours").add("sms_notify_campaign_text_tour", {
             trigger: `${FORM} .o_field_widget[name=sms_notify_preview_text]:contains("Spring sale Anna")`,
         },
         ...stepUtils.saveForm(),
+        {
+            content: "The placeholders page shows the saved text as it is rendered",
+            trigger: `${FORM} .o_notebook a[name=sms_notify_placeholders]`,
+            run: "click",
+        },
+        {
+            trigger: `${FORM} .o_field_widget[name=body_plaintext] textarea:value("Spring sale {{ object.sms_notify_first_name }}")`,
+        },
     ],
 });
