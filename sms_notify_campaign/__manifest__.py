@@ -16,8 +16,14 @@
         "views/mailing_mailing_views.xml",
         "views/mailing_mailing_results_views.xml",
         "views/sms_notify_message_views.xml",
+        "views/mailing_mailing_text_views.xml",
     ],
     "uninstall_hook": "uninstall_hook",
+    "assets": {
+        "web.assets_tests": [
+            "sms_notify_campaign/static/tests/tours/**/*",
+        ],
+    },
     "auto_install": True,
     "installable": True,
 }

@@ -1,14 +1,17 @@
 """Segment counts must match what operators bill: these pin the 3GPP TS 23.038/23.040 rules."""
 
 import random
+import re
 
 import pytest
 
 from odoo.addons.sms_notify.tools.gsm import (
     GSM7_BASIC_CHARS,
     GSM7_EXTENSION_CHARS,
+    NON_GSM7_PATTERN,
     analyze,
     char_units,
+    non_gsm7_chars,
 )
 
 EXTENSION_CHARS = ["[", "]", "{", "}", "~", "^", "\\", "|", "€", "\f"]
@@ -207,3 +210,17 @@ def test_invariants_hold_for_generated_texts(text):
             room = limit - char_units(part, result.encoding)
             assert char_units(following[0], result.encoding) > room
     assert 0 <= result.chars_left <= limit
+
+
+def test_non_gsm7_chars_names_what_forces_unicode_once_in_order():
+    assert non_gsm7_chars("Привет, Zoë! 😀 Привет") == ("П", "р", "и", "в", "е", "т", "ë", EMOJI)
+    assert non_gsm7_chars("Hello [world] € é\n") == ()
+    assert non_gsm7_chars(False) == ()
+
+
+def test_non_gsm7_pattern_matches_exactly_the_characters_outside_the_alphabet():
+    pattern = re.compile(NON_GSM7_PATTERN)
+    for char in GSM7_BASIC_CHARS | GSM7_EXTENSION_CHARS:
+        assert not pattern.search(char), repr(char)
+    for char in ["ж", "ó", "ę", "`", "\t", EMOJI, "«", "\x1b", "ë"]:
+        assert pattern.search(char), repr(char)

@@ -125,6 +125,24 @@ def detect_encoding(text):
     return GSM7 if _GSM7_CHARS.issuperset(text) else UCS2
 
 
+def non_gsm7_chars(text):
+    """The characters of ``text`` outside the GSM-7 alphabet, each once, in the order they first
+    appear: the ones that make the whole message Unicode (UCS-2), to show the writer what to
+    change (``False``/``None`` have none)."""
+    return tuple(dict.fromkeys(char for char in text or "" if char not in _GSM7_CHARS))
+
+
+def _bracket_escape(char):
+    return "\\" + char if char in "\\[]^-" else char
+
+
+#: A regular expression matching one character outside the GSM-7 alphabet, the same for Python's
+#: ``re`` and PostgreSQL's ``~`` (both read a backslash inside brackets as an escape; ``[`` is
+#: escaped too, so PostgreSQL sees no ``[:class:]``): finds, among many rows, the texts that would
+#: force Unicode without reading them.
+NON_GSM7_PATTERN = "[^" + "".join(_bracket_escape(char) for char in sorted(_GSM7_CHARS)) + "]"
+
+
 def analyze(text):
     """Return the :class:`SmsAnalysis` of ``text`` (``False``/``None`` count as empty).
 

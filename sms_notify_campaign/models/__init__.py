@@ -1,4 +1,5 @@
 from . import mail_render_mixin
+from . import mailing_contact
 from . import mailing_mailing
 from . import sms_tracker
 from . import mailing_mailing_results

@@ -1,3 +1,4 @@
 from . import test_mailing
 from . import test_mailing_rights
 from . import test_campaign_results
+from . import test_campaign_text

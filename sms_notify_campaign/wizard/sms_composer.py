@@ -1,6 +1,7 @@
-from odoo import models
+from odoo import api, models
 
 from odoo.addons.sms_notify.tools import gsm
+from odoo.addons.sms_notify.tools.transliterate import transliterate
 
 from ..tools.links import trace_links_to_sms
 
@@ -112,3 +113,25 @@ class SmsComposer(models.TransientModel):
             ]
         )
         return sms_all
+
+    # ------------------------------------------------------------------
+    # A mailing's texts transliterated to GSM-7 when the mailing asks for it
+    # ------------------------------------------------------------------
+
+    def _prepare_body_values(self, records):
+        # every recipient's text, once rendered and its links shortened, before the SMS are
+        # counted, checked and stored
+        bodies = super()._prepare_body_values(records)
+        if self._sms_notify_transliterates():
+            bodies = {res_id: transliterate(body) for res_id, body in bodies.items()}
+        return bodies
+
+    @api.model
+    def _get_unsubscribe_info(self, url):
+        # the opt-out line SMS Marketing appends is translated (СТОП SMS): it would make the
+        # transliterated text Unicode again
+        info = super()._get_unsubscribe_info(url)
+        return transliterate(info) if self._sms_notify_transliterates() else info
+
+    def _sms_notify_transliterates(self):
+        return len(self) == 1 and self.mailing_id.sms_notify_transliterate
