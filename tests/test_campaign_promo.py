@@ -29,3 +29,9 @@ def test_other_tokens_stay_as_typed():
     assert promo.mark("Hi :Unknown: :PromoCode:") == "Hi :Unknown: " + promo.MARKS[promo.PROMO_CODE]
     assert promo.mark("") == ""
     assert promo.fill(None, "x", "y") is None
+
+
+def test_all_codes_lists_every_alias_once():
+    codes = promo.all_codes()
+    assert set(codes) == {code for codes in promo.CODES.values() for code in codes}
+    assert len(codes) == len(set(codes))

@@ -280,3 +280,15 @@ def test_a_placeholder_left_in_the_text_is_refused(text):
 )
 def test_a_rendered_text_may_go(text):
     assert unrendered_reason(text) is None
+
+
+def test_kept_codes_stay_as_typed_and_are_not_unknown():
+    """A promotion code is filled in after Odoo's rendering: its token passes compilation as
+    typed, while a code neither known nor kept is still refused."""
+    text = ":FirstName:, your code :PromoCode: (:Промокод:)"
+    assert compile_tokens(text, TOKENS, keep=("PromoCode", "Промокод")) == (
+        f"{FIRST}, your code :PromoCode: (:Промокод:)"
+    )
+    with pytest.raises(UnknownTokenError) as error:
+        compile_tokens(text + " :Other:", TOKENS, keep=("PromoCode", "Промокод"))
+    assert error.value.tokens == ["Other"]

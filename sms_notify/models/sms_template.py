@@ -64,9 +64,9 @@ class SmsTemplate(models.Model):
         return self._sms_notify_tokens_of(self.model)
 
     @api.model
-    def _sms_notify_compile(self, text, tokens):
+    def _sms_notify_compile(self, text, tokens, keep=()):
         try:
-            return compile_tokens(text or "", tokens, translate=self.env._)
+            return compile_tokens(text or "", tokens, translate=self.env._, keep=keep)
         except (UnknownTokenError, LiteralBracesError) as error:
             raise ValidationError(str(error)) from error
 

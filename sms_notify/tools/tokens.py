@@ -138,9 +138,11 @@ def _check_braces(text, translate):
         raise LiteralBracesError(translate(_DOUBLE_BRACES_REASON))
 
 
-def compile_tokens(text, tokens, translate=None):
+def compile_tokens(text, tokens, translate=None, keep=()):
     """Return ``text`` with each ``:code:`` of ``tokens`` (codes and aliases, case-sensitive)
     replaced by its Odoo placeholder ``{{ expression }}``; everything else is left as typed.
+    The codes of ``keep`` are known but stay as typed: their values come later than Odoo's
+    rendering (a promotion code made once the recipients who get the SMS are known).
 
     Raises :class:`UnknownTokenError` naming every code no token has, and
     :class:`LiteralBracesError` for braces Odoo would read as a placeholder.
@@ -150,14 +152,20 @@ def compile_tokens(text, tokens, translate=None):
     translate = translate or _format
     text = text or ""
     by_code = _by_code(tokens)
-    unknown = [code for code in find_tokens(text) if _key(code) not in by_code]
+    kept = {_key(code) for code in keep}
+    unknown = [code for code in find_tokens(text) if _key(code) not in by_code.keys() | kept]
     if unknown:
         message = _UNKNOWN_TOKEN_REASON if len(unknown) == 1 else _UNKNOWN_TOKENS_REASON
         named = ", ".join(f":{code}:" for code in unknown)
         raise UnknownTokenError(translate(message, tokens=named), unknown)
     _check_braces(text, translate)
     return TOKEN_PATTERN.sub(
-        lambda match: "{{ " + by_code[_key(match["code"])].expression.strip() + " }}", text
+        lambda match: (
+            match.group()
+            if _key(match["code"]) in kept
+            else "{{ " + by_code[_key(match["code"])].expression.strip() + " }}"
+        ),
+        text,
     )
 
 

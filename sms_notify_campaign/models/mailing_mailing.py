@@ -153,8 +153,13 @@ class MailingMailing(models.Model):
         """The text as SMS Marketing renders it (Odoo placeholders), compiled from the text
         with tokens; raises a ``ValidationError`` naming unknown tokens."""
         return self.env["sms.template"]._sms_notify_compile(
-            self.sms_notify_text, self._sms_notify_tokens()
+            self.sms_notify_text, self._sms_notify_tokens(), keep=self._sms_notify_kept_codes()
         )
+
+    def _sms_notify_kept_codes(self):
+        """Token codes the text may hold that stay as typed through Odoo's rendering, their
+        values filled in when the SMS are prepared (promotion codes add theirs)."""
+        return ()
 
     @api.depends("body_plaintext", "mailing_model_real")
     def _compute_sms_notify_text(self):

@@ -98,3 +98,24 @@ class MailingMailing(models.Model):
                     company=company.name,
                 )
             )
+
+    def _sms_notify_kept_codes(self):
+        return (*super()._sms_notify_kept_codes(), *promo.all_codes())
+
+    @api.depends("mailing_model_real")
+    @api.depends_context("lang")
+    def _compute_sms_notify_token_palette(self):
+        result = super()._compute_sms_notify_token_palette()
+        labels = {
+            promo.PROMO_CODE: self.env._("Promotion code of the recipient's coupon"),
+            promo.PROMOTION_NAME: self.env._("Name of the promotion"),
+        }
+        for mailing in self:
+            mailing.sms_notify_token_palette = [
+                *mailing.sms_notify_token_palette,
+                *(
+                    {"code": codes[0], "label": labels[token], "aliases": list(codes[1:])}
+                    for token, codes in promo.CODES.items()
+                ),
+            ]
+        return result

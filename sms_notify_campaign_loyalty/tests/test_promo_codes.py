@@ -101,6 +101,21 @@ class TestPromoCodes(PromoCommon):
             self._sms(trace).body, f"Spring coupon — ваш промокод {trace.loyalty_card_code}"
         )
 
+    def test_text_written_with_tokens_keeps_the_promotion_tokens_for_the_codes(self):
+        """The mailing's text with tokens compiles the recipient's tokens into placeholders and
+        leaves the promotion's as typed, so that each SMS still gets its own code; the palette
+        offers them."""
+        mailing = self._mailing(self.partners[:1], "x")
+        mailing.sms_notify_text = ":FirstName:, :PromotionName: :PromoCode:"
+        self.assertNotIn("FirstName", mailing.body_plaintext)
+        self.assertIn(":PromoCode:", mailing.body_plaintext)
+        self.assertIn("PromoCode", [entry["code"] for entry in mailing.sms_notify_token_palette])
+
+        mailing.action_send_sms()
+
+        trace = self._traces(mailing)
+        self.assertEqual(self._sms(trace).body, f"Anna, Spring coupon {trace.loyalty_card_code}")
+
     def test_code_is_usable_on_a_sale_order(self):
         if "sale.order" not in self.env or "applied_coupon_ids" not in self.env["sale.order"]:
             self.skipTest("Sales' coupons (sale_loyalty) are not installed")

@@ -29,6 +29,11 @@ _TOKEN_OF_CODE = {
 }
 
 
+def all_codes():
+    """Every code the promotion tokens are typed with, aliases included."""
+    return tuple(code for codes in CODES.values() for code in codes)
+
+
 def _token(match):
     return _TOKEN_OF_CODE.get(unicodedata.normalize("NFC", match["code"]))
 
