@@ -13,6 +13,7 @@
     "data": [
         "security/ir.model.access.csv",
         "views/mailing_mailing_views.xml",
+        "views/mailing_mailing_delivery_views.xml",
     ],
     "auto_install": True,
     "installable": True,

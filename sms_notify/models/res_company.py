@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import kinds, schedule
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -39,3 +41,17 @@ class ResCompany(models.Model):
                             hour=hour,
                         )
                     )
+
+    def _sms_notify_quiet_hours(self, message_kind):
+        """The quiet hours messages of ``message_kind`` sent without a rule (an SMS mailing)
+        wait out in this company, or ``None`` when they go at any hour."""
+        self.ensure_one()
+        wanted = (
+            self.sms_notify_quiet_service
+            if message_kind == kinds.SERVICE
+            else self.sms_notify_quiet_advertising
+        )
+        if not wanted:
+            return None
+        quiet = schedule.QuietHours(self.sms_notify_quiet_start, self.sms_notify_quiet_end)
+        return quiet if quiet.active else None

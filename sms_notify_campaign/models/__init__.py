@@ -1,3 +1,4 @@
 from . import mail_render_mixin
 from . import mailing_mailing
 from . import sms_tracker
+from . import mailing_mailing_delivery
