@@ -38,6 +38,8 @@ CAPACITY_RETRY_SECONDS = 900
 #: (``ir.cron._run_job``), so that a huge mailing never holds a run past the time limit
 QUEUE_BATCHES_PER_RUN = 10
 QUEUE_SECONDS_PER_RUN = 60
+#: what Odoo's own queue takes at most per run (see ``sms.sms._process_queue``)
+IAP_QUEUE_LIMIT = 10000
 #: what makes a message the queue's to send, but for its moment (``send_after``)
 DUE = """
     state = 'outgoing'
@@ -53,7 +55,7 @@ class SmsSmsQueue(models.Model):
     @api.model
     def _process_queue(self, ids=None):
         if not self.env["sms.notify.gateway"].sudo().search_count([], limit=1):
-            return super()._process_queue(ids=ids)
+            return self._sms_notify_process_iap_queue(ids)
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         self._sms_notify_recover_dispatches()
         self._sms_notify_reconcile_stale()
@@ -98,6 +100,31 @@ class SmsSmsQueue(models.Model):
         self._sms_notify_wake_for_waiting()
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
         return None
+
+    @api.model
+    def _sms_notify_process_iap_queue(self, ids=None):
+        """Odoo's own queue, for a database without any gateway (everything through Odoo
+        IAP), handed only the messages whose moment has come: a message waiting for one
+        (``send_after``) is left for later, or cancelled if its validity ended meanwhile."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            f"""
+            SELECT id FROM sms_sms
+             WHERE {DUE}
+               AND (send_after IS NULL OR LEAST(send_after, valid_until) <= %(now)s)
+               {"AND id = ANY(%(ids)s)" if ids else ""}
+          ORDER BY id
+             LIMIT %(limit)s
+            """,
+            {"now": fields.Datetime.now(), "ids": ids, "limit": IAP_QUEUE_LIMIT},
+        )
+        due = self.browse([row[0] for row in self.env.cr.fetchall()])
+        waiting = due._sms_notify_where("send_after", bool)
+        due -= waiting - waiting._sms_notify_cancel_expired()
+        self._sms_notify_wake_for_waiting()
+        if not due:
+            return None  # Odoo's queue, given no ids, would take every queued message
+        return super()._process_queue(ids=due.ids)
 
     @api.model
     def _sms_notify_due_count(self, ids=None):

@@ -6,7 +6,7 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import SmscGatewayCommon
+from .common import SmscGatewayCommon, SmsNotifyCommon, iap_accept_all, iap_endpoint
 
 EVENING = datetime(2027, 3, 1, 20, 0)
 MORNING = datetime(2027, 3, 2, 6, 0)
@@ -93,6 +93,39 @@ class TestNotBefore(SmscGatewayCommon):
         )
         plan = "\n".join(row[0] for row in self.env.cr.fetchall())
         self.assertIn("sms_sms_sms_notify_waiting_index", plan)
+
+
+@tagged("post_install", "-at_install")
+class TestNotBeforeThroughOdooIap(SmsNotifyCommon):
+    """Without any gateway Odoo's own queue sends through IAP: it is handed only the messages
+    whose moment has come."""
+
+    def test_message_waits_for_its_moment_without_gateway(self):
+        values = {"number": "+79123456789", "body": "Spring sale", "message_kind": "service"}
+        with freeze_time(EVENING):
+            waiting, expiring, now = self.env["sms.sms"].create(
+                [
+                    dict(values, send_after=MORNING),
+                    dict(values, send_after=MORNING, valid_until=EVENING + timedelta(hours=1)),
+                    dict(values, body="Your order is ready"),
+                ]
+            )
+        with freeze_time(EVENING), iap_endpoint(self.env, iap_accept_all) as calls:
+            self.env["sms.sms"]._process_queue()
+        self.assertEqual(
+            [message["content"] for _path, params in calls for message in params["messages"]],
+            ["Your order is ready"],
+        )
+        self.assertEqual((waiting | expiring).mapped("state"), ["outgoing", "outgoing"])
+        with freeze_time(EVENING + timedelta(hours=1)), iap_endpoint(self.env, iap_accept_all):
+            self.env["sms.sms"]._process_queue()
+        self.assertRecordValues(expiring, [{"state": "canceled", "failure_type": "sms_expired"}])
+        with freeze_time(MORNING), iap_endpoint(self.env, iap_accept_all) as calls:
+            self.env["sms.sms"]._process_queue()
+        self.assertEqual(
+            [message["content"] for _path, params in calls for message in params["messages"]],
+            ["Spring sale"],
+        )
 
 
 @tagged("post_install", "-at_install")
