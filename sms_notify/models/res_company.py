@@ -20,12 +20,13 @@ class ResCompany(models.Model):
     sms_notify_quiet_advertising = fields.Boolean(
         string="Quiet Hours for Promotions",
         default=True,
-        help="Automatic advertising messages wait for the end of the quiet hours.",
+        help="Automatic advertising messages, and SMS mailings of promotions, wait for the end "
+        "of the quiet hours.",
     )
     sms_notify_quiet_service = fields.Boolean(
         string="Quiet Hours for Notifications",
-        help="Automatic service messages (order ready, reminders) wait for the end of the "
-        "quiet hours too.",
+        help="Automatic service messages (order ready, reminders), and service SMS mailings, "
+        "wait for the end of the quiet hours too.",
     )
 
     @api.constrains("sms_notify_quiet_start", "sms_notify_quiet_end")
