@@ -1,10 +1,12 @@
+import threading
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from .common import SmscGatewayCommon, SmsNotifyCommon, iap_accept_all, iap_endpoint
 
@@ -203,3 +205,56 @@ class TestRateLimit(SmscGatewayCommon):
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
             self.gateway.rate_limit = -1
             self.env.flush_all()
+
+
+@tagged("post_install", "-at_install")
+class TestRateLimitAcrossWorkers(TransactionCase):
+    """Two workers taking from one rate-limited gateway at the same moment: the second waits
+    for the first one's note and takes only what is left of the minute.
+
+    Each worker is a real database connection committing on its own, as the queue's side
+    cursors do, so this test commits through its own cursors and removes what it created."""
+
+    def test_second_worker_takes_what_the_first_left(self):
+        with self.registry.cursor() as cr:
+            gateway_id = (
+                api.Environment(cr, SUPERUSER_ID, {})["sms.notify.gateway"]
+                .create({"name": "Rate test", "gateway_type": "sandbox", "rate_limit": 5})
+                .id
+            )
+        taken = {}
+        try:
+            with self.registry.cursor() as first_cr, self.registry.cursor() as second_cr:
+                first, second = (
+                    self._worker(first_cr, gateway_id),
+                    self._worker(second_cr, gateway_id),
+                )
+                taken["first"] = first(4)
+                # only the database call runs in the thread: the ORM of this test process
+                # is not for two threads at once
+                thread = threading.Thread(target=lambda: taken.update(second=second(4)))
+                thread.start()
+                thread.join(timeout=0.5)
+                self.assertTrue(thread.is_alive(), "the second worker waits for the first")
+                first_cr.commit()  # the first worker's note, and its lock released
+                thread.join(timeout=10)
+                self.assertFalse(thread.is_alive())
+                second_cr.commit()
+            self.assertEqual(taken["first"].count, 4)
+            self.assertEqual(taken["second"].count, 1, "only what was left of the minute")
+            self.assertTrue(taken["second"].retry_at)
+        finally:
+            with self.registry.cursor() as cr:
+                api.Environment(cr, SUPERUSER_ID, {})["sms.notify.gateway"].browse(
+                    gateway_id
+                ).unlink()
+
+    def _worker(self, cr, gateway_id):
+        """What a queue worker's side cursor does: take from the gateway's minute."""
+        # as the queue's side cursor does before it takes (see _sms_notify_claim)
+        cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        gateway = env["sms.notify.gateway"].browse(gateway_id)
+        gateway.fetch(["rate_limit"])
+        rate = env["sms.notify.gateway.rate"]
+        return lambda wanted: rate._take(gateway, wanted, cr)
