@@ -54,5 +54,8 @@ class ResCompany(models.Model):
         )
         if not wanted:
             return None
-        quiet = schedule.QuietHours(self.sms_notify_quiet_start, self.sms_notify_quiet_end)
+        # the settings allow 24:00, which is midnight as 0:00 is
+        quiet = schedule.QuietHours(
+            self.sms_notify_quiet_start % 24, self.sms_notify_quiet_end % 24
+        )
         return quiet if quiet.active else None
