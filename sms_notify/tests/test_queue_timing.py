@@ -162,6 +162,9 @@ class TestRateLimit(SmscGatewayCommon):
         self.assertEqual(set(waiting.mapped("next_try_datetime")), {start + timedelta(minutes=1)})
         self.assertIn("at most 2 SMS a minute", waiting[0].gateway_error)
         self.assertFalse(waiting.filtered("send_attempts"), "no attempt counted")
+        queue_cron = self.env.ref("sms.ir_cron_sms_scheduler_action")
+        wakes = self.env["ir.cron.trigger"].search([("cron_id", "=", queue_cron.id)])
+        self.assertIn(start + timedelta(minutes=1), wakes.mapped("call_at"), "wakes then")
         with freeze_time(start + timedelta(seconds=59)):
             self.env["sms.sms"]._process_queue()
         self.assertEqual(messages.mapped("state").count("pending"), 2)

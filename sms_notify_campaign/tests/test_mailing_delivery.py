@@ -149,6 +149,14 @@ class TestPromotionsWaitForTheMorning(SmscGatewayCommon):
             mailing.action_send_sms()
         self.assertEqual(self._sms(mailing)[self.moscow].send_after, MOSCOW_MORNING)
 
+    def test_quiet_hours_ending_at_midnight(self):
+        self.env.company.sms_notify_quiet_end = 24.0
+        mailing = self._mailing(self.moscow)
+        with freeze_time(EVENING):
+            mailing.action_send_sms()
+        # 23:00 in Moscow waits for 00:00 in Moscow, 21:00 UTC
+        self.assertEqual(self._sms(mailing)[self.moscow].send_after, datetime(2027, 3, 1, 21, 0))
+
     def test_recipient_without_time_zone_is_timed_on_the_companys_clock(self):
         contact = self.env["mailing.contact"].create({"name": "Olga", "mobile": "+79123456781"})
         self.env.company.partner_id.tz = "Europe/Moscow"
