@@ -17,6 +17,7 @@
         "views/mailing_mailing_results_views.xml",
         "views/sms_notify_message_views.xml",
         "views/mailing_mailing_text_views.xml",
+        "views/mailing_mailing_delivery_views.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "assets": {

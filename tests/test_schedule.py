@@ -8,6 +8,7 @@ from odoo.addons.sms_notify.tools.schedule import (
     QuietHours,
     Timing,
     after_quiet_hours,
+    after_quiet_hours_by_zone,
     is_expired,
     plan,
 )
@@ -91,3 +92,15 @@ def test_next_birthday_is_today_or_the_next_one():
     leap = date(2000, 2, 29)
     assert next_anniversary(leap, date(2026, 1, 1)) == date(2026, 2, 28)
     assert next_anniversary(leap, date(2028, 1, 1)) == date(2028, 2, 29)
+
+
+def test_a_mailing_is_timed_once_per_time_zone():
+    # 20:30 UTC: 23:30 in Moscow (night), 21:30 in Warsaw (night), 20:30 in London (evening)
+    composed = datetime(2027, 3, 1, 20, 30)
+    zones = ["Europe/Moscow", "Europe/Warsaw", "Europe/Moscow", "Europe/London", None]
+    assert after_quiet_hours_by_zone(composed, NIGHT, zones) == {
+        "Europe/Moscow": datetime(2027, 3, 2, 6, 0),
+        "Europe/Warsaw": datetime(2027, 3, 2, 8, 0),
+        "Europe/London": composed,
+        None: composed,
+    }

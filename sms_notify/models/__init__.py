@@ -1,5 +1,6 @@
 from . import sms_notify_gateway
 from . import sms_notify_dispatch
+from . import sms_notify_gateway_rate
 from . import sms_sms
 from . import sms_sms_queue
 from . import sms_sms_checks

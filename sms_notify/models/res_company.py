@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import kinds, schedule
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -18,12 +20,13 @@ class ResCompany(models.Model):
     sms_notify_quiet_advertising = fields.Boolean(
         string="Quiet Hours for Promotions",
         default=True,
-        help="Automatic advertising messages wait for the end of the quiet hours.",
+        help="Automatic advertising messages, and SMS mailings of promotions, wait for the end "
+        "of the quiet hours.",
     )
     sms_notify_quiet_service = fields.Boolean(
         string="Quiet Hours for Notifications",
-        help="Automatic service messages (order ready, reminders) wait for the end of the "
-        "quiet hours too.",
+        help="Automatic service messages (order ready, reminders), and service SMS mailings, "
+        "wait for the end of the quiet hours too.",
     )
 
     @api.constrains("sms_notify_quiet_start", "sms_notify_quiet_end")
@@ -39,3 +42,20 @@ class ResCompany(models.Model):
                             hour=hour,
                         )
                     )
+
+    def _sms_notify_quiet_hours(self, message_kind):
+        """The quiet hours messages of ``message_kind`` sent without a rule (an SMS mailing)
+        wait out in this company, or ``None`` when they go at any hour."""
+        self.ensure_one()
+        wanted = (
+            self.sms_notify_quiet_service
+            if message_kind == kinds.SERVICE
+            else self.sms_notify_quiet_advertising
+        )
+        if not wanted:
+            return None
+        # the settings allow 24:00, which is midnight as 0:00 is
+        quiet = schedule.QuietHours(
+            self.sms_notify_quiet_start % 24, self.sms_notify_quiet_end % 24
+        )
+        return quiet if quiet.active else None

@@ -97,6 +97,13 @@ class SmsNotifyGateway(models.Model):
     timeout = fields.Integer(
         default=10, help="Seconds to wait for the gateway before giving up on a call."
     )
+    rate_limit = fields.Integer(
+        string="Rate Limit (SMS per Minute)",
+        help="Messages this gateway is handed at most in any minute (0: no limit), whatever "
+        "the number of Odoo workers sending: set it to what the vendor's contract allows. "
+        "Messages over it wait for the next minute (or go to the next gateway that sends to "
+        "their number); none fails for it.",
+    )
     webhook_secret = fields.Char(
         groups="base.group_system",
         copy=False,
@@ -175,6 +182,7 @@ class SmsNotifyGateway(models.Model):
         ),
         ("timeout_positive", "CHECK(timeout > 0)", "The timeout must be at least one second."),
         ("daily_limit_positive", "CHECK(daily_limit >= 0)", "The daily limit cannot be negative."),
+        ("rate_limit_positive", "CHECK(rate_limit >= 0)", "The rate limit cannot be negative."),
     ]
 
     @api.constrains("timeout", "sandbox_delivery_delay")
@@ -195,13 +203,20 @@ class SmsNotifyGateway(models.Model):
                     )
                 )
 
-    @api.constrains("daily_limit")
+    @api.constrains("daily_limit", "rate_limit")
     def _check_daily_limit(self):
         for gateway in self:
             if gateway.daily_limit < 0:
                 raise ValidationError(
                     self.env._(
                         "%(gateway)s: the daily limit cannot be negative (0: no limit).",
+                        gateway=gateway.name,
+                    )
+                )
+            if gateway.rate_limit < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(gateway)s: the rate limit cannot be negative (0: no limit).",
                         gateway=gateway.name,
                     )
                 )
@@ -404,9 +419,18 @@ class SmsNotifyGateway(models.Model):
         self.ensure_one()
         if self._blocked_reason() or self._held_elsewhere():
             return 0
-        if not self.daily_limit:
-            return None
-        return max(0, self.daily_limit - self.sent_today)
+        limits = []
+        if self.daily_limit:
+            limits.append(max(0, self.daily_limit - self.sent_today))
+        if self.rate_limit:
+            limits.append(self._rate_room().count)
+        return min(limits, default=None)
+
+    def _rate_room(self):
+        """What the send-rate limit leaves of the current minute (``count``) and when a
+        message more than that may go (``retry_at``; see ``sms.notify.gateway.rate``)."""
+        self.ensure_one()
+        return self.env["sms.notify.gateway.rate"].sudo()._room(self)
 
     def _capacity_available_at(self):
         """When a gateway without capacity left takes messages again (naive UTC), or ``None``
@@ -416,6 +440,8 @@ class SmsNotifyGateway(models.Model):
         if self._blocked_reason():
             return now + timedelta(hours=1)  # or as soon as it is corrected
         limit_reached = self.daily_limit and self.sent_today >= self.daily_limit
+        if not limit_reached and self.rate_limit and not self._held_elsewhere():
+            return self._rate_room().retry_at
         client_class = self._type_class()
         if client_class and client_class.exclusive and not limit_reached:
             return now + timedelta(seconds=BUSY_SECONDS)  # another worker holds it
@@ -474,9 +500,19 @@ class SmsNotifyGateway(models.Model):
             return self.env._(
                 "Waiting: another Odoo process is sending through %(gateway)s.", gateway=self.name
             )
+        limit_reached = self.daily_limit and self.sent_today >= self.daily_limit
+        if not limit_reached and self.rate_limit:
+            return self._rate_waiting_reason()
         return self.env._(
             "Waiting: %(gateway)s takes no more messages for now (daily limit reached).",
             gateway=self.name,
+        )
+
+    def _rate_waiting_reason(self):
+        return self.env._(
+            "Waiting: %(gateway)s sends at most %(limit)s SMS a minute.",
+            gateway=self.name,
+            limit=self.rate_limit,
         )
 
     def _mark_down(self, error):

@@ -1,5 +1,5 @@
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.tools.sql import create_index
+from odoo.tools.sql import create_index, drop_index
 
 from ..tools import gsm, kinds
 
@@ -66,6 +66,14 @@ class SmsSms(models.Model):
         help="A message not handed over to the gateway by then is cancelled as expired instead "
         "of arriving late; gateways that support it also stop trying to deliver it then.",
     )
+    send_after = fields.Datetime(
+        string="Not Before",
+        readonly=True,
+        copy=False,
+        help="The queue keeps the message until then: a promotion composed during the quiet "
+        "hours waits for the morning on the recipient's clock. If its validity ends first, it "
+        "is cancelled as expired instead.",
+    )
     send_attempts = fields.Integer(
         readonly=True, copy=False, help="How many times handing the message over failed."
     )
@@ -121,13 +129,24 @@ class SmsSms(models.Model):
     def init(self):
         result = super().init()
         # the queue takes the lowest outgoing ids again and again: without this index each
-        # batch reads past every message already sent
+        # batch reads past every message already sent, and past every message waiting for
+        # the morning (those it finds through the next index)
+        drop_index(self.env.cr, "sms_sms_sms_notify_outgoing_index", self._table)
         create_index(
             self.env.cr,
-            "sms_sms_sms_notify_outgoing_index",
+            "sms_sms_sms_notify_due_index",
             self._table,
             ["id"],
-            where="state = 'outgoing'",
+            where="state = 'outgoing' AND send_after IS NULL",
+        )
+        # the messages that wait, by the moment the queue takes them: when they may go, or
+        # when their validity ends first (see _sms_notify_claim)
+        create_index(
+            self.env.cr,
+            "sms_sms_sms_notify_waiting_index",
+            self._table,
+            ["LEAST(send_after, valid_until)", "id"],
+            where="state = 'outgoing' AND send_after IS NOT NULL",
         )
         return result
 

@@ -38,6 +38,14 @@ CAPACITY_RETRY_SECONDS = 900
 #: (``ir.cron._run_job``), so that a huge mailing never holds a run past the time limit
 QUEUE_BATCHES_PER_RUN = 10
 QUEUE_SECONDS_PER_RUN = 60
+#: what Odoo's own queue takes at most per run (see ``sms.sms._process_queue``)
+IAP_QUEUE_LIMIT = 10000
+#: what makes a message the queue's to send, but for its moment (``send_after``)
+DUE = """
+    state = 'outgoing'
+    AND to_delete IS NOT TRUE
+    AND (next_try_datetime IS NULL OR next_try_datetime <= %(now)s)
+"""
 
 
 # sms.sms is split into files by concern (see sms_sms.py): one class per file on purpose
@@ -47,7 +55,7 @@ class SmsSmsQueue(models.Model):
     @api.model
     def _process_queue(self, ids=None):
         if not self.env["sms.notify.gateway"].sudo().search_count([], limit=1):
-            return super()._process_queue(ids=ids)
+            return self._sms_notify_process_iap_queue(ids)
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         self._sms_notify_recover_dispatches()
         self._sms_notify_reconcile_stale()
@@ -89,19 +97,44 @@ class SmsSmsQueue(models.Model):
             # a worker going through a large mailing keeps nothing from batch to batch: its
             # memory, and the time the garbage collector spends on it, would grow with it
             self.env.invalidate_all()
+        self._sms_notify_wake_for_waiting()
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
         return None
 
     @api.model
+    def _sms_notify_process_iap_queue(self, ids=None):
+        """Odoo's own queue, for a database without any gateway (everything through Odoo
+        IAP), handed only the messages whose moment has come: a message waiting for one
+        (``send_after``) is left for later, or cancelled if its validity ended meanwhile."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            f"""
+            SELECT id FROM sms_sms
+             WHERE {DUE}
+               AND (send_after IS NULL OR LEAST(send_after, valid_until) <= %(now)s)
+               {"AND id = ANY(%(ids)s)" if ids else ""}
+          ORDER BY id
+             LIMIT %(limit)s
+            """,
+            {"now": fields.Datetime.now(), "ids": ids, "limit": IAP_QUEUE_LIMIT},
+        )
+        due = self.browse([row[0] for row in self.env.cr.fetchall()])
+        waiting = due._sms_notify_where("send_after", bool)
+        due -= waiting - waiting._sms_notify_cancel_expired()
+        self._sms_notify_wake_for_waiting()
+        if not due:
+            return None  # Odoo's queue, given no ids, would take every queued message
+        return super()._process_queue(ids=due.ids)
+
+    @api.model
     def _sms_notify_due_count(self, ids=None):
         """How many messages the queue would take now (see ``_sms_notify_claim``)."""
-        query = """
+        query = f"""
             SELECT COUNT(*) FROM sms_sms
-             WHERE state = 'outgoing'
-               AND to_delete IS NOT TRUE
-               AND (next_try_datetime IS NULL OR next_try_datetime <= %(now)s)
-               {ids}
-        """.format(ids="AND id = ANY(%(ids)s)" if ids else "")
+             WHERE {DUE}
+               AND (send_after IS NULL OR LEAST(send_after, valid_until) <= %(now)s)
+               {"AND id = ANY(%(ids)s)" if ids else ""}
+        """
         self.env.flush_all()
         self.env.cr.execute(query, {"now": fields.Datetime.now(), "ids": ids})
         return self.env.cr.fetchone()[0]
@@ -121,33 +154,23 @@ class SmsSmsQueue(models.Model):
         ``SKIP LOCKED`` lets other workers (or servers) share the queue without ever taking
         the same message, and each message's row is written once, with its answer, instead
         of once to mark it Processing and once more with the answer."""
-        query = """
-            SELECT id FROM sms_sms
-             WHERE state = 'outgoing'
-               AND to_delete IS NOT TRUE
-               AND (next_try_datetime IS NULL OR next_try_datetime <= %(now)s)
-               {ids}
-          ORDER BY id
-             LIMIT %(limit)s
-               FOR UPDATE SKIP LOCKED
-        """.format(ids="AND id = ANY(%(ids)s)" if ids else "")
         self.env.flush_all()  # the previous batch's answers must be in the table we query
-        self.env.cr.execute(query, {"now": fields.Datetime.now(), "limit": limit, "ids": ids})
-        batch = self.browse([row[0] for row in self.env.cr.fetchall()])
+        batch = self.browse(self._sms_notify_claim_ids(limit, ids))
         if not batch:
             return None
         with_gateway = batch._sms_notify_with_gateway()
         routes = with_gateway._sms_notify_check_and_route()
-        routes_by_company = defaultdict(dict)
-        for gateway, messages in routes.items():
-            routes_by_company[gateway.company_id][gateway] = messages
         # committed on the side, before any gateway call, while this transaction keeps the
-        # batch locked: the debit and the dispatch together
+        # batch locked: what rate-limited gateways took, the debit and the dispatch together
         with self._sms_notify_side_cursor(auto_commit) as cr:
             if cr is not self.env.cr:
-                # a balance must be read after its lock is granted, not as it was when the
-                # transaction began: the charge of a worker holding the lock is then counted
+                # a balance, or what a gateway took this minute, must be read after its lock
+                # is granted, not as it was when the transaction began: what a worker holding
+                # the lock took is then counted
                 cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            routes_by_company = defaultdict(dict)
+            for gateway, messages in self._sms_notify_take_rate(routes, cr).items():
+                routes_by_company[gateway.company_id][gateway] = messages
             routes = {}
             # billing locks balances in the same order in every worker: no deadlock between
             # two workers charging the same companies
@@ -170,6 +193,101 @@ class SmsSmsQueue(models.Model):
             ]
             dispatch_ids = self.env(cr=cr)["sms.notify.dispatch"].sudo().create(dispatch_values).ids
         return routes, dispatch_ids, batch - with_gateway, len(batch)
+
+    def _sms_notify_claim_ids(self, limit, ids=None):
+        """Lock and return up to ``limit`` ids of due messages: those free to go, then those
+        whose wait (``send_after``) is over, or whose validity ended while they waited (the
+        checks cancel them as expired rather than send them late).
+
+        Two queries, each along its own partial index: the lowest ids among the messages free
+        to go, read past none of the thousands that may wait for the morning; and the waiting
+        ones by the moment they became due."""
+        params = {"now": fields.Datetime.now(), "ids": ids}
+        only = "AND id = ANY(%(ids)s)" if ids else ""
+        self.env.cr.execute(
+            f"""
+            SELECT id FROM sms_sms
+             WHERE {DUE} AND send_after IS NULL {only}
+          ORDER BY id
+             LIMIT %(limit)s
+               FOR UPDATE SKIP LOCKED
+            """,
+            dict(params, limit=limit),
+        )
+        claimed = [row[0] for row in self.env.cr.fetchall()]
+        if len(claimed) < limit:
+            self.env.cr.execute(
+                f"""
+                SELECT id FROM sms_sms
+                 WHERE {DUE} AND send_after IS NOT NULL {only}
+                   AND LEAST(send_after, valid_until) <= %(now)s
+              ORDER BY LEAST(send_after, valid_until), id
+                 LIMIT %(limit)s
+                   FOR UPDATE SKIP LOCKED
+                """,
+                dict(params, limit=limit - len(claimed)),
+            )
+            claimed += [row[0] for row in self.env.cr.fetchall()]
+        return claimed
+
+    @api.model
+    def _sms_notify_wake_for_waiting(self):
+        """Have the queue run again when the first message waiting for a moment
+        (``send_after``) becomes due, or its validity ends; once per moment, however often the
+        queue runs meanwhile."""
+        self.env.cr.execute(
+            f"""
+            SELECT MIN(LEAST(send_after, valid_until)) FROM sms_sms
+             WHERE {DUE} AND send_after IS NOT NULL
+               AND LEAST(send_after, valid_until) > %(now)s
+            """,
+            {"now": fields.Datetime.now()},
+        )
+        wake_at = self.env.cr.fetchone()[0]
+        if not wake_at:
+            return
+        cron = self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()
+        planned = (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search_count([("cron_id", "=", cron.id), ("call_at", "=", wake_at)], limit=1)
+        )
+        if not planned:
+            self._sms_notify_wake_queue(at=wake_at)
+
+    def _sms_notify_take_rate(self, routes, cr):
+        """``routes`` without the messages over their gateway's send-rate limit: those wait
+        until the gateway takes messages again. What each gateway takes is noted on ``cr``.
+
+        Routing already left a gateway no more than what this transaction saw of its minute;
+        another worker may have taken some of it since, which the note taken under the
+        gateway's lock counts."""
+        Rate = self.env["sms.notify.gateway.rate"].sudo()
+        result = {}
+        # in the same order in every worker: no deadlock between two workers' rate locks
+        for gateway in sorted(routes, key=lambda gateway: gateway.id):
+            messages = routes[gateway]
+            taken = Rate._take(gateway, len(messages), cr)
+            if taken.count < len(messages):
+                messages[taken.count :]._sms_notify_wait_for_rate(gateway, taken.retry_at)
+            if taken.count:
+                result[gateway] = messages[: taken.count]
+        return result
+
+    def _sms_notify_wait_for_rate(self, gateway, retry_at):
+        """Back to the queue until ``retry_at``, when ``gateway``'s send-rate limit takes
+        messages again; nothing was tried, so no attempt is counted."""
+        self.sudo().write(
+            {
+                "state": "outgoing",
+                "gateway_id": gateway.id,
+                "gateway_error": gateway._rate_waiting_reason(),
+                "next_try_datetime": retry_at,
+                "claimed_datetime": False,
+                "gateway_reference": False,
+            }
+        )
+        self._sms_notify_wake_queue(at=retry_at)
 
     def _sms_notify_side_cursor(self, auto_commit):
         """A cursor committing apart from the queue's transaction; the queue's own cursor

@@ -4,6 +4,7 @@ from . import test_retention
 from . import test_ui
 from . import test_http_gateway
 from . import test_queue
+from . import test_queue_timing
 from . import test_bulk_rows
 from . import test_delivery_reports
 from . import test_limits

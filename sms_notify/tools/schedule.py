@@ -109,3 +109,9 @@ def next_anniversary(day, today):
         if candidate >= today:
             return candidate
     raise AssertionError("unreachable: next year always comes after today")
+
+
+def after_quiet_hours_by_zone(due, quiet, zones):
+    """``{tz: after_quiet_hours(due, quiet, tz)}`` for each of ``zones``: a mailing's messages
+    are timed once per time zone of its recipients, not once per recipient."""
+    return {tz: after_quiet_hours(due, quiet, tz) for tz in set(zones)}

@@ -5,3 +5,4 @@ from . import sms_tracker
 from . import mailing_mailing_results
 from . import sms_notify_message
 from . import sms_sms
+from . import mailing_mailing_delivery

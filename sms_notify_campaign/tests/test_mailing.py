@@ -15,6 +15,12 @@ class TestMailingThroughGateway(SmscGatewayCommon):
     """An SMS Marketing mailing stores the same SMS, traces and trackers as Odoo does, and
     its SMS leave through the suite's gateway with their cost kept in the history."""
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # promotions go at any hour here: the quiet hours have tests of their own
+        cls.env.company.sms_notify_quiet_advertising = False
+
     def _mailing(self, contacts, body, domain=None):
         return self.env["mailing.mailing"].create(
             {
@@ -241,6 +247,12 @@ class TestMailingThroughGateway(SmscGatewayCommon):
 @tagged("post_install", "-at_install")
 class TestMailingKindAndPrice(SmscGatewayCommon):
     """A mailing's SMS are advertising unless the mailing says otherwise, and are charged so."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # promotions go at any hour here: the quiet hours have tests of their own
+        cls.env.company.sms_notify_quiet_advertising = False
 
     def _send_mailing(self, **values):
         contact = self.env["mailing.contact"].create({"name": "Olga", "mobile": "+79123456781"})

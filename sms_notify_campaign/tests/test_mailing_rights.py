@@ -8,6 +8,12 @@ class TestMailingRights(SendingRightsCommon):
     """An SMS Marketing user sends their mailings without the suite's Notification Manager
     right, and a mailing's SMS are promotions: they need the customers' consent."""
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # promotions go at any hour here: the quiet hours have tests of their own
+        cls.env.company.sms_notify_quiet_advertising = False
+
     def _mailing(self):
         return self.env["mailing.mailing"].create(
             {
