@@ -20,6 +20,8 @@ class TestCampaignResults(HttpCase, SmscGatewayCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # sent at whatever hour the tests run: quiet hours are test_mailing_delivery's
+        cls.env.company.sms_notify_quiet_advertising = False
         cls.sandbox = cls._create_gateway(
             "sandbox", sequence=2, number_prefixes="+7", sandbox_delivery_delay=0
         )

@@ -19,6 +19,8 @@ class TestCampaignText(SmscGatewayCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # sent at whatever hour the tests run: quiet hours are test_mailing_delivery's
+        cls.env.company.sms_notify_quiet_advertising = False
         cls.env.company.name = "Optics"
 
     def _mailing(self, records, text, **values):

@@ -10,6 +10,8 @@ class PromoMixin:
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # sent at whatever hour the tests run: quiet hours are test_mailing_delivery's
+        cls.env.company.sms_notify_quiet_advertising = False
         cls.program = cls._coupon_program("Spring coupon")
 
     @classmethod
