@@ -12,7 +12,11 @@
     "external_dependencies": {"python": []},
     "data": [
         "security/ir.model.access.csv",
+        "security/sms_notify_campaign_security.xml",
         "views/mailing_mailing_views.xml",
+        "views/mailing_mailing_summary_views.xml",
+        "views/sms_notify_campaign_recipient_views.xml",
+        "wizard/sms_notify_campaign_recipient_views.xml",
     ],
     "auto_install": True,
     "installable": True,

@@ -1,1 +1,3 @@
 from . import sms_composer
+from . import sms_notify_campaign_recipient_add
+from . import sms_notify_campaign_recipient_number
