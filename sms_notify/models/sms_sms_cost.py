@@ -42,10 +42,11 @@ class SmsSmsCost(models.Model):
         if estimated:
             per_part = f"{estimated.per_segment:,.4f}".rstrip("0").rstrip(".")
             preview["total"] = estimated.total
+            total = f"{estimated.total:,.2f}"
             preview["text"] = self.env._(
                 "Estimate from the vendor's reported costs: about %(total)s for %(segments)s SMS "
                 "part(s) (%(per_part)s per part on average of recent messages).",
-                total=f"{estimated.total:,.2f}",
+                total=total,
                 segments=estimated.segments,
                 per_part=per_part,
             )

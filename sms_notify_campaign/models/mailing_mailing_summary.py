@@ -184,7 +184,8 @@ class MailingMailing(models.Model):
         summary = self._sms_notify_summarize()
         if summary["enough"]:
             return
-        cost = summary["total"] or 0.0
+        cost = f"{summary['total'] or 0.0:,.2f}"
+        balance = f"{summary['balance'] or 0.0:,.2f}"
         raise UserError(
             self.env._(
                 "The SMS mailing %(mailing)s cannot be sent: it costs %(cost)s %(currency)s "
@@ -192,11 +193,11 @@ class MailingMailing(models.Model):
                 "%(currency)s. Top up the balance in SMS Notify › Balance, or take recipients "
                 "off the mailing (Recipients button) until the cost fits.",
                 mailing=self.display_name,
-                cost=f"{cost:,.2f}",
+                cost=cost,
                 currency=summary["currency"].name,
                 messages=summary["messages"],
                 segments=summary["segments"],
-                balance=f"{summary['balance'] or 0.0:,.2f}",
+                balance=balance,
             )
         )
 
@@ -530,7 +531,8 @@ class MailingMailing(models.Model):
                   SET number_key = n.key, number = n.number, e164 = n.e164,
                       number_source = n.source, number_field = n.field
                  FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::varchar[],
-                             %s::varchar[], %s::varchar[]) AS n(id, key, number, e164, source, field)
+                             %s::varchar[], %s::varchar[])
+                      AS n(id, key, number, e164, source, field)
                 WHERE r.id = n.id""",
             list(updates),
         )
@@ -557,9 +559,7 @@ class MailingMailing(models.Model):
                 [self.id],
             )
             zones = {tz for (tz,) in cr.fetchall() if tz} | {default_tz}
-            quiet_zones = sorted(
-                recipient_tools.quiet_zones(zones, quiet, fields.Datetime.now())
-            )
+            quiet_zones = sorted(recipient_tools.quiet_zones(zones, quiet, fields.Datetime.now()))
         list_opt_out = self.mailing_model_name == "mailing.list" and self.contact_list_ids
         unsubscribed = (
             SQL(
@@ -619,17 +619,18 @@ class MailingMailing(models.Model):
                          FROM scope s
                     LEFT JOIN ranked rk ON rk.id = s.id
                     LEFT JOIN res_partner p ON p.id = s.partner_id
+                   ), final AS (
+                       SELECT d.id, d.outcome,
+                              d.outcome = 'send' AND coalesce(d.tz, %(default_tz)s)
+                                  = ANY(%(quiet_zones)s::varchar[]) AS quiet
+                         FROM decided d
                    )
                    UPDATE sms_notify_campaign_recipient r
-                      SET outcome = d.outcome,
-                          quiet = d.outcome = 'send'
-                                  AND coalesce(d.tz, %(default_tz)s) = ANY(%(quiet_zones)s::varchar[])
-                     FROM decided d
-                    WHERE r.id = d.id
-                      AND (r.outcome IS DISTINCT FROM d.outcome
-                           OR r.quiet IS DISTINCT FROM (
-                               d.outcome = 'send'
-                               AND coalesce(d.tz, %(default_tz)s) = ANY(%(quiet_zones)s::varchar[])))""",
+                      SET outcome = f.outcome, quiet = f.quiet
+                     FROM final f
+                    WHERE r.id = f.id
+                      AND (r.outcome IS DISTINCT FROM f.outcome
+                           OR r.quiet IS DISTINCT FROM f.quiet)""",
                 mailing=self.id,
                 model=model._name,
                 unsubscribed=unsubscribed,

@@ -29,7 +29,7 @@ class SmsNotifyCampaignRecipient(models.Model):
     _rec_name = "name"
 
     mailing_id = fields.Many2one(
-        "mailing.mailing", string="Mailing", required=True, ondelete="cascade", readonly=True
+        "mailing.mailing", required=True, ondelete="cascade", readonly=True
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     res_model = fields.Char(related="mailing_id.mailing_model_real", string="Recipient Model")

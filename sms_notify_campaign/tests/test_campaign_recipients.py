@@ -98,8 +98,9 @@ class TestCampaignRecipients(CampaignCommon):
 
         messages = self._send()
 
-        self.assertEqual(messages.filtered(lambda sms: sms.partner_id == self.boris).number,
-                         "+79120000099")
+        self.assertEqual(
+            messages.filtered(lambda sms: sms.partner_id == self.boris).number, "+79120000099"
+        )
         self.assertEqual(self.boris.mobile, "+7 912 000-00-08", "the contact keeps its number")
 
     def test_number_corrected_on_the_contact(self):
