@@ -67,7 +67,9 @@ class MailingMailing(models.Model):
     sms_notify_skipped_count = _count("Skipped")
     sms_notify_parts = _count("SMS Parts per Message")
     sms_notify_segments = _count("SMS Parts in All")
-    sms_notify_currency_id = fields.Many2one("res.currency", readonly=True, copy=False)
+    sms_notify_currency_id = fields.Many2one(
+        "res.currency", string="Cost Currency", readonly=True, copy=False
+    )
     sms_notify_cost = fields.Monetary(
         string="Cost",
         currency_field="sms_notify_currency_id",
@@ -75,7 +77,7 @@ class MailingMailing(models.Model):
         copy=False,
         help="Under the company's tariff, or the vendor's estimate without billing.",
     )
-    sms_notify_cost_known = fields.Boolean(readonly=True, copy=False)
+    sms_notify_cost_known = fields.Boolean(string="Cost Known", readonly=True, copy=False)
     sms_notify_cost_billed = fields.Boolean(string="Billed", readonly=True, copy=False)
     sms_notify_balance_after = fields.Monetary(
         string="Balance After Sending",
@@ -83,7 +85,9 @@ class MailingMailing(models.Model):
         readonly=True,
         copy=False,
     )
-    sms_notify_cost_enough = fields.Boolean(default=True, readonly=True, copy=False)
+    sms_notify_cost_enough = fields.Boolean(
+        string="Balance Covers It", default=True, readonly=True, copy=False
+    )
     sms_notify_cost_text = fields.Char(string="Cost Details", readonly=True, copy=False)
 
     # ------------------------------------------------------------------
@@ -288,17 +292,9 @@ class MailingMailing(models.Model):
         """Refresh the recipients, store the summary on the mailing and return it: the
         outcome counts and the cost preview of ``sms.sms._sms_notify_cost_preview``."""
         self.ensure_one()
-        self._sms_notify_sync_recipients()
-        self.env.cr.execute(
-            """SELECT outcome, COUNT(*), COUNT(*) FILTER (WHERE quiet)
-                 FROM sms_notify_campaign_recipient
-                WHERE mailing_id = %s AND (in_domain OR added)
-             GROUP BY outcome""",
-            [self.id],
-        )
         counts = dict.fromkeys(OUTCOME_COUNT_FIELDS, 0)
         quiet = 0
-        for outcome, count, quiet_count in self.env.cr.fetchall():
+        for outcome, (count, quiet_count) in self._sms_notify_sync_recipients().items():
             counts[outcome] = count
             quiet += quiet_count
         parts = gsm.analyze(self.body_plaintext or "").segments
@@ -326,75 +322,25 @@ class MailingMailing(models.Model):
         return dict(preview, counts=counts, quiet=quiet, parts=parts)
 
     def _sms_notify_sync_recipients(self):
-        """Bring the mailing's recipient list in line with its filter, in SQL: records the
-        filter selects are added in sending order, the ones it dropped removed (unless a user
-        changed them), numbers judged again where they changed, then each recipient's outcome
-        decided as sending will decide it. A user's exclusions, additions and numbers stay."""
+        """Bring the mailing's recipient list in line with its filter, in SQL, and return the
+        outcome counts: records the filter selects are added in sending order, the ones it
+        dropped removed (unless a user changed them), numbers judged again where they changed,
+        then each recipient's outcome decided as sending will decide it. A user's exclusions,
+        additions and numbers stay. Only rows that change are written."""
         self.ensure_one()
         if self.mailing_type != "sms" or not self.mailing_model_real:
-            return
+            return {}
         self.check_access("read")
-        env, cr = self.env, self.env.cr
+        env = self.env
         env.flush_all()
         model = env[self.mailing_model_real]
         company = self._sms_notify_company()
-        # the records the filter selects, with the user's rights, in the order sending reaches
-        # them: the first of a duplicate number is the one that gets the SMS
-        query = model._search(self._get_recipients_domain(), order=model._order)
-        order = query.order
-        query.order = None
-        selected = query.select(
-            SQL.identifier(model._table, "id"), SQL("ROW_NUMBER() OVER (ORDER BY %s)", order)
-        )
-        cr.execute("DROP TABLE IF EXISTS sms_notify_selected")
-        cr.execute(
-            SQL(
-                "CREATE TEMP TABLE sms_notify_selected ON COMMIT DROP AS %s",
-                SQL("SELECT * FROM (%s) AS q(res_id, sequence)", selected),
-            )
-        )
-        cr.execute("CREATE INDEX ON sms_notify_selected (res_id)")
-        now = cr.now()
-        cr.execute(
-            """INSERT INTO sms_notify_campaign_recipient AS r
-                      (mailing_id, company_id, res_id, sequence, in_domain, added, excluded,
-                       create_uid, write_uid, create_date, write_date)
-               SELECT %(mailing)s, %(company)s, s.res_id, s.sequence, TRUE, FALSE, FALSE,
-                      %(uid)s, %(uid)s, %(now)s, %(now)s
-                 FROM sms_notify_selected s
-          ON CONFLICT (mailing_id, res_id) DO UPDATE
-                  SET in_domain = TRUE, sequence = EXCLUDED.sequence,
-                      company_id = EXCLUDED.company_id
-                WHERE NOT r.in_domain OR r.sequence IS DISTINCT FROM EXCLUDED.sequence
-                   OR r.company_id != EXCLUDED.company_id""",
-            {"mailing": self.id, "company": company.id, "uid": env.uid, "now": now},
-        )
-        cr.execute(
-            """UPDATE sms_notify_campaign_recipient r SET in_domain = FALSE
-                WHERE r.mailing_id = %s AND r.in_domain
-                  AND NOT EXISTS (SELECT 1 FROM sms_notify_selected s WHERE s.res_id = r.res_id)""",
-            [self.id],
-        )
-        # what no user touched follows the filter; the rest is kept for when it comes back
-        cr.execute(
-            """DELETE FROM sms_notify_campaign_recipient
-                WHERE mailing_id = %s AND NOT in_domain AND NOT added AND NOT excluded
-                  AND number_override IS NULL""",
-            [self.id],
-        )
-        # records deleted since they were added
-        cr.execute(
-            SQL(
-                """DELETE FROM sms_notify_campaign_recipient r
-                    WHERE r.mailing_id = %s AND r.added
-                      AND NOT EXISTS (SELECT 1 FROM %s t WHERE t.id = r.res_id)""",
-                self.id,
-                SQL.identifier(model._table),
-            )
-        )
-        self._sms_notify_sync_numbers(model, company)
-        self._sms_notify_sync_outcomes(model, company)
+        number_fields = self._sms_notify_collect_scope(model, company)
+        self._sms_notify_judge_numbers(number_fields, company)
+        self._sms_notify_decide_outcomes(model, company)
+        counts = self._sms_notify_write_recipients(company)
         env["sms.notify.campaign.recipient"].invalidate_model()
+        return counts
 
     def _sms_notify_recipient_sources(self, model):
         """SQL of the columns each recipient's number is chosen from (see
@@ -435,75 +381,119 @@ class MailingMailing(models.Model):
         )
         return number_fields, partner, record_country, name
 
-    def _sms_notify_sync_numbers(self, model, company):
-        """Judge again the numbers of the recipients whose numbers changed since last time:
-        the only part done in Python (libphonenumber), once per changed recipient."""
+    def _sms_notify_collect_scope(self, model, company):
+        """``sms_notify_scope``: one row per record the filter selects or the list holds,
+        with what the recipient list stored and what the record and its customer hold now."""
         cr = self.env.cr
+        # the records the filter selects, with the user's rights, in the order sending reaches
+        # them: the first of a duplicate number is the one that gets the SMS
+        query = model._search(self._get_recipients_domain(), order=model._order)
+        order = query.order
+        query.order = None
+        selected = query.select(
+            SQL.identifier(model._table, "id"), SQL("ROW_NUMBER() OVER (ORDER BY %s)", order)
+        )
         number_fields, partner, record_country, name = self._sms_notify_recipient_sources(model)
-        record_numbers = [SQL("%s::varchar", SQL.identifier("t", f)) for f in number_fields]
-        company_country = company.country_id.code or ""
+        numbers = [
+            SQL("t.%s::varchar AS %s", SQL.identifier(fname), SQL.identifier(f"number_{index}"))
+            for index, fname in enumerate(number_fields)
+        ]
         key_parts = [
-            SQL("r.number_override"),
-            *record_numbers,
+            SQL("l.number_override"),
+            *(SQL("t.%s::varchar", SQL.identifier(fname)) for fname in number_fields),
             SQL("rc.code"),
             SQL("p.id::varchar"),
             SQL("p.mobile"),
             SQL("p.phone"),
             SQL("pc.code"),
-            SQL("%s::varchar", company_country),
+            SQL("%s::varchar", company.country_id.code or ""),
         ]
         key = SQL(
             "md5(concat_ws(chr(31), %s))",
             SQL(", ").join(SQL("coalesce(%s, '')", part) for part in key_parts),
         )
-        # the record's country, else its customer's (phone_validation's _phone_get_country)
-        sources = SQL(
-            """FROM sms_notify_campaign_recipient r
-               JOIN %(table)s t ON t.id = r.res_id
-          LEFT JOIN res_partner p ON p.id = %(partner)s
-          LEFT JOIN res_country rc ON rc.id = coalesce(%(record_country)s, p.country_id)
-          LEFT JOIN res_country pc ON pc.id = p.country_id
-              WHERE r.mailing_id = %(mailing)s AND (r.in_domain OR r.added)""",
-            table=SQL.identifier(model._table),
-            partner=partner,
-            record_country=record_country,
-            mailing=self.id,
-        )
+        cr.execute("DROP TABLE IF EXISTS sms_notify_scope")
         cr.execute(
             SQL(
-                """UPDATE sms_notify_campaign_recipient u
-                      SET partner_id = n.partner_id, name = n.name
-                     FROM (SELECT r.id, p.id AS partner_id,
-                                  coalesce(%(name)s, %(fallback)s || t.id) AS name
-                           %(sources)s) n
-                    WHERE u.id = n.id
-                      AND (u.partner_id IS DISTINCT FROM n.partner_id
-                           OR u.name IS DISTINCT FROM n.name)""",
+                """CREATE TEMP TABLE sms_notify_scope ON COMMIT DROP AS
+                   WITH listed AS (
+                       SELECT coalesce(s.res_id, r.res_id) AS res_id,
+                              s.res_id IS NOT NULL AS in_domain,
+                              coalesce(s.sequence, r.sequence) AS sequence,
+                              r.id AS recipient_id,
+                              coalesce(r.added, FALSE) AS added,
+                              coalesce(r.excluded, FALSE) AS excluded,
+                              r.number_override,
+                              r.number_key AS old_key, r.number AS old_number,
+                              r.e164 AS old_e164, r.number_source AS old_source,
+                              r.number_field AS old_field
+                         FROM (%(selected)s) AS s(res_id, sequence)
+                    FULL JOIN (SELECT * FROM sms_notify_campaign_recipient
+                                WHERE mailing_id = %(mailing)s) r ON r.res_id = s.res_id
+                   )
+                   SELECT l.*, t.id IS NOT NULL AS record_exists, p.id AS partner_id,
+                          coalesce(%(name)s, %(fallback)s || l.res_id) AS name,
+                          %(key)s AS number_key, %(numbers)s,
+                          rc.code AS record_country, p.id IS NOT NULL AS has_partner,
+                          p.mobile AS partner_mobile, p.phone AS partner_phone,
+                          pc.code AS partner_country, p.tz,
+                          coalesce(p.sms_notify_opt_out, FALSE) AS opted_out,
+                          coalesce(p.sms_notify_ad_consent, FALSE) AS ad_consent
+                     FROM listed l
+                LEFT JOIN %(table)s t ON t.id = l.res_id
+                LEFT JOIN res_partner p ON p.id = %(partner)s
+                -- the record's country, else its customer's (phone_validation's
+                -- _phone_get_country)
+                LEFT JOIN res_country rc ON rc.id = coalesce(%(record_country)s, p.country_id)
+                LEFT JOIN res_country pc ON pc.id = p.country_id""",
+                selected=selected,
+                mailing=self.id,
                 name=name,
                 fallback=f"{model._description} #",
-                sources=sources,
+                key=key,
+                numbers=SQL(", ").join(numbers) if numbers else SQL("NULL AS number_0"),
+                table=SQL.identifier(model._table),
+                partner=partner,
+                record_country=record_country,
             )
+        )
+        return number_fields
+
+    def _sms_notify_judge_numbers(self, number_fields, company):
+        """``sms_notify_numbers``: the number of each recipient whose numbers changed since
+        last time, judged as the composer will (libphonenumber: the one part done in Python,
+        once per changed recipient)."""
+        cr = self.env.cr
+        company_country = company.country_id.code or None
+        cr.execute("DROP TABLE IF EXISTS sms_notify_numbers")
+        cr.execute(
+            """CREATE TEMP TABLE sms_notify_numbers (
+                   res_id int PRIMARY KEY, number varchar, e164 varchar, source varchar,
+                   field varchar
+               ) ON COMMIT DROP"""
         )
         cr.execute(
             SQL(
-                """SELECT r.id, %(key)s, r.number_override, %(numbers)s, rc.code,
-                          p.id IS NOT NULL, p.mobile, p.phone, pc.code
-                   %(sources)s AND r.number_key IS DISTINCT FROM %(key)s""",
-                key=key,
-                numbers=SQL(", ").join(record_numbers) if record_numbers else SQL("NULL"),
-                sources=sources,
+                """SELECT res_id, number_override, %(numbers)s, record_country, has_partner,
+                          partner_mobile, partner_phone, partner_country
+                     FROM sms_notify_scope
+                    WHERE record_exists AND (in_domain OR added)
+                      AND number_key IS DISTINCT FROM old_key""",
+                numbers=SQL(", ").join(
+                    SQL.identifier(f"number_{index}") for index in range(max(len(number_fields), 1))
+                ),
             )
         )
         changed = cr.fetchall()
+        count = max(len(number_fields), 1)
         for start in range(0, len(changed), NUMBER_BATCH):
-            rows = changed[start : start + NUMBER_BATCH]
-            updates = ([], [], [], [], [], [])
-            for row in rows:
-                recipient_id, row_key, override, *values = row
-                fields_values = values[: max(len(number_fields), 1)]
-                country, has_partner, mobile, phone, partner_country = values[-5:]
+            columns = ([], [], [], [], [])
+            for row in changed[start : start + NUMBER_BATCH]:
+                res_id, override, *values = row
+                record_numbers = values[:count]
+                country, has_partner, mobile, phone, partner_country = values[count:]
                 choice = recipient_tools.choose(
-                    list(zip(number_fields, fields_values, strict=False)),
+                    list(zip(number_fields, record_numbers, strict=False)),
                     record_country=country,
                     partner_numbers={"mobile": mobile, "phone": phone} if has_partner else None,
                     partner_country=partner_country,
@@ -511,131 +501,172 @@ class MailingMailing(models.Model):
                     override=override,
                 )
                 for column, value in zip(
-                    updates,
-                    (
-                        recipient_id,
-                        row_key,
-                        choice.number,
-                        choice.e164,
-                        choice.source,
-                        choice.field,
-                    ),
+                    columns,
+                    (res_id, choice.number, choice.e164, choice.source, choice.field),
                     strict=True,
                 ):
                     column.append(value)
-            self._sms_notify_write_numbers(updates)
+            cr.execute(
+                """INSERT INTO sms_notify_numbers
+                   SELECT * FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::varchar[],
+                                        %s::varchar[])""",
+                list(columns),
+            )
 
-    def _sms_notify_write_numbers(self, updates):
-        self.env.cr.execute(
-            """UPDATE sms_notify_campaign_recipient r
-                  SET number_key = n.key, number = n.number, e164 = n.e164,
-                      number_source = n.source, number_field = n.field
-                 FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::varchar[],
-                             %s::varchar[], %s::varchar[])
-                      AS n(id, key, number, e164, source, field)
-                WHERE r.id = n.id""",
-            list(updates),
-        )
-
-    def _sms_notify_sync_outcomes(self, model, company):
-        """Decide each recipient's outcome in one statement, in the order sending decides it
-        (SMS Marketing's composer, then the queue's consent check)."""
+    def _sms_notify_decide_outcomes(self, model, company):
+        """``sms_notify_final``: each recipient of the mailing with its outcome, decided in the
+        order sending decides it (SMS Marketing's composer, then the queue's consent check)."""
         cr = self.env.cr
         quiet = schedule.QuietHours(
             company.sms_notify_quiet_start % 24, company.sms_notify_quiet_end % 24
         )
+        advertising = kinds.message_kind(self.message_kind) == kinds.ADVERTISING
         quiet_applies = (
             company.sms_notify_quiet_advertising
-            if kinds.message_kind(self.message_kind) == kinds.ADVERTISING
+            if advertising
             else company.sms_notify_quiet_service
         )
         default_tz = company.partner_id.tz or "UTC"
         quiet_zones = []
         if quiet_applies and quiet.active:
-            cr.execute(
-                """SELECT DISTINCT p.tz FROM sms_notify_campaign_recipient r
-                     JOIN res_partner p ON p.id = r.partner_id
-                    WHERE r.mailing_id = %s""",
-                [self.id],
-            )
-            zones = {tz for (tz,) in cr.fetchall() if tz} | {default_tz}
-            quiet_zones = sorted(recipient_tools.quiet_zones(zones, quiet, fields.Datetime.now()))
+            cr.execute("SELECT DISTINCT tz FROM sms_notify_scope WHERE tz IS NOT NULL")
+            zones = {tz for (tz,) in cr.fetchall()} | {default_tz}
+            now = fields.Datetime.now()
+            quiet_zones = sorted(recipient_tools.quiet_zones(zones, quiet, now))
         list_opt_out = self.mailing_model_name == "mailing.list" and self.contact_list_ids
         unsubscribed = (
             SQL(
-                """EXISTS (SELECT 1 FROM mailing_subscription sub
-                            WHERE sub.contact_id = s.res_id AND sub.list_id = ANY(%(lists)s)
-                              AND sub.opt_out)
-               AND NOT EXISTS (SELECT 1 FROM mailing_subscription sub
-                                WHERE sub.contact_id = s.res_id AND sub.list_id = ANY(%(lists)s)
-                                  AND NOT sub.opt_out)""",
+                """LEFT JOIN (SELECT sub.contact_id FROM mailing_subscription sub
+                               WHERE sub.list_id = ANY(%(lists)s)
+                            GROUP BY sub.contact_id
+                              HAVING bool_and(sub.opt_out)) unsub
+                          ON unsub.contact_id = b.res_id""",
                 lists=self.contact_list_ids.ids,
             )
             if list_opt_out
-            else SQL("FALSE")
+            else SQL("LEFT JOIN (SELECT NULL::int AS contact_id) unsub ON FALSE")
         )
+        cr.execute("DROP TABLE IF EXISTS sms_notify_final")
         cr.execute(
             SQL(
-                """WITH scope AS (
-                       SELECT r.id, r.res_id, r.e164, r.number, r.excluded, r.partner_id,
-                              r.in_domain, r.sequence,
-                              EXISTS (SELECT 1 FROM mailing_trace tr
-                                       WHERE tr.mass_mailing_id = %(mailing)s
-                                         AND tr.model = %(model)s AND tr.res_id = r.res_id)
-                                  AS reached
-                         FROM sms_notify_campaign_recipient r
-                        WHERE r.mailing_id = %(mailing)s AND (r.in_domain OR r.added)
+                """CREATE TEMP TABLE sms_notify_final ON COMMIT DROP AS
+                   WITH base AS (
+                       SELECT s.*,
+                              CASE WHEN n.res_id IS NULL THEN s.old_number ELSE n.number END
+                                  AS number,
+                              CASE WHEN n.res_id IS NULL THEN s.old_e164 ELSE n.e164 END AS e164,
+                              CASE WHEN n.res_id IS NULL THEN s.old_source ELSE n.source END
+                                  AS number_source,
+                              CASE WHEN n.res_id IS NULL THEN s.old_field ELSE n.field END
+                                  AS number_field,
+                              reached.res_id IS NOT NULL AS reached
+                         FROM sms_notify_scope s
+                    LEFT JOIN sms_notify_numbers n ON n.res_id = s.res_id
+                    LEFT JOIN (SELECT DISTINCT res_id FROM mailing_trace
+                                WHERE mass_mailing_id = %(mailing)s AND model = %(model)s) reached
+                           ON reached.res_id = s.res_id
+                        WHERE s.record_exists AND (s.in_domain OR s.added)
                    ), ranked AS (
-                       SELECT s.id, ROW_NUMBER() OVER (
-                                  PARTITION BY s.e164 ORDER BY NOT s.in_domain, s.sequence, s.id
-                              ) AS rank
-                         FROM scope s
-                        WHERE s.e164 IS NOT NULL AND NOT s.excluded AND NOT s.reached
+                       SELECT b.*,
+                              CASE WHEN b.e164 IS NOT NULL AND NOT b.excluded AND NOT b.reached
+                                   THEN ROW_NUMBER() OVER (
+                                       PARTITION BY b.e164,
+                                                    b.e164 IS NOT NULL AND NOT b.excluded
+                                                    AND NOT b.reached
+                                       ORDER BY NOT b.in_domain, b.sequence, b.res_id)
+                              END AS rank
+                         FROM base b
                    ), decided AS (
-                       SELECT s.id, p.tz,
+                       SELECT b.*,
                               CASE
-                                WHEN s.excluded THEN 'excluded'
-                                WHEN s.reached THEN 'reached'
-                                WHEN s.e164 IS NULL AND coalesce(s.number, '') = ''
+                                WHEN b.excluded THEN 'excluded'
+                                WHEN b.reached THEN 'reached'
+                                WHEN b.e164 IS NULL AND coalesce(b.number, '') = ''
                                     THEN 'no_number'
-                                WHEN s.e164 IS NULL THEN 'invalid'
-                                WHEN EXISTS (SELECT 1 FROM phone_blacklist bl
-                                              WHERE bl.number = s.e164 AND bl.active)
-                                    THEN 'blacklist'
-                                WHEN %(unsubscribed)s THEN 'unsubscribed'
-                                WHEN rk.rank > 1 OR EXISTS (
-                                         SELECT 1 FROM mailing_trace tr
-                                          WHERE tr.mass_mailing_id = %(mailing)s
-                                            AND tr.trace_type = 'sms'
-                                            AND tr.sms_number = s.e164
-                                            AND tr.trace_status IS DISTINCT FROM 'cancel')
-                                    THEN 'duplicate'
-                                WHEN p.sms_notify_opt_out THEN 'opted_out'
-                                WHEN %(advertising)s AND p.id IS NOT NULL
-                                     AND NOT coalesce(p.sms_notify_ad_consent, FALSE)
+                                WHEN b.e164 IS NULL THEN 'invalid'
+                                WHEN bl.number IS NOT NULL THEN 'blacklist'
+                                WHEN unsub.contact_id IS NOT NULL THEN 'unsubscribed'
+                                WHEN b.rank > 1 OR sent.sms_number IS NOT NULL THEN 'duplicate'
+                                WHEN b.opted_out THEN 'opted_out'
+                                WHEN %(advertising)s AND b.has_partner AND NOT b.ad_consent
                                     THEN 'no_consent'
                                 ELSE 'send'
                               END AS outcome
-                         FROM scope s
-                    LEFT JOIN ranked rk ON rk.id = s.id
-                    LEFT JOIN res_partner p ON p.id = s.partner_id
-                   ), final AS (
-                       SELECT d.id, d.outcome,
-                              d.outcome = 'send' AND coalesce(d.tz, %(default_tz)s)
-                                  = ANY(%(quiet_zones)s::varchar[]) AS quiet
-                         FROM decided d
+                         FROM ranked b
+                    LEFT JOIN phone_blacklist bl ON bl.number = b.e164 AND bl.active
+                    %(unsubscribed)s
+                    LEFT JOIN (SELECT DISTINCT sms_number FROM mailing_trace
+                                WHERE mass_mailing_id = %(mailing)s AND trace_type = 'sms'
+                                  AND trace_status IS DISTINCT FROM 'cancel') sent
+                           ON sent.sms_number = b.e164
                    )
-                   UPDATE sms_notify_campaign_recipient r
-                      SET outcome = f.outcome, quiet = f.quiet
-                     FROM final f
-                    WHERE r.id = f.id
-                      AND (r.outcome IS DISTINCT FROM f.outcome
-                           OR r.quiet IS DISTINCT FROM f.quiet)""",
+                   SELECT d.*,
+                          d.outcome = 'send' AND coalesce(d.tz, %(default_tz)s)
+                              = ANY(%(quiet_zones)s::varchar[]) AS quiet
+                     FROM decided d""",
                 mailing=self.id,
                 model=model._name,
+                advertising=advertising,
                 unsubscribed=unsubscribed,
-                advertising=kinds.message_kind(self.message_kind) == kinds.ADVERTISING,
                 default_tz=default_tz,
                 quiet_zones=quiet_zones,
             )
         )
+
+    def _sms_notify_write_recipients(self, company):
+        """Write what changed to the recipient list; return the outcome counts."""
+        cr = self.env.cr
+        # a record deleted, or dropped by the filter and changed by nobody
+        cr.execute(
+            """DELETE FROM sms_notify_campaign_recipient r
+                USING sms_notify_scope s
+                WHERE r.id = s.recipient_id
+                  AND (NOT s.record_exists
+                       OR (NOT s.in_domain AND NOT s.added AND NOT s.excluded
+                           AND s.number_override IS NULL))"""
+        )
+        # dropped by the filter, kept for the user's changes in case it comes back
+        cr.execute(
+            """UPDATE sms_notify_campaign_recipient r SET in_domain = FALSE
+                 FROM sms_notify_scope s
+                WHERE r.id = s.recipient_id AND r.in_domain AND NOT s.in_domain"""
+        )
+        values = {
+            "mailing": self.id,
+            "company": company.id,
+            "uid": self.env.uid,
+            "now": self.env.cr.now(),
+        }
+        cr.execute(
+            """UPDATE sms_notify_campaign_recipient r
+                  SET company_id = %(company)s, sequence = f.sequence, in_domain = f.in_domain,
+                      partner_id = f.partner_id, name = f.name, number_key = f.number_key,
+                      number = f.number, e164 = f.e164, number_source = f.number_source,
+                      number_field = f.number_field, outcome = f.outcome, quiet = f.quiet
+                 FROM sms_notify_final f
+                WHERE r.id = f.recipient_id
+                  AND (r.company_id != %(company)s
+                       OR (r.sequence, r.in_domain, r.partner_id, r.name, r.number_key,
+                           r.number, r.e164, r.outcome, r.quiet)
+                          IS DISTINCT FROM (f.sequence, f.in_domain, f.partner_id, f.name,
+                                            f.number_key, f.number, f.e164, f.outcome,
+                                            f.quiet))""",
+            values,
+        )
+        cr.execute(
+            """INSERT INTO sms_notify_campaign_recipient
+                      (mailing_id, company_id, res_id, sequence, in_domain, added, excluded,
+                       partner_id, name, number_key, number, e164, number_source, number_field,
+                       outcome, quiet, create_uid, write_uid, create_date, write_date)
+               SELECT %(mailing)s, %(company)s, f.res_id, f.sequence, f.in_domain, FALSE, FALSE,
+                      f.partner_id, f.name, f.number_key, f.number, f.e164, f.number_source,
+                      f.number_field, f.outcome, f.quiet, %(uid)s, %(uid)s, %(now)s, %(now)s
+                 FROM sms_notify_final f
+                WHERE f.recipient_id IS NULL""",
+            values,
+        )
+        cr.execute(
+            """SELECT outcome, COUNT(*), COUNT(*) FILTER (WHERE quiet)
+                 FROM sms_notify_final GROUP BY outcome"""
+        )
+        return {outcome: (count, quiet) for outcome, count, quiet in cr.fetchall()}

@@ -95,18 +95,20 @@ class SmsNotifyCampaignRecipient(models.Model):
         if vals.get("number_override") is not None:
             vals["number_override"] = (vals["number_override"] or "").strip() or False
         result = super().write(vals)
-        if not self.env.su:
-            self.mailing_id._sms_notify_check_editable()
+        if set(vals) & USER_FIELDS:
+            # the summary and every recipient's outcome follow at once (a duplicate number
+            # may now go to another recipient)
+            for mailing in self.mailing_id:
+                mailing._sms_notify_check_editable()
+                mailing._sms_notify_summarize()
         return result
 
     def action_exclude(self):
         self.write({"excluded": True})
-        self.mailing_id._sms_notify_sync_recipients()
         return True
 
     def action_include(self):
         self.write({"excluded": False})
-        self.mailing_id._sms_notify_sync_recipients()
         return True
 
     def action_correct_number(self):

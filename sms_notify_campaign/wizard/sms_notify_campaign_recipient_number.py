@@ -63,5 +63,6 @@ class SmsNotifyCampaignRecipientNumber(models.TransientModel):
             target.write({fname: self.number})
             if recipient.number_override:
                 recipient.write({"number_override": False})
-        mailing._sms_notify_summarize()
+            else:
+                mailing._sms_notify_summarize()
         return {"type": "ir.actions.act_window_close"}
