@@ -31,7 +31,7 @@ class SmsNotifyCampaignRecipient(models.Model):
     mailing_id = fields.Many2one(
         "mailing.mailing", required=True, ondelete="cascade", readonly=True
     )
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
     res_model = fields.Char(related="mailing_id.mailing_model_real", string="Recipient Model")
     res_id = fields.Many2oneReference(
         string="Record", model_field="res_model", required=True, readonly=True
@@ -63,7 +63,7 @@ class SmsNotifyCampaignRecipient(models.Model):
     number_source = fields.Char(readonly=True)
     number_field = fields.Char(readonly=True)
     number_key = fields.Char(readonly=True)
-    outcome = fields.Selection(OUTCOMES, readonly=True, index=True)
+    outcome = fields.Selection(OUTCOMES, readonly=True)
     quiet = fields.Boolean(
         string="In Quiet Hours",
         readonly=True,
