@@ -10,7 +10,9 @@ without consent to promotions, and time zones from Kaliningrad to Kamchatka. One
 (a promotion) targets them all. Each round then measures, on a new mailing:
 
 * **fill**: the first summary, which fills the recipient list (one row per customer, each
-  number judged as sending will judge it) and counts the outcomes;
+  number judged as sending will judge it) and counts the outcomes; in the first round every
+  number is judged, in the next ones the judgments of the earlier mailings are reused (a
+  weekly campaign to the same customers), except for the numbers that changed;
 * **summary**: the summary again, as the confirmation before sending computes it;
 * **summary after edits**: the summary after 1% of the customers changed their number and 100
   recipients were taken off the mailing;
@@ -207,13 +209,19 @@ def run(size, rounds, keep):
         f"{size:,} customers (stored in {result['customers_created_s']} s), "
         f"median of {rounds} round(s):"
     )
+    rows = result["rounds"]
+    print(
+        f"  {'first mailing: first summary, filling the recipient list (s)':62} {rows[0]['fill_s']:>10}"
+    )
+    if len(rows) > 1:
+        later = statistics.median(row["fill_s"] for row in rows[1:])
+        print(f"  {'later mailings: first summary, judgments reused (s)':62} {later:>10}")
     for key, label in (
-        ("fill_s", "first summary, filling the recipient list (s)"),
         ("summary_s", "summary again, as the confirmation computes it (s)"),
         ("summary_after_edits_s", "summary after 1% new numbers, 100 taken off (s)"),
         ("first_page_s", "first page of the recipient list (s)"),
     ):
-        print(f"  {label:55} {statistics.median(row[key] for row in result['rounds']):>10}")
+        print(f"  {label:62} {statistics.median(row[key] for row in rows):>10}")
 
 
 def main():

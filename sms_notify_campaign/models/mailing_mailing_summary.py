@@ -407,6 +407,8 @@ class MailingMailing(models.Model):
             SQL("p.phone"),
             SQL("pc.code"),
             SQL("%s::varchar", company.country_id.code or ""),
+            # the same values in another model's fields may be other fields
+            SQL("%s::varchar", model._name),
         ]
         key = SQL(
             "md5(concat_ws(chr(31), %s))",
@@ -472,13 +474,27 @@ class MailingMailing(models.Model):
                    field varchar
                ) ON COMMIT DROP"""
         )
+        # the same numbers, countries and customer were judged for another mailing: the
+        # judgment is the same (a weekly campaign to the same customers judges them once)
+        cr.execute(
+            """INSERT INTO sms_notify_numbers
+               SELECT DISTINCT ON (s.res_id) s.res_id, r.number, r.e164, r.number_source,
+                      r.number_field
+                 FROM sms_notify_scope s
+                 JOIN sms_notify_campaign_recipient r ON r.number_key = s.number_key
+                WHERE s.record_exists AND (s.in_domain OR s.added)
+                  AND s.number_key IS DISTINCT FROM s.old_key
+             ORDER BY s.res_id"""
+        )
         cr.execute(
             SQL(
                 """SELECT res_id, number_override, %(numbers)s, record_country, has_partner,
                           partner_mobile, partner_phone, partner_country
-                     FROM sms_notify_scope
+                     FROM sms_notify_scope s
                     WHERE record_exists AND (in_domain OR added)
-                      AND number_key IS DISTINCT FROM old_key""",
+                      AND number_key IS DISTINCT FROM old_key
+                      AND NOT EXISTS (SELECT 1 FROM sms_notify_numbers n
+                                       WHERE n.res_id = s.res_id)""",
                 numbers=SQL(", ").join(
                     SQL.identifier(f"number_{index}") for index in range(max(len(number_fields), 1))
                 ),

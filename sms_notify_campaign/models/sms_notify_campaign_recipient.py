@@ -83,6 +83,11 @@ class SmsNotifyCampaignRecipient(models.Model):
             "CREATE INDEX IF NOT EXISTS sms_notify_campaign_recipient_mailing_sequence_index "
             "ON sms_notify_campaign_recipient (mailing_id, sequence)"
         )
+        # numbers judged for one mailing serve the next ones (see _sms_notify_judge_numbers)
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS sms_notify_campaign_recipient_number_key_index "
+            "ON sms_notify_campaign_recipient (number_key)"
+        )
 
     def write(self, vals):
         if not self.env.su and set(vals) - USER_FIELDS:

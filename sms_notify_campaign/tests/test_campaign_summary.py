@@ -136,6 +136,33 @@ class TestCampaignSummary(CampaignCommon):
             by_partner[self.people["send"]].number, "+79120000001", "the number it counted"
         )
 
+    def test_numbers_judged_for_one_mailing_are_not_judged_again_for_the_next(self):
+        first = self._mailing()
+        first._sms_notify_summarize()
+        self.people["invalid"].mobile = "+7 912 000-00-03"
+        second = self._mailing()
+        choose = mailing_mailing_summary.recipient_tools.choose
+
+        with patch.object(
+            mailing_mailing_summary.recipient_tools, "choose", side_effect=choose
+        ) as judged:
+            second._sms_notify_summarize()
+
+        self.assertEqual(judged.call_count, 1, "only the number that changed")
+        outcomes = self._outcomes(second)
+        self.assertEqual(outcomes.pop(self.people["invalid"]), "send")
+        self.assertEqual(outcomes.pop(self.people["excluded"]), "send")
+        self.assertEqual(
+            outcomes,
+            {p: o for o, p in self.people.items() if o not in ("invalid", "excluded")},
+        )
+        self.assertEqual(
+            self._recipients(second).mapped("e164"),
+            self._recipients(first).mapped("e164")[:2]
+            + ["+79120000003"]
+            + self._recipients(first).mapped("e164")[3:],
+        )
+
     def test_service_mailing_needs_no_consent_to_promotions(self):
         mailing = self._mailing(self.people["no_consent"], message_kind="service")
         self.assertEqual(mailing._sms_notify_summarize()["counts"]["send"], 1)
