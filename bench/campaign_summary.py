@@ -210,9 +210,8 @@ def run(size, rounds, keep):
         f"median of {rounds} round(s):"
     )
     rows = result["rounds"]
-    print(
-        f"  {'first mailing: first summary, filling the recipient list (s)':62} {rows[0]['fill_s']:>10}"
-    )
+    first = "first mailing: first summary, filling the recipient list (s)"
+    print(f"  {first:62} {rows[0]['fill_s']:>10}")
     if len(rows) > 1:
         later = statistics.median(row["fill_s"] for row in rows[1:])
         print(f"  {'later mailings: first summary, judgments reused (s)':62} {later:>10}")
