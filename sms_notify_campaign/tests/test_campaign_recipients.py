@@ -209,6 +209,15 @@ class TestCampaignRecipientsAccess(CampaignCommon):
         with self.assertRaises(AccessError):
             recipients[0].unlink()
 
+    def test_marketing_user_opens_the_summary_dialog_and_the_list(self):
+        mailing = self.mailing.with_user(self.marketer)
+        dialog = mailing.action_sms_notify_send_dialog()
+        views = mailing.get_views([(dialog["views"][0][0], "form"), (False, "form")])
+        self.assertIn("sms_notify_send_count", views["views"]["form"]["arch"])
+        recipients = self.env["sms.notify.campaign.recipient"].with_user(self.marketer)
+        views = recipients.get_views([(False, "list"), (False, "search")])
+        self.assertIn("action_correct_number", views["views"]["list"]["arch"])
+
     def test_marketing_user_of_another_company_sees_none_of_them(self):
         recipients = self._recipients(self.mailing)
         stranger_env = self.env(user=self.stranger)
