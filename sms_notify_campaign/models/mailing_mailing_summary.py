@@ -678,7 +678,9 @@ class MailingMailing(models.Model):
                       f.partner_id, f.name, f.number_key, f.number, f.e164, f.number_source,
                       f.number_field, f.outcome, f.quiet, %(uid)s, %(uid)s, %(now)s, %(now)s
                  FROM sms_notify_final f
-                WHERE f.recipient_id IS NULL""",
+                WHERE f.recipient_id IS NULL
+               -- another user's summary of the same mailing, at the same moment, added it
+          ON CONFLICT (mailing_id, res_id) DO NOTHING""",
             values,
         )
         cr.execute(
