@@ -3,6 +3,7 @@ who is skipped and why), how many SMS parts that makes, what it costs and whethe
 covers it."""
 
 import logging
+import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -11,6 +12,7 @@ from odoo.tools import SQL
 from odoo.addons.sms_notify.tools import gsm, kinds, schedule
 
 from ..tools import recipients as recipient_tools
+from ..tools.links import TEXT_URL_PATTERN
 
 _logger = logging.getLogger(__name__)
 
@@ -297,7 +299,7 @@ class MailingMailing(models.Model):
         for outcome, (count, quiet_count) in self._sms_notify_sync_recipients().items():
             counts[outcome] = count
             quiet += quiet_count
-        parts = gsm.analyze(self.body_plaintext or "").segments
+        parts = self._sms_notify_summary_parts()
         preview = self.env["sms.sms"]._sms_notify_cost_preview(
             self._sms_notify_company(), self.message_kind, [parts] * counts["send"]
         )
@@ -320,6 +322,19 @@ class MailingMailing(models.Model):
         # the summary is the mailing's, whoever may look at it: no write access needed
         self.sudo().write(values)
         return dict(preview, counts=counts, quiet=quiet, parts=parts)
+
+    def _sms_notify_summary_parts(self):
+        """The SMS parts of the mailing's text as it leaves: its links shortened to tracked
+        links and, when the mailing offers it, the opt-out link added, as SMS Marketing's own
+        counter (``get_sms_link_replacements_placeholders``) reckons them."""
+        body = self.body_plaintext or ""
+        if not body.strip():
+            return 0
+        placeholders = self.get_sms_link_replacements_placeholders()
+        body = re.sub(TEXT_URL_PATTERN, placeholders["link"], body)
+        if self.sms_allow_unsubscribe:
+            body += placeholders["unsubscribe"]
+        return gsm.analyze(body).segments
 
     def _sms_notify_sync_recipients(self):
         """Bring the mailing's recipient list in line with its filter, in SQL, and return the

@@ -177,10 +177,16 @@ class TestCampaignSummary(CampaignCommon):
 
         self.assertEqual((counts["reached"], counts["send"]), (1, 1))
 
-    def test_parts_follow_the_text(self):
+    def test_parts_follow_the_text_as_it_leaves(self):
         mailing = self._mailing(self.people["send"], body="Ж" * 71)
         summary = mailing._sms_notify_summarize()
         self.assertEqual((summary["parts"], mailing.sms_notify_segments), (2, 2))
+        # the opt-out link SMS Marketing adds to every text makes it longer
+        mailing.write({"body_plaintext": "x" * 150, "sms_allow_unsubscribe": True})
+        self.assertEqual(mailing._sms_notify_summarize()["parts"], 2)
+        mailing.action_send_sms()
+        sms = self.env["sms.sms"].search([("mailing_id", "=", mailing.id)])
+        self.assertEqual(sms.segments, 2, "what the summary counted")
 
     def test_recipients_now_in_their_quiet_hours_are_counted_not_skipped(self):
         night, day = self.people["send"], self.people["opted_out"]
