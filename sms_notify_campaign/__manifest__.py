@@ -18,6 +18,9 @@
         "views/sms_notify_message_views.xml",
         "views/mailing_mailing_text_views.xml",
         "views/mailing_mailing_delivery_views.xml",
+        "views/mailing_mailing_summary_views.xml",
+        "views/sms_notify_campaign_recipient_views.xml",
+        "wizard/sms_notify_campaign_recipient_views.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "assets": {

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import consent, estimate, gsm, kinds, numbers, tokens
+from ..tools import consent, gsm, kinds, numbers, tokens
 
 #: what the cost shown in the composer follows (billing's preview too)
 COST_DEPENDS = (
@@ -116,27 +116,8 @@ class SmsComposer(models.TransientModel):
 
     def _sms_notify_vendor_estimate(self):
         """``tools.estimate.VendorEstimate`` of sending, or ``None``."""
-        company = self._sms_notify_cost_company()
-        recent = (
-            self.env["sms.sms"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("company_id", "=", company.id),
-                    ("gateway_id.company_id", "=", company.id),
-                    ("vendor_cost", ">", 0),
-                    ("segments", ">", 0),
-                ],
-                ["vendor_cost", "segments"],
-                order="id desc",
-                limit=estimate.RECENT_MESSAGES,
-            )
-        )
-        if not recent:
-            return None
-        return estimate.vendor_estimate(
-            self._sms_notify_segment_counts(),
-            zip(recent.mapped("vendor_cost"), recent.mapped("segments"), strict=True),
+        return self.env["sms.sms"]._sms_notify_vendor_estimate(
+            self._sms_notify_cost_company(), self._sms_notify_segment_counts()
         )
 
     def _sms_notify_cost_company(self):

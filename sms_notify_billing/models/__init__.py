@@ -8,3 +8,4 @@ from . import sms_notify_topup
 from . import sms_sms
 from . import sms_template
 from . import sms_notify_message
+from . import sms_sms_cost

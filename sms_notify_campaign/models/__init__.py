@@ -6,3 +6,5 @@ from . import mailing_mailing_results
 from . import sms_notify_message
 from . import sms_sms
 from . import mailing_mailing_delivery
+from . import mailing_mailing_summary
+from . import sms_notify_campaign_recipient

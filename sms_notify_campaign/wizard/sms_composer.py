@@ -3,6 +3,7 @@ from odoo import api, models
 from odoo.addons.sms_notify.tools import gsm
 from odoo.addons.sms_notify.tools.transliterate import transliterate
 
+from ..tools import recipients as recipient_tools
 from ..tools.links import trace_links_to_sms
 
 
@@ -45,6 +46,41 @@ class SmsComposer(models.TransientModel):
                 if record.id not in done and recipients_info[record.id]["sanitized"] in reached
             ]
         return done_ids
+
+    def _prepare_recipient_values(self, records):
+        """The number a user set for this mailing replaces the contact's (see the mailing's
+        Recipients), judged as the summary judged it."""
+        result = super()._prepare_recipient_values(records)
+        if not self.mailing_id or not records:
+            return result
+        self.env["sms.notify.campaign.recipient"].flush_model()
+        self.env.cr.execute(
+            """SELECT res_id, number_override FROM sms_notify_campaign_recipient
+                WHERE mailing_id = %s AND res_id = ANY(%s) AND number_override IS NOT NULL""",
+            [self.mailing_id.id, records.ids],
+        )
+        overrides = dict(self.env.cr.fetchall())
+        if not overrides:
+            return result
+        company_country = self.mailing_id._sms_notify_company().country_id.code
+        countries = records.browse(list(overrides))._phone_get_country()
+        for record_id, number in overrides.items():
+            country = countries.get(record_id)
+            choice = recipient_tools.choose(
+                [],
+                record_country=country.code if country else None,
+                company_country=company_country,
+                override=number,
+            )
+            # the contact's own number stays as it is: the number is this mailing's
+            result[record_id] = dict(
+                result[record_id],
+                sanitized=choice.e164 or False,
+                number=number,
+                partner_store=False,
+                field_store=False,
+            )
+        return result
 
     def _sms_notify_companies(self, records):
         """A mailing is sent and paid for by the company of its responsible user, whoever its
