@@ -10,6 +10,7 @@ from odoo.addons.sms_notify_campaign.tools.recipients import (
     RECORD,
     Choice,
     choose,
+    expiring_zones,
     quiet_zones,
 )
 
@@ -56,3 +57,14 @@ def test_quiet_zones_are_the_ones_where_it_is_night_now():
     zones = {"UTC", "Etc/GMT-12", "Europe/Warsaw", None}
     assert quiet_zones(zones, QuietHours(21.0, 9.0), now) == {"UTC", "Europe/Warsaw", None}
     assert quiet_zones(zones, QuietHours(0.0, 0.0), now) == set()
+
+
+def test_night_expiring_zones_are_those_whose_morning_comes_after_the_validity():
+    """A promotion sent at 23:00 UTC valid for 2 hours expires before 09:00 in London but not
+    in Auckland's morning; without a validity nothing expires."""
+    quiet = QuietHours(21.0, 9.0)
+    now = datetime(2026, 1, 15, 23, 0)
+    zones = {"Europe/London", "Pacific/Auckland", None}
+    assert expiring_zones(zones, quiet, now, 2) == {"Europe/London", None}
+    assert expiring_zones(zones, quiet, now, 11) == set()
+    assert expiring_zones(zones, quiet, now, 0) == set()

@@ -30,7 +30,7 @@ class MailingMailingResults(models.Model):
     sms_notify_cancelled_count = fields.Integer(
         string="SMS Cancelled", compute="_compute_sms_notify_results"
     )
-    sms_notify_segments = fields.Integer(
+    sms_notify_sent_segments = fields.Integer(
         string="SMS Parts",
         compute="_compute_sms_notify_results",
         help="How many SMS parts the operators bill for the mailing's messages.",
@@ -57,7 +57,7 @@ class MailingMailingResults(models.Model):
         """Counted in the database, as the current user may see them: the history's record
         rules keep each company's (and department's) messages its own."""
         empty = {f"sms_notify_{status}_count": 0 for status, _label in STATUSES}
-        empty.update(sms_notify_segments=0, sms_notify_vendor_cost=0.0, sms_notify_results=False)
+        empty.update(sms_notify_sent_segments=0, sms_notify_vendor_cost=0.0, sms_notify_results=False)
         history = self.env["sms.notify.message"]
         sms_mailings = self.filtered(lambda mailing: mailing.mailing_type == "sms" and mailing.id)
         (self - sms_mailings).update(empty)
@@ -101,7 +101,7 @@ class MailingMailingResults(models.Model):
             for row in gateways.values():
                 for status, count in row["statuses"].items():
                     values[f"sms_notify_{status}_count"] += count
-                values["sms_notify_segments"] += row["segments"]
+                values["sms_notify_sent_segments"] += row["segments"]
                 values["sms_notify_vendor_cost"] += row.get("vendor_cost", 0.0)
             if gateways:
                 values["sms_notify_results"] = mailing._sms_notify_results_html(

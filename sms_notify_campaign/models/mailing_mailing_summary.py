@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.sms_notify.tools import gsm, kinds, schedule
+from odoo.addons.sms_notify.tools import gsm, kinds
 
 from ..tools import recipients as recipient_tools
 from ..tools.links import TEXT_URL_PATTERN
@@ -28,6 +28,7 @@ OUTCOME_COUNT_FIELDS = {
     "duplicate": "sms_notify_duplicate_count",
     "opted_out": "sms_notify_opted_out_count",
     "no_consent": "sms_notify_no_consent_count",
+    "night_expired": "sms_notify_night_expired_count",
 }
 #: rows of recipients whose number is judged again, per statement
 NUMBER_BATCH = 20000
@@ -65,6 +66,11 @@ class MailingMailing(models.Model):
     sms_notify_opted_out_count = _count("No SMS", "Customers who asked not to receive SMS.")
     sms_notify_no_consent_count = _count(
         "No Consent to Promotions", "Customers who did not agree to SMS promotions."
+    )
+    sms_notify_night_expired_count = _count(
+        "Night Until It Expires",
+        "It is night on these customers' clock until after the mailing's validity ends: their "
+        "SMS would wait for the morning and be cancelled as expired.",
     )
     sms_notify_skipped_count = _count("Skipped")
     sms_notify_parts = _count("SMS Parts per Message")
@@ -548,22 +554,19 @@ class MailingMailing(models.Model):
         """``sms_notify_final``: each recipient of the mailing with its outcome, decided in the
         order sending decides it (SMS Marketing's composer, then the queue's consent check)."""
         cr = self.env.cr
-        quiet = schedule.QuietHours(
-            company.sms_notify_quiet_start % 24, company.sms_notify_quiet_end % 24
-        )
+        quiet = company._sms_notify_quiet_hours(self.message_kind)
         advertising = kinds.message_kind(self.message_kind) == kinds.ADVERTISING
-        quiet_applies = (
-            company.sms_notify_quiet_advertising
-            if advertising
-            else company.sms_notify_quiet_service
-        )
-        default_tz = company.partner_id.tz or "UTC"
-        quiet_zones = []
-        if quiet_applies and quiet.active:
+        # the recipient's clock as the composer reads it (see _sms_notify_timing)
+        default_tz = company.partner_id.tz or self.env.user.tz or "UTC"
+        quiet_zones, night_expired_zones = [], []
+        if quiet:
             cr.execute("SELECT DISTINCT tz FROM sms_notify_scope WHERE tz IS NOT NULL")
             zones = {tz for (tz,) in cr.fetchall()} | {default_tz}
             now = fields.Datetime.now()
             quiet_zones = sorted(recipient_tools.quiet_zones(zones, quiet, now))
+            night_expired_zones = sorted(
+                recipient_tools.expiring_zones(zones, quiet, now, self.sms_notify_validity_hours)
+            )
         list_opt_out = self.mailing_model_name == "mailing.list" and self.contact_list_ids
         unsubscribed = (
             SQL(
@@ -621,6 +624,9 @@ class MailingMailing(models.Model):
                                 WHEN b.opted_out THEN 'opted_out'
                                 WHEN %(advertising)s AND b.has_partner AND NOT b.ad_consent
                                     THEN 'no_consent'
+                                WHEN coalesce(b.tz, %(default_tz)s)
+                                     = ANY(%(night_expired_zones)s::varchar[])
+                                    THEN 'night_expired'
                                 ELSE 'send'
                               END AS outcome
                          FROM ranked b
@@ -641,6 +647,7 @@ class MailingMailing(models.Model):
                 unsubscribed=unsubscribed,
                 default_tz=default_tz,
                 quiet_zones=quiet_zones,
+                night_expired_zones=night_expired_zones,
             )
         )
 

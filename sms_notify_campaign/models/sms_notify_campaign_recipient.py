@@ -13,6 +13,7 @@ OUTCOMES = [
     ("duplicate", "Duplicate number"),
     ("opted_out", "No SMS"),
     ("no_consent", "No consent to promotions"),
+    ("night_expired", "Night until it expires"),
 ]
 #: what a marketing user may change on a recipient; the rest is the mailing's to compute
 USER_FIELDS = {"excluded", "number_override"}

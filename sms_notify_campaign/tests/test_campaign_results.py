@@ -94,7 +94,7 @@ class TestCampaignResults(HttpCase, SmscGatewayCommon):
                     "sms_notify_processing_count": 0,
                     "sms_notify_cancelled_count": 3,
                     # six SMS handed over, two parts each; cancelled ones cost nothing
-                    "sms_notify_segments": 12,
+                    "sms_notify_sent_segments": 12,
                 }
             ],
         )
@@ -257,10 +257,10 @@ class TestCampaignResults(HttpCase, SmscGatewayCommon):
             "mailing.mailing",
             "web_read",
             [self.mailing.ids],
-            {"specification": {"sms_notify_results": {}, "sms_notify_segments": {}}},
+            {"specification": {"sms_notify_results": {}, "sms_notify_sent_segments": {}}},
         )
         self.assertIn(self.gateway.name, form["sms_notify_results"])
-        self.assertEqual(form["sms_notify_segments"], 12)
+        self.assertEqual(form["sms_notify_sent_segments"], 12)
         listed = self.xmlrpc_object.execute_kw(
             self.env.cr.dbname,
             self.marketer.id,
@@ -297,7 +297,7 @@ class TestCampaignResults(HttpCase, SmscGatewayCommon):
             (
                 mailing.sms_notify_delivered_count,
                 mailing.sms_notify_not_delivered_count,
-                mailing.sms_notify_segments,
+                mailing.sms_notify_sent_segments,
                 mailing.sms_notify_vendor_cost,
             ),
             (0, 0, 0, 0.0),

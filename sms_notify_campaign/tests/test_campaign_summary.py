@@ -1,5 +1,7 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from unittest.mock import patch
+
+from freezegun import freeze_time
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -203,6 +205,46 @@ class TestCampaignSummary(CampaignCommon):
         self.assertEqual(mailing.sms_notify_quiet_count, 1)
         quiet = self._recipients(mailing).filtered("quiet")
         self.assertEqual(quiet.partner_id, night)
+
+    def test_night_that_outlasts_the_validity_is_a_skip_and_sending_agrees(self):
+        """A promotion valid for 2 hours, sent at 23:00 on a customer's clock, would wait for
+        09:00 and expire first: the summary counts it as skipped, and the queue cancels it
+        as expired, while a customer whose morning it is receives it."""
+        night, day = self.people["send"], self.people["opted_out"]
+        day.sms_notify_opt_out = False
+        night.tz, day.tz = "UTC", "Etc/GMT-12"
+        now = datetime(2026, 1, 15, 23, 0)
+        self.env.company.write(
+            {
+                "sms_notify_quiet_start": 21.0,
+                "sms_notify_quiet_end": 9.0,
+                "sms_notify_quiet_advertising": True,
+            }
+        )
+        mailing = self._mailing(night | day)
+        mailing.sms_notify_validity_hours = 2
+
+        with freeze_time(now):
+            summary = mailing._sms_notify_summarize()
+            self.assertEqual(
+                (summary["counts"]["send"], summary["counts"]["night_expired"]), (1, 1)
+            )
+            self.assertEqual(mailing.sms_notify_night_expired_count, 1)
+            self.assertEqual(
+                self._recipients(mailing)
+                .filtered(lambda r: r.outcome == "night_expired")
+                .partner_id,
+                night,
+            )
+            mailing.action_send_sms()
+            self.env["sms.sms"].sudo()._process_queue()
+        with freeze_time(now + timedelta(hours=3)):
+            self.env["sms.sms"].sudo()._process_queue()
+        sms = self.env["sms.sms"].search([("mailing_id", "=", mailing.id)])
+        by_partner = {message.partner_id: message for message in sms}
+        self.assertEqual(by_partner[night].state, "canceled")
+        self.assertEqual(by_partner[night].failure_type, "sms_expired")
+        self.assertNotEqual(by_partner[day].state, "canceled")
 
     def test_without_billing_the_vendor_estimate_is_shown_and_nothing_is_refused(self):
         mailing = self._mailing(self.people["send"])

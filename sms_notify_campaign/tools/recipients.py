@@ -9,6 +9,7 @@ all.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from ...sms_notify.tools import numbers, schedule
 
@@ -74,3 +75,13 @@ def quiet_zones(zones, quiet, now):
     if quiet is None or not quiet.active:
         return set()
     return {zone for zone in zones if schedule.after_quiet_hours(now, quiet, zone) != now}
+
+
+def expiring_zones(zones, quiet, now, validity_hours):
+    """The time zones of ``zones`` where an SMS sent ``now`` waits out the ``quiet`` hours past
+    its validity of ``validity_hours`` (0: no limit): the queue cancels it as expired at
+    ``now`` + validity, before the morning comes."""
+    if not validity_hours or quiet is None or not quiet.active:
+        return set()
+    valid_until = now + timedelta(hours=validity_hours)
+    return {zone for zone in zones if schedule.after_quiet_hours(now, quiet, zone) >= valid_until}
