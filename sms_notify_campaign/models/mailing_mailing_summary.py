@@ -73,7 +73,11 @@ class MailingMailing(models.Model):
         "SMS would wait for the morning and be cancelled as expired.",
     )
     sms_notify_skipped_count = _count("Skipped")
-    sms_notify_parts = _count("SMS Parts per Message")
+    sms_notify_parts = _count(
+        "SMS Parts per Message",
+        "With tokens, the parts of the longest text a recipient gets: the cost is reckoned on "
+        "it, so sending costs at most that.",
+    )
     sms_notify_segments = _count("SMS Parts in All")
     sms_notify_currency_id = fields.Many2one(
         "res.currency", string="Cost Currency", readonly=True, copy=False
@@ -336,6 +340,10 @@ class MailingMailing(models.Model):
         body = self.body_plaintext or ""
         if not body.strip():
             return 0
+        if "{{" in body or self.sms_notify_transliterate:
+            # each recipient's text differs: the longest one's parts, as the counter finds it
+            # (a few recipients rendered), so that the cost is never less than sending's
+            return self.sms_notify_longest_segments or gsm.analyze(body).segments
         placeholders = self.get_sms_link_replacements_placeholders()
         body = re.sub(TEXT_URL_PATTERN, placeholders["link"], body)
         if self.sms_allow_unsubscribe:

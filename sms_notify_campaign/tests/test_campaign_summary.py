@@ -190,6 +190,21 @@ class TestCampaignSummary(CampaignCommon):
         sms = self.env["sms.sms"].search([("mailing_id", "=", mailing.id)])
         self.assertEqual(sms.segments, 2, "what the summary counted")
 
+    def test_parts_with_tokens_are_the_longest_rendered_text_s(self):
+        """The raw text holds placeholders far longer than a first name: the parts counted are
+        those of the longest text a recipient gets, which the cost is reckoned on."""
+        short, long_ = self.people["send"], self.people["opted_out"]
+        long_.sms_notify_opt_out = False
+        short.name, long_.name = "Jo Lee", "Ж" + "a" * 70 + " Petrova"
+        mailing = self._mailing(short | long_, body="x")
+        mailing.sms_notify_text = ":FirstName:, -20% this week"
+        summary = mailing._sms_notify_summarize()
+        self.assertEqual(summary["parts"], 2, "the Cyrillic 71-letter name makes two parts")
+        self.assertEqual(mailing.sms_notify_segments, 2 * summary["counts"]["send"])
+        mailing.action_send_sms()
+        sms = self.env["sms.sms"].search([("mailing_id", "=", mailing.id)])
+        self.assertEqual(max(sms.mapped("segments")), summary["parts"])
+
     def test_recipients_now_in_their_quiet_hours_are_counted_not_skipped(self):
         night, day = self.people["send"], self.people["opted_out"]
         day.sms_notify_opt_out = False
