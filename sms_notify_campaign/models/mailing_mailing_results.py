@@ -57,7 +57,9 @@ class MailingMailingResults(models.Model):
         """Counted in the database, as the current user may see them: the history's record
         rules keep each company's (and department's) messages its own."""
         empty = {f"sms_notify_{status}_count": 0 for status, _label in STATUSES}
-        empty.update(sms_notify_sent_segments=0, sms_notify_vendor_cost=0.0, sms_notify_results=False)
+        empty.update(
+            sms_notify_sent_segments=0, sms_notify_vendor_cost=0.0, sms_notify_results=False
+        )
         history = self.env["sms.notify.message"]
         sms_mailings = self.filtered(lambda mailing: mailing.mailing_type == "sms" and mailing.id)
         (self - sms_mailings).update(empty)
