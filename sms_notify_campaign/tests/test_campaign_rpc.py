@@ -239,6 +239,24 @@ class TestCampaignRpc(HttpCase, CampaignCommon):
     # a mailing another company sends
     # ------------------------------------------------------------------
 
+    def test_marketing_user_reaches_no_recipient_of_another_companys_mailing(self):
+        recipients = self.env[RECIPIENT].search([("mailing_id", "=", self.mailing_b.id)])
+        self.assertEqual(len(recipients), 2)
+        before = self._snapshot(recipients)
+        self.assertEqual(
+            self._rpc(self.marketer, RECIPIENT, "search", [("mailing_id", "=", self.mailing_b.id)]),
+            [],
+        )
+        self._refused(self.marketer, RECIPIENT, "read", recipients.ids, ["number", "e164"])
+        self._refused(self.marketer, RECIPIENT, "write", recipients.ids, {"excluded": True})
+        for method in ("action_exclude", "action_include"):
+            self._refused(self.marketer, RECIPIENT, method, recipients.ids)
+        self._refused(self.marketer, RECIPIENT, "action_open_record", recipients[:1].ids)
+        self.assertEqual(self._snapshot(recipients), before)
+        # company B's marketing user does all of it
+        self._rpc(self.marketer_b, RECIPIENT, "action_exclude", recipients[:1].ids)
+        self.assertTrue(recipients[0].excluded)
+
     def test_results_and_history_of_another_companys_mailing_stay_its_own(self):
         self.mailing_b.action_send_sms()
         self.env.flush_all()
