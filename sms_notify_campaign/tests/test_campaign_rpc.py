@@ -257,6 +257,103 @@ class TestCampaignRpc(HttpCase, CampaignCommon):
         self._rpc(self.marketer_b, RECIPIENT, "action_exclude", recipients[:1].ids)
         self.assertTrue(recipients[0].excluded)
 
+    def test_marketing_user_cannot_summarize_another_companys_mailing(self):
+        """The summary reads the sending company's costs and balance as superuser: a user of
+        another company neither refreshes it nor opens what refreshes it."""
+        summary_date = self.mailing_b.sms_notify_summary_date
+        for method in (
+            "action_sms_notify_refresh_summary",
+            "action_sms_notify_send_dialog",
+            "action_sms_notify_recipients",
+        ):
+            with self.subTest(method=method):
+                fault = self._refused(self.marketer, "mailing.mailing", method, self.mailing_b.ids)
+                self.assertIn("is sent by Optyk Kraków", fault)
+        self.mailing_b.invalidate_recordset()
+        self.assertEqual(self.mailing_b.sms_notify_summary_date, summary_date)
+        # the mailing's own company refreshes it
+        self._rpc(
+            self.marketer_b,
+            "mailing.mailing",
+            "action_sms_notify_refresh_summary",
+            self.mailing_b.ids,
+        )
+
+    def test_recipient_wizards_refuse_another_companys_mailing(self):
+        before = self._snapshot(
+            self.env[RECIPIENT].search([("mailing_id", "=", self.mailing_b.id)])
+        )
+        extra = self.people["no_consent"]
+        by_context = self._rpc(
+            self.marketer,
+            ADD,
+            "create",
+            {"partner_ids": [(6, 0, extra.ids)]},
+            context={"default_mailing_id": self.mailing_b.id},
+        )
+        by_values = self._rpc(
+            self.marketer,
+            ADD,
+            "create",
+            {"mailing_id": self.mailing_b.id, "domain": repr([("id", "=", extra.id)])},
+        )
+        for wizard_id in (by_context, by_values):
+            fault = self._refused(self.marketer, ADD, "action_add", [wizard_id])
+            self.assertIn("is sent by Optyk Kraków", fault)
+        self.assertFalse(self._recipient(self.mailing_b, extra))
+
+        # the number wizard on a recipient of company B: neither its number nor a change
+        anna_b = self._recipient(self.mailing_b, self.people["send"])
+        wizard_id = self._rpc(
+            self.marketer,
+            NUMBER,
+            "create",
+            {"number": "+7 912 000-00-55", "scope": "mailing"},
+            context={"default_recipient_id": anna_b.id},
+        )
+        fault = self._refused(self.marketer, NUMBER, "read", [wizard_id], ["current_number"])
+        self.assertNotIn(anna_b.number, fault)
+        self._refused(self.marketer, NUMBER, "action_apply", [wizard_id])
+        self.assertEqual(
+            self._snapshot(self.env[RECIPIENT].search([("mailing_id", "=", self.mailing_b.id)])),
+            before,
+        )
+
+    def test_marketing_user_cannot_send_another_companys_mailing(self):
+        """Sending spends the balance of the company that sends the mailing (its responsible
+        user's): a user of another company cannot spend it, nor hand out its coupons, by the
+        mailing's button or a composer pointed at the mailing."""
+        anna = self.people["send"]
+        fault = self._refused(
+            self.marketer, "mailing.mailing", "action_send_sms", self.mailing_b.ids
+        )
+        self.assertIn("is sent by Optyk Kraków", fault)
+        self._refused(
+            self.marketer, "mailing.mailing", "action_send_sms", self.mailing_b.ids, anna.ids
+        )
+        self._refused(self.marketer, "mailing.mailing", "action_put_in_queue", self.mailing_b.ids)
+        composer_id = self._rpc(
+            self.marketer,
+            "sms.composer",
+            "create",
+            {
+                "composition_mode": "mass",
+                "mailing_id": self.mailing_b.id,
+                "res_model": "res.partner",
+                "res_ids": repr(anna.ids),
+                "body": "Frames -20% until Sunday",
+            },
+        )
+        # nor read what it would cost company B, from its balance and costs
+        fault = self._refused(
+            self.marketer, "sms.composer", "read", [composer_id], ["sms_notify_cost_summary"]
+        )
+        self.assertIn("is sent by Optyk Kraków", fault)
+        fault = self._refused(self.marketer, "sms.composer", "action_send_sms", [composer_id])
+        self.assertIn("is sent by Optyk Kraków", fault)
+        self.assertFalse(self.env["sms.sms"].search([("mailing_id", "=", self.mailing_b.id)]))
+        self.assertEqual(self.mailing_b.state, "draft")
+
     def test_results_and_history_of_another_companys_mailing_stay_its_own(self):
         self.mailing_b.action_send_sms()
         self.env.flush_all()
