@@ -6,7 +6,7 @@ import logging
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from odoo.addons.sms_notify.tools import gsm, kinds
@@ -259,6 +259,7 @@ class MailingMailing(models.Model):
         filter selects; a record taken off before is put back."""
         self.ensure_one()
         self.check_access("write")
+        self._sms_notify_check_company()
         self._sms_notify_check_editable()
         if records._name != self.mailing_model_real:
             raise UserError(
@@ -296,6 +297,27 @@ class MailingMailing(models.Model):
         """The company that sends and pays for the mailing (see the composer)."""
         return (self.user_id or self.write_uid or self.env.user).company_id
 
+    def _sms_notify_check_company(self):
+        """Refuse a user who does not work in the company that sends and pays for the mailing:
+        SMS Marketing lets every marketing user open every mailing, but its summary reads that
+        company's costs and balance as superuser, its recipients are that company's, and
+        sending spends its balance."""
+        if self.env.su:
+            return
+        for mailing in self:
+            company = mailing._sms_notify_company()
+            if company not in self.env.companies:
+                raise AccessError(
+                    self.env._(
+                        "The SMS mailing %(mailing)s is sent by %(company)s: only its users can "
+                        "review its recipients, change them or send it. Switch to %(company)s "
+                        "if you work there too.",
+                        mailing=mailing.display_name,
+                        # only the name, to say where to switch to
+                        company=company.sudo().name,
+                    )
+                )
+
     # ------------------------------------------------------------------
     # The summary
     # ------------------------------------------------------------------
@@ -304,6 +326,8 @@ class MailingMailing(models.Model):
         """Refresh the recipients, store the summary on the mailing and return it: the
         outcome counts and the cost preview of ``sms.sms._sms_notify_cost_preview``."""
         self.ensure_one()
+        # the preview and the summary's write are done as superuser, for this company only
+        self._sms_notify_check_company()
         counts = dict.fromkeys(OUTCOME_COUNT_FIELDS, 0)
         quiet = 0
         for outcome, (count, quiet_count) in self._sms_notify_sync_recipients().items():

@@ -33,7 +33,11 @@ class SmsNotifyCampaignRecipient(models.Model):
         "mailing.mailing", required=True, ondelete="cascade", readonly=True
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True)
-    res_model = fields.Char(related="mailing_id.mailing_model_real", string="Recipient Model")
+    # read with the user's rights (related fields are read as superuser by default): the
+    # buttons below must not tell anything of a recipient whose id the user made up
+    res_model = fields.Char(
+        related="mailing_id.mailing_model_real", string="Recipient Model", compute_sudo=False
+    )
     res_id = fields.Many2oneReference(
         string="Record", model_field="res_model", required=True, readonly=True
     )

@@ -10,6 +10,12 @@ from ..tools.links import trace_links_to_sms
 class SmsComposer(models.TransientModel):
     _inherit = "sms.composer"
 
+    def _action_send_sms(self):
+        # a composer pointed at a mailing sends it for, and charges, the mailing's company
+        if self.composition_mode == "mass" and self.mailing_id:
+            self.mailing_id._sms_notify_check_company()
+        return super()._action_send_sms()
+
     def _get_done_record_ids(self, records, recipients_info):
         """A number this mailing already sends to is a duplicate here too: a large mailing is
         prepared in chunks (see ``mailing.mailing.action_send_sms``), and the same number
@@ -88,6 +94,8 @@ class SmsComposer(models.TransientModel):
         if not self.mailing_id:
             return super()._sms_notify_companies(records)
         mailing = self.mailing_id
+        # the company's balance and costs are read as superuser for it: only its users may
+        mailing._sms_notify_check_company()
         company = (mailing.user_id or mailing.write_uid or self.env.user).company_id
         return dict.fromkeys(records.ids, company)
 

@@ -13,7 +13,10 @@ class SmsNotifyCampaignRecipientNumber(models.TransientModel):
     recipient_id = fields.Many2one(
         "sms.notify.campaign.recipient", required=True, ondelete="cascade"
     )
-    current_number = fields.Char(related="recipient_id.number", string="Current Number")
+    # read with the user's rights: the wizard may be given any recipient's id
+    current_number = fields.Char(
+        related="recipient_id.number", string="Current Number", compute_sudo=False
+    )
     number = fields.Char(string="New Number", required=True)
     scope = fields.Selection(
         [("mailing", "For this mailing only"), ("contact", "On the contact")],
