@@ -1,3 +1,6 @@
+import xmlrpc.client
+
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.sms_notify.tests.common import SmscGatewayCommon
@@ -292,27 +295,28 @@ class TestCampaignResults(HttpCase, SmscGatewayCommon):
             company_ids=[(6, 0, company_b.ids)],
             groups="base.group_user,mass_mailing.group_mass_mailing_user",
         )
-        mailing = self.mailing.with_user(outsider)
-        self.assertEqual(
-            (
-                mailing.sms_notify_delivered_count,
-                mailing.sms_notify_not_delivered_count,
-                mailing.sms_notify_sent_segments,
-                mailing.sms_notify_vendor_cost,
-            ),
-            (0, 0, 0, 0.0),
+        # the mailing itself is another company's: its figures, summary and balance with it
+        with self.assertRaises(AccessError):
+            self.mailing.with_user(outsider).read(["sms_notify_delivered_count"])
+        with self.assertRaises(xmlrpc.client.Fault):
+            self.xmlrpc_object.execute_kw(
+                self.env.cr.dbname,
+                outsider.id,
+                PASSWORD,
+                "mailing.mailing",
+                "read",
+                [self.mailing.ids, ["sms_notify_delivered_count", "sms_notify_results"]],
+            )
+        self.assertFalse(
+            self.xmlrpc_object.execute_kw(
+                self.env.cr.dbname,
+                outsider.id,
+                PASSWORD,
+                "mailing.mailing",
+                "search",
+                [[("id", "=", self.mailing.id)]],
+            )
         )
-        self.assertFalse(mailing.sms_notify_results)
-        [values] = self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname,
-            outsider.id,
-            PASSWORD,
-            "mailing.mailing",
-            "read",
-            [self.mailing.ids, ["sms_notify_delivered_count", "sms_notify_results"]],
-        )
-        self.assertEqual(values["sms_notify_delivered_count"], 0)
-        self.assertFalse(values["sms_notify_results"])
         found = self.xmlrpc_object.execute_kw(
             self.env.cr.dbname,
             outsider.id,
