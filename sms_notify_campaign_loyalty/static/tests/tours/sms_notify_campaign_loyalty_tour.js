@@ -79,6 +79,10 @@ registry.category("web_tour.tours").add("sms_notify_campaign_loyalty_tour", {
             trigger: `${TEXT}:value(":FirstName:"):value("with the code :PromoCode:")`,
         },
         {
+            content: "The counter counts the longest text: Boris', first of the longest names",
+            trigger: `${FORM} .o_field_widget[name=sms_notify_longest_summary]:contains("1 SMS"):contains("for Boris Tourist")`,
+        },
+        {
             content: "Open the summary",
             trigger: `${FORM} .o_notebook a[name=sms_notify_summary]`,
             run: "click",
@@ -126,6 +130,15 @@ registry.category("web_tour.tours").add("sms_notify_campaign_loyalty_tour", {
             content: "Back to the mailing",
             trigger: ".o_breadcrumb .breadcrumb-item a:contains('Spring coupons')",
             run: "click",
+        },
+        {
+            content: "Back to the text",
+            trigger: `${FORM} .o_notebook a[name=sms_body]`,
+            run: "click",
+        },
+        {
+            content: "The counter follows those who will get it, Boris no longer",
+            trigger: `${FORM} .o_field_widget[name=sms_notify_longest_summary]:contains("for Clara Tourist")`,
         },
         {
             content: "Send",
