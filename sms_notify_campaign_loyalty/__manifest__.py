@@ -15,6 +15,11 @@
         "views/mailing_mailing_views.xml",
         "views/mailing_trace_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "sms_notify_campaign_loyalty/static/tests/tours/**/*",
+        ],
+    },
     "auto_install": True,
     "installable": True,
 }

@@ -4,7 +4,7 @@ from collections import Counter
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.osv.expression import AND
+from odoo.osv.expression import AND, OR
 from odoo.tools import SQL, split_every
 
 from odoo.addons.sms_notify.tools import gsm, kinds
@@ -274,7 +274,7 @@ class MailingMailing(models.Model):
                 "see it."
             )
         elif preview and not model.search_count(
-            AND([[("id", "=", preview.id)], self._get_recipients_domain()]), limit=1
+            AND([[("id", "=", preview.id)], self._sms_notify_counter_domain()]), limit=1
         ):
             values["sms_notify_preview_summary"] = self.env._(
                 "%(summary)s. %(recipient)s is not among the mailing's recipients.",
@@ -355,7 +355,7 @@ class MailingMailing(models.Model):
         (щ → shch), which the ordering by length ignores: the count is the longest rendered
         text of the candidates."""
         model = self.env[self.mailing_model_real]
-        domain = self._get_recipients_domain()
+        domain = self._sms_notify_counter_domain()
         expressions = Counter(
             match.group(1).strip() for match in PLACEHOLDER_PATTERN.finditer(body or "")
         )
@@ -392,6 +392,29 @@ class MailingMailing(models.Model):
             return [row[0] for row in self.env.execute_query(query.select())]
 
         return model.browse(list(dict.fromkeys(select(False) + select(True))))
+
+    def _sms_notify_counter_domain(self):
+        """The records the mailing will be sent to, as ``_get_recipients`` reads them: the
+        filter's, without those taken off by hand, with those added by hand; so the counter,
+        the preview and the summary's cost never follow a record that will not get the SMS,
+        nor miss one that will."""
+        domain = self._get_recipients_domain()
+        mailing_id = self._origin.id
+        if not mailing_id or self.mailing_type != "sms":
+            return domain
+        self.env["sms.notify.campaign.recipient"].flush_model(
+            ["mailing_id", "res_id", "excluded", "added"]
+        )
+
+        def chosen(flag):
+            return SQL(
+                "(SELECT res_id FROM sms_notify_campaign_recipient WHERE mailing_id = %s AND %s)",
+                mailing_id,
+                SQL.identifier(flag),
+            )
+
+        domain = OR([domain, [("id", "in", chosen("added"))]])
+        return AND([domain, [("id", "not in", chosen("excluded"))]])
 
     @staticmethod
     def _sms_notify_value_sql(model, expression, query, joined):

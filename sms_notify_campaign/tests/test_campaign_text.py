@@ -215,6 +215,40 @@ class TestCampaignText(SmscGatewayCommon):
         self.assertIn("in GSM-7", mailing.sms_notify_longest_summary)
         self.assertEqual(mailing.sms_notify_longest_segments, 1)
 
+    def test_counter_follows_the_recipients_taken_off_and_added_by_hand(self):
+        """The counter, hence the summary's cost, is the longest text of those who will get
+        it: a recipient taken off is neither counted nor previewed as a recipient, one added by
+        hand is counted (else the cost shown could be below what sending costs)."""
+        contacts = self._contacts("Anna", "Bartholomew")
+        added = self.env["mailing.contact"].create({"name": "Юля", "mobile": "+48 600 100 777"})
+        text = (
+            "Hello :FirstName:, the spring collection is in the shop: -20% on frames! Until Sunday."
+        )
+        mailing = self._mailing(contacts, text)
+        self.assertIn("for Bartholomew", mailing.sms_notify_longest_summary)
+
+        mailing._sms_notify_sync_recipients()
+        recipients = self.env["sms.notify.campaign.recipient"].search(
+            [("mailing_id", "=", mailing.id)]
+        )
+        recipients.filtered(lambda r: r.res_id == contacts[1].id).action_exclude()
+        mailing.invalidate_recordset()
+        self.assertIn("for Anna", mailing.sms_notify_longest_summary)
+        mailing.sms_notify_preview_res_id = contacts[1].id
+        self.assertIn(
+            "Bartholomew is not among the mailing's recipients",
+            mailing.sms_notify_preview_summary,
+        )
+
+        mailing._sms_notify_add_records(added)
+        mailing.invalidate_recordset()
+        mailing.sms_notify_preview_res_id = False
+        # in Unicode, 70 characters an SMS: two parts, where the others' text is one
+        self.assertIn("2 SMS", mailing.sms_notify_longest_summary)
+        self.assertIn("for Юля", mailing.sms_notify_longest_summary)
+        mailing.action_sms_notify_refresh_summary()
+        self.assertEqual((mailing.sms_notify_send_count, mailing.sms_notify_parts), (2, 2))
+
     def test_preview_of_a_mailing_without_recipients(self):
         contacts = self._contacts("Anna")
         mailing = self._mailing(contacts, "Hello :FirstName:", mailing_domain="[('id', '=', 0)]")

@@ -1,2 +1,3 @@
 from . import test_promo_codes
 from . import test_promo_rights
+from . import test_ui
