@@ -31,7 +31,7 @@ class SmsTracker(models.Model):
         if not traces:
             return self.env["mailing.trace"]
         traces.check_access("write")
-        traces.flush_recordset(TRACE_FIELDS)
+        traces.flush_recordset([*TRACE_FIELDS, "mass_mailing_id"])
         traces.modified(TRACE_FIELDS, before=True)
         now = self.env.cr.now()
         self.env.cr.execute(
@@ -46,7 +46,7 @@ class SmsTracker(models.Model):
                           write_date = %(now)s
                     WHERE id = ANY(%(ids)s)
                       AND (trace_status IS NULL OR trace_status NOT IN %(ignored)s)
-                RETURNING id""",
+                RETURNING id, mass_mailing_id""",
                 status=trace_status,
                 failure_type=failure_type or None,
                 failure_reason=failure_reason or None,
@@ -57,7 +57,11 @@ class SmsTracker(models.Model):
                 ignored=STATUSES_TO_IGNORE[trace_status],
             )
         )
-        updated = traces.browse([row[0] for row in self.env.cr.fetchall()])
+        rows = self.env.cr.fetchall()
+        updated = traces.browse([row[0] for row in rows])
         updated.invalidate_recordset([*TRACE_FIELDS, "write_uid", "write_date"])
+        # SMS Marketing reads the mailing of each updated trace next (_update_sms_mailings):
+        # given here, it does not fetch every column of every trace for it
+        self.env.cache.update(updated, updated._fields["mass_mailing_id"], [row[1] for row in rows])
         updated.modified(TRACE_FIELDS)
         return updated
