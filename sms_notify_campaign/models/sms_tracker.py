@@ -1,3 +1,7 @@
+import logging
+
+from psycopg2 import errors
+
 from odoo import models
 from odoo.tools import SQL
 
@@ -15,6 +19,8 @@ STATUSES_TO_IGNORE = {
 #: statuses that leave a trace without a sending date
 NOT_SENT_STATUSES = ("outgoing", "process", "error", "cancel")
 TRACE_FIELDS = ["trace_status", "failure_type", "failure_reason", "sent_datetime"]
+
+_logger = logging.getLogger(__name__)
 
 
 class SmsTracker(models.Model):
@@ -65,3 +71,26 @@ class SmsTracker(models.Model):
         self.env.cache.update(updated, updated._fields["mass_mailing_id"], [row[1] for row in rows])
         updated.modified(TRACE_FIELDS)
         return updated
+
+    def _update_sms_mailings(self, trace_status, traces):
+        """SMS Marketing's update of the traces' mailings (marked done, or sending), left to
+        the queue worker already at it when two update the same mailing at once.
+
+        Two workers answering batches of one mailing both found it not done and both marked
+        it done: the second one's update failed (could not serialize access) and rolled back
+        the answers of its whole batch with it. The mailing would take the same values from
+        either, and the worker that skips it leaves it to the next batch should the other
+        one fail."""
+        mailings = traces.mass_mailing_id
+        if not mailings:
+            return super()._update_sms_mailings(trace_status, traces)
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    "SELECT id FROM mailing_mailing WHERE id = ANY(%s) FOR NO KEY UPDATE NOWAIT",
+                    [mailings.ids],
+                )
+                return super()._update_sms_mailings(trace_status, traces)
+        except (errors.LockNotAvailable, errors.SerializationFailure):
+            _logger.info("Mailings %s are being updated by another worker", mailings.ids)
+            return None
