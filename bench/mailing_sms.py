@@ -1,22 +1,36 @@
 """Mass SMS mailing throughput: this suite against stock Odoo, in one run.
 
     python3 bench/mailing_sms.py [--sizes 10000 100000] [--rounds N] [--keep]
+        [--variants stock suite] [--recipients partner|contact]
+        [--gateway-delay SECONDS] [--workers 1 2] [--profile DIR] [--charged]
 
-For each size, the same SMS mailing (mass_mailing_sms, one text to N mailing contacts) is
-composed and sent twice, each in a fresh database:
+For each size, the same SMS mailing (mass_mailing_sms, one advertising text to N recipients) is
+composed and sent twice, each in a fresh copy of a database the variant's addons were installed
+in once per run:
 
 * **stock**: Odoo's mass_mailing_sms alone; its IAP client talks to a local fake IAP endpoint.
 * **suite**: sms_notify_campaign (hence sms_notify) with an SMSC.ru gateway pointed at a local
   fake SMSC server; history and cost are kept.
 
+Recipients (``--recipients``): by default contacts (``res.partner``) who agreed to SMS
+promotions, so that the suite checks that consent for every SMS, greeted by their first name,
+``:FirstName:``, the token the suite renders for each of them; stock Odoo has no first name and
+renders ``{{ object.name }}`` instead. ``contact``: mailing list contacts (no customer behind
+them: the blacklist is their consent), greeted by name in both.
+
 The mailing is composed in one process, as Odoo's mailing cron does, while a second process
 works the SMS queue, as Odoo's SMS cron does in another cron worker: it polls the queue every
-20 ms, where Odoo would wake it through the queue's trigger. *compose* is the time the mailing
-takes to create its SMS; *send* the time from then until the queue has handed the last one
-over; SMS/s counts the whole, from the click to the last SMS handed over. Whatever a variant
-commits before the end of its composition may leave meanwhile. Peak RSS is the larger of the
-two processes' peaks (one pair of processes per variant and size). The fake servers run in this
-parent process so their work is not counted.
+20 ms, where Odoo would wake it through the queue's trigger. ``--workers 1 2`` measures the
+suite once with one queue worker and once with two, which share the queue as two Odoo workers
+or servers do (each claims the messages no other one holds). ``--gateway-delay 0.15`` makes
+the fake SMSC answer each request after 150 ms, as real vendors do. *compose* is the time the
+mailing takes to create its SMS; *send* the time from then until the queue has handed the last
+one over; SMS/s counts the whole, from the click to the last SMS handed over. Whatever a
+variant commits before the end of its composition may leave meanwhile. Peak RSS is the largest
+of the processes' peaks (one set of processes per variant and size). The fake servers run in
+this parent process so their work is not counted. ``--profile DIR`` writes cProfile statistics
+of the composition and of each queue worker there (``python3 -m pstats DIR/suite-10000-
+compose.prof``); profiling slows every variant down, compare only profiles with each other.
 
 Nothing here runs in the test suite: run it on purpose, on an idle machine.
 """
