@@ -21,3 +21,4 @@ from . import base_automation
 from . import ir_actions_server
 from . import sms_notify_rule
 from . import sms_notify_scheduled
+from . import mail_render_mixin

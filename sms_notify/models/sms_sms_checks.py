@@ -33,12 +33,10 @@ class SmsSmsChecks(models.Model):
         if not e164_numbers:
             return e164_numbers
         messages = self.browse(list(e164_numbers)).sudo()
-        blacklisted = set(
-            self.env["phone.blacklist"]
-            .sudo()
-            .search([("number", "in", list(set(e164_numbers.values())))])
-            .mapped("number")
-        )
+        blacklisted = self._sms_notify_blacklisted(set(e164_numbers.values()))
+        # the two consents alone: reading one field of a contact reads every column of every
+        # contact of the batch, most of the time this check took
+        messages.partner_id.fetch(["sms_notify_opt_out", "sms_notify_ad_consent"])
         refused = defaultdict(list)
         for sms, kind in zip(messages, messages.mapped("message_kind"), strict=True):
             partner = sms.partner_id
@@ -58,6 +56,22 @@ class SmsSmsChecks(models.Model):
         return {
             sms_id: number for sms_id, number in e164_numbers.items() if sms_id not in refused_ids
         }
+
+    @api.model
+    def _sms_notify_blacklisted(self, e164_numbers):
+        """The numbers of ``e164_numbers`` (in E.164) the phone blacklist holds.
+
+        The blacklist stores its numbers in E.164. Its ``search`` formats every number it is
+        given again with phonenumbers first, which cost the queue a fifth of its time at 500
+        numbers a batch; a number in E.164 formats to itself, so looking the numbers up as
+        they are finds the same entries."""
+        blacklist = self.env["phone.blacklist"].sudo()
+        blacklist.flush_model(["number", "active"])
+        self.env.cr.execute(
+            "SELECT number FROM phone_blacklist WHERE active AND number = ANY(%s)",
+            [list(e164_numbers)],
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
 
     def _sms_notify_consent_refusal(self, reason):
         """``(failure type, what the user reads)`` of a consent refusal."""

@@ -136,3 +136,49 @@ class TestTemplateTokens(SmsNotifyCommon):
         self.assertIn("Нажмите на метку", form.arch)
         wizard = self.env.ref("sms_notify.sms_notify_wizard_view_form").with_context(lang="ru_RU")
         self.assertIn("Уведомить клиента", wizard.arch)
+
+    def test_rendering_many_records_gives_what_odoo_renders(self):
+        """Protects the one-pass rendering of plain field paths (``models/mail_render_mixin``):
+        every text equals what Odoo's own renderer gives, for values set or empty, defaults,
+        a missing field and a path through a relation."""
+        from odoo.addons.mail.models.mail_render_mixin import (  # noqa: PLC0415
+            MailRenderMixin as OdooRenderMixin,
+        )
+
+        salesperson = self.env["res.users"].create({"name": "Olga Seller", "login": "olga_seller"})
+        partners = self.customer | self.env["res.partner"].create(
+            [
+                {"name": "Иван Петрович Сидоров", "user_id": salesperson.id},
+                {"name": "Cher", "sms_notify_gender": "female", "lang": "en_US"},
+                {"name": "Optika Nova", "is_company": True},
+            ]
+        )
+        texts = [
+            self._template(TEXT).body,
+            "{{ object.sms_notify_first_name }} {{ object.sms_notify_patronymic ||| - }}!",
+            "{{ object.sms_notify_last_name ||| dear customer }}, {{ object.name }}",
+            "From {{ object.user_id.name ||| the shop }}: {{ object.partner_id ||| nobody }}",
+            "{{ object.sms_notify_salutation }}{{ object.lang }}",
+            "No placeholder at all",
+        ]
+        render = self.env["mail.render.mixin"]
+        for text in texts:
+            with self.subTest(text=text):
+                self.assertEqual(
+                    render._render_template_inline_template_regex(
+                        text, "res.partner", partners.ids
+                    ),
+                    OdooRenderMixin._render_template_inline_template_regex(
+                        render, text, "res.partner", partners.ids
+                    ),
+                )
+        self.assertEqual(
+            render._render_template_inline_template_regex(
+                "Hi {{ object.sms_notify_first_name }}", "res.partner", partners.ids
+            ),
+            dict(zip(partners.ids, ["Hi Anna", "Hi Иван", "Hi Cher", "Hi "], strict=True)),
+        )
+        with self.assertRaises(SyntaxError):
+            render._render_template_inline_template_regex(
+                "{{ object.create_uid.password }}", "res.partner", partners.ids
+            )

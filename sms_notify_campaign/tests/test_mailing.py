@@ -155,6 +155,35 @@ class TestMailingThroughGateway(SmscGatewayCommon):
             ],
         )
 
+    def test_sending_again_skips_a_contact_reached_before_under_another_number(self):
+        """Protects the chunk's own look at SMS Marketing's "already reached" list
+        (``mailing.mailing._get_seen_list_sms``): a contact this mailing reached is skipped
+        even once its number changed, and the others of the chunk are sent."""
+        contacts = self._contacts(["+48 600 300 001", "+48 600 300 002"])
+        mailing = self._mailing(contacts, "Frames -20% until Sunday")
+        mailing.action_send_sms(res_ids=contacts[:1].ids)
+        contacts[0].mobile = "+48 600 300 009"
+
+        mailing.action_send_sms(res_ids=contacts.ids)
+
+        traces = self.env["mailing.trace"].search(
+            [("mass_mailing_id", "=", mailing.id)], order="id"
+        )
+        self.assertEqual(
+            [(trace.res_id, trace.trace_status, trace.failure_type or False) for trace in traces],
+            [
+                (contacts[0].id, "outgoing", False),
+                (contacts[0].id, "cancel", "sms_duplicate"),
+                (contacts[1].id, "outgoing", False),
+            ],
+        )
+        not_reached = self._contacts(["+48 600 300 003"])
+        self.assertEqual(
+            mailing.with_context(sms_notify_seen_among=not_reached.ids)._get_seen_list_sms(),
+            ([], []),
+            "a chunk none of whose recipients was reached needs no list",
+        )
+
     def test_mailing_is_prepared_in_chunks_with_duplicates_found_across_them(self):
         contacts = self._contacts(
             ["+48 600 300 001", "+48 600 300 002", "+48 600 300 003", "+48 600 300 001"]

@@ -23,7 +23,10 @@ class SmsComposer(models.TransientModel):
         # SMS Marketing adds every record the mailing reached before, and Odoo then looks each
         # recipient up in that list: only this chunk's records matter
         done_ids = self._sms_notify_among(
-            super()._get_done_record_ids(records, recipients_info), records
+            super(
+                SmsComposer, self.with_context(sms_notify_seen_among=records.ids)
+            )._get_done_record_ids(records, recipients_info),
+            records,
         )
         numbers = {recipients_info[record.id]["sanitized"] for record in records} - {False}
         if not self.mailing_id or not numbers:
