@@ -2,6 +2,7 @@ import xmlrpc.client
 
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.sms_notify.tests.common import SmscGatewayCommon
 
@@ -298,7 +299,7 @@ class TestCampaignResults(HttpCase, SmscGatewayCommon):
         # the mailing itself is another company's: its figures, summary and balance with it
         with self.assertRaises(AccessError):
             self.mailing.with_user(outsider).read(["sms_notify_delivered_count"])
-        with self.assertRaises(xmlrpc.client.Fault):
+        with mute_logger("odoo.http"), self.assertRaises(xmlrpc.client.Fault):
             self.xmlrpc_object.execute_kw(
                 self.env.cr.dbname,
                 outsider.id,
