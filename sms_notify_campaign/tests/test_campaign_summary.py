@@ -10,6 +10,7 @@ from odoo.addons.sms_notify.tests.common import SmscGatewayCommon
 from odoo.addons.sms_notify_billing.tests.common import BillingMixin
 
 from ..models import mailing_mailing_summary
+from .common import create_sms_mailing
 
 #: what sending does to a recipient of each outcome: (SMS state, failure type); None: no SMS
 SENT_AS = {
@@ -63,17 +64,8 @@ class CampaignCommon(SmscGatewayCommon):
 
     def _mailing(self, records=None, body="Frames -20% until Sunday", **values):
         records = records or self._all()
-        return self.env["mailing.mailing"].create(
-            {
-                "subject": "Spring sale",
-                "mailing_type": "sms",
-                "body_plaintext": body,
-                "mailing_model_id": self.env["ir.model"]._get_id(records._name),
-                "mailing_domain": repr([("id", "in", records.ids)]),
-                "sms_allow_unsubscribe": False,
-                "user_id": self.env.user.id,
-                **values,
-            }
+        return create_sms_mailing(
+            self.env, records, **{"body_plaintext": body, "user_id": self.env.user.id, **values}
         )
 
     def _all(self):

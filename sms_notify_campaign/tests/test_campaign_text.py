@@ -9,6 +9,7 @@ from odoo.addons.sms_notify.tools import gsm
 
 from ..models import mailing_mailing
 from ..models.mailing_mailing import MailingMailing
+from .common import create_sms_mailing
 
 
 @tagged("post_install", "-at_install")
@@ -24,17 +25,7 @@ class TestCampaignText(SmscGatewayCommon):
         cls.env.company.name = "Optics"
 
     def _mailing(self, records, text, **values):
-        return self.env["mailing.mailing"].create(
-            {
-                "subject": "Spring sale",
-                "mailing_type": "sms",
-                "sms_notify_text": text,
-                "mailing_model_id": self.env["ir.model"]._get_id(records._name),
-                "mailing_domain": repr([("id", "in", records.ids)]),
-                "sms_allow_unsubscribe": False,
-                **values,
-            }
-        )
+        return create_sms_mailing(self.env, records, sms_notify_text=text, **values)
 
     def _contacts(self, *names):
         return self.env["mailing.contact"].create(

@@ -1,6 +1,7 @@
 from odoo import Command
 
 from odoo.addons.sms_notify.tests.common import SmscGatewayCommon
+from odoo.addons.sms_notify_campaign.tests.common import create_sms_mailing
 
 
 class PromoMixin:
@@ -38,17 +39,9 @@ class PromoMixin:
         )
 
     def _mailing(self, records, body, program=None, **values):
-        return self.env["mailing.mailing"].create(
-            {
-                "subject": "Spring sale",
-                "mailing_type": "sms",
-                "body_plaintext": body,
-                "mailing_model_id": self.env["ir.model"]._get_id(records._name),
-                "mailing_domain": repr([("id", "in", records.ids)]),
-                "sms_allow_unsubscribe": False,
-                "loyalty_program_id": (self.program if program is None else program).id,
-                **values,
-            }
+        program = self.program if program is None else program
+        return create_sms_mailing(
+            self.env, records, body_plaintext=body, loyalty_program_id=program.id, **values
         )
 
     def _traces(self, mailing):
