@@ -167,10 +167,14 @@ class MailingMailing(models.Model):
         return super().action_put_in_queue()
 
     def action_send_sms(self, res_ids=None):
+        mailings = self
         if res_ids is None:
             for mailing in self:
                 mailing._sms_notify_check_cost()
-        return super().action_send_sms(res_ids=res_ids)
+            # the summary judged every recipient's number just now, in this transaction: the
+            # composer takes them from the recipient list instead of judging them again
+            mailings = self.with_context(sms_notify_recipients_judged=True)
+        return super(MailingMailing, mailings).action_send_sms(res_ids=res_ids)
 
     @api.model
     def _process_mass_mailing_queue(self):

@@ -130,6 +130,26 @@ class TestCampaignSummary(CampaignCommon):
             by_partner[self.people["send"]].number, "+79120000001", "the number it counted"
         )
 
+    def test_sending_takes_the_numbers_the_summary_judged_instead_of_judging_again(self):
+        """Sending summarizes the mailing first; the composer then reads each recipient's
+        number, customer and per-mailing number from the list, and what it sends still agrees
+        with the summary recipient by recipient."""
+        mailing = self._mailing()
+        self._exclude(mailing, self.people["excluded"])
+        composer_class = type(self.env["sms.composer"])
+        with patch.object(
+            composer_class, "_sms_notify_recipients", side_effect=AssertionError("judged again")
+        ):
+            mailing.action_send_sms()
+        self.env["sms.sms"]._process_queue()
+        outcomes = self._outcomes(mailing)
+        messages = self.env["sms.sms"].search([("mailing_id", "=", mailing.id)])
+        by_partner = {sms.partner_id: sms for sms in messages}
+        for partner, outcome in outcomes.items():
+            sms = by_partner.get(partner)
+            got = sms and (sms.state, sms.failure_type or False)
+            self.assertEqual(got, SENT_AS[outcome], f"{partner.name}: summary said {outcome}")
+
     def test_numbers_judged_for_one_mailing_are_not_judged_again_for_the_next(self):
         first = self._mailing()
         first._sms_notify_summarize()

@@ -59,6 +59,13 @@ class SmsComposer(models.TransientModel):
     def _prepare_recipient_values(self, records):
         """The number a user set for this mailing replaces the contact's (see the mailing's
         Recipients), judged as the summary judged it."""
+        if (
+            self.mailing_id
+            and records
+            and self.env.context.get("sms_notify_recipients_judged")
+            and (judged := self._sms_notify_judged_recipients(records)) is not None
+        ):
+            return judged
         result = super()._prepare_recipient_values(records)
         if not self.mailing_id or not records:
             return result
@@ -90,6 +97,34 @@ class SmsComposer(models.TransientModel):
                 field_store=False,
             )
         return result
+
+    def _sms_notify_judged_recipients(self, records):
+        """``records``' recipient values (as ``_sms_get_recipients_info`` gives them) read
+        from the mailing's recipient list, where the summary judged each number moments before
+        with the composer's own rules, per-mailing numbers included; ``None`` when a record
+        is not listed (the composer then judges the chunk itself). Judging 100,000 numbers is
+        seconds of work, done once instead of twice."""
+        self.env["sms.notify.campaign.recipient"].flush_model()
+        self.env.cr.execute(
+            """SELECT res_id, partner_id, number, e164, number_source, number_field
+                 FROM sms_notify_campaign_recipient
+                WHERE mailing_id = %s AND res_id = ANY(%s)""",
+            [self.mailing_id.id, records.ids],
+        )
+        rows = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        if len(rows) != len(records):
+            return None
+        partners = self.env["res.partner"].browse({row[0] for row in rows.values() if row[0]})
+        return {
+            record_id: {
+                "partner": partners.browse(partner_id or []).with_prefetch(partners._ids),
+                "sanitized": e164 or False,
+                "number": number or False,
+                "partner_store": source == recipient_tools.PARTNER,
+                "field_store": False if source == recipient_tools.OVERRIDE else fname,
+            }
+            for record_id, (partner_id, number, e164, source, fname) in rows.items()
+        }
 
     def _sms_notify_companies(self, records):
         """A mailing is sent and paid for by the company of its responsible user, whoever its
