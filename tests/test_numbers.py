@@ -284,3 +284,84 @@ def test_shortcut_takes_only_mobiles_in_international_form():
     assert _international_mobile("+74951234567") is None  # a landline: the parser says why
     assert _international_mobile("+7 (916) 123-45-67") is None  # brackets: the parser reads it
     assert _international_mobile("89161234567") is None  # national form
+
+
+def _national_forms_of_every_type():
+    """For every country, phonenumbers' example number of each type written as its people
+    write it (national format, with trunk prefix and brackets), as bare national digits, and
+    neighbours differing in the last digit; each read in its own country and in Russia and
+    Poland (a customer of another country keyed in by a shop there)."""
+    import phonenumbers  # noqa: PLC0415
+
+    samples = set()
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        for number_type in range(12):
+            example = phonenumbers.example_number_for_type(region, number_type)
+            if example is None:
+                continue
+            national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+            digits = str(example.national_number)
+            for form in (national, digits):
+                for last in "0159":
+                    for reader in {region, "RU", "PL"}:
+                        samples.add((form[:-1] + last, reader))
+    return sorted(samples)
+
+
+def test_national_shortcut_agrees_with_the_parser_in_every_country(monkeypatch):
+    """Numbers in national form skip the full parser when they are mobiles of a country whose
+    numbers read simply; whatever the shortcut answers must be what the parser answers."""
+    from odoo.addons.sms_notify.tools import numbers  # noqa: PLC0415
+
+    samples = _national_forms_of_every_type()
+    shortcuts = {sample: numbers._national_mobile(*sample) for sample in samples}
+    taken = [sample for sample, shortcut in shortcuts.items() if shortcut]
+    monkeypatch.setattr(numbers, "_international_mobile", lambda raw: None)
+    disagreements = []
+    for (number, region), shortcut in shortcuts.items():
+        if shortcut is None:
+            continue  # the parser answers it anyway
+        numbers._classify.cache_clear()
+        full = normalize(number, region, None)
+        if (full.e164, full.region) != shortcut[:2]:
+            disagreements.append((number, region, shortcut[:2], (full.e164, full.region)))
+    numbers._classify.cache_clear()
+    assert not disagreements
+    # the shortcut must be worth having: most mobiles of most countries take it
+    assert len(taken) > 1000
+
+
+@pytest.mark.parametrize(
+    ("number", "region", "expected"),
+    [
+        ("8 (912) 345-67-89", "RU", ("+79123456789", "RU")),
+        ("912 345 67 89", "RU", ("+79123456789", "RU")),
+        ("8 701 234 56 78", "RU", ("+77012345678", "KZ")),  # +7 7xx is Kazakh
+        ("601 234 567", "PL", ("+48601234567", "PL")),
+        ("601-234-567", "PL", ("+48601234567", "PL")),
+        ("0151 23456789", "DE", ("+4915123456789", "DE")),
+    ],
+)
+def test_national_shortcut_reads_mobiles_as_typed(number, region, expected):
+    from odoo.addons.sms_notify.tools.numbers import _national_mobile  # noqa: PLC0415
+
+    assert _national_mobile(number, region)[:2] == expected
+
+
+@pytest.mark.parametrize(
+    ("number", "region"),
+    [
+        ("8 495 123-45-67", "RU"),  # a Moscow landline: the parser says why
+        ("8 10 48 601 234 567", "RU"),  # 810, Russia's international prefix
+        ("7 912 345 67 89", "RU"),  # the country code without +
+        ("0048 601 234 567", "PL"),  # 00, Poland's international prefix
+        ("0 601 234 567", "PL"),  # the trunk zero Poland abolished
+        ("07700 900123", "GB"),  # the UK reads its trunk prefix with another pattern
+        ("8 912 345 67 89 доб. 12", "RU"),  # an extension
+        ("601 234 567", None),  # no country to read it in
+    ],
+)
+def test_national_shortcut_leaves_the_rest_to_the_parser(number, region):
+    from odoo.addons.sms_notify.tools.numbers import _national_mobile  # noqa: PLC0415
+
+    assert _national_mobile(number, region) is None

@@ -17,6 +17,7 @@ number itself (``+7 7xx`` numbers are Kazakh), never assumed from the default re
 """
 
 import functools
+import re
 from dataclasses import dataclass
 
 import phonenumbers
@@ -170,7 +171,7 @@ def _classify(raw, default_region, in_customer_region):
 
     Cached: a mailing or the queue meets the same numbers again and again, and parsing and
     typing one costs about a tenth of a millisecond."""
-    mobile = _international_mobile(raw)
+    mobile = _international_mobile(raw) or _national_mobile(raw, default_region)
     if mobile:
         return mobile
     numobj, error = _parse(raw, default_region)
@@ -248,3 +249,48 @@ def _international_mobile(raw):
         region = phonenumbers.region_code_for_number(numobj)
     region = region if region in phonenumbers.SUPPORTED_REGIONS else None
     return f"+{country_code}{national}", region, None, {}
+
+
+#: what people write between the digits of a number in national form
+_NATIONAL_SEPARATORS = str.maketrans("", "", " -().")
+
+
+@functools.cache
+def _national_reading(region):
+    """``(country code, trunk prefix, international prefix pattern)`` of ``region`` when its
+    national numbers read simply (a trunk prefix the parser strips as it is, nothing
+    rewritten); ``None`` otherwise (Argentina, Brazil, Belarus, the UK...)."""
+    metadata = PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.national_prefix_transform_rule:
+        return None
+    prefix = metadata.national_prefix or ""
+    if (metadata.national_prefix_for_parsing or "") != prefix:
+        return None
+    idd = re.compile(metadata.international_prefix) if metadata.international_prefix else None
+    return str(metadata.country_code), prefix, idd
+
+
+def _national_mobile(raw, region):
+    """``(e164, region, None, {})`` when ``raw`` is a mobile number of ``region`` written in
+    national form (8 (912) 345-67-89 in Russia, 601 234 567 in Poland), with digits,
+    spaces, dashes, brackets and dots only; ``None`` otherwise.
+
+    What most customer records hold, checked without the full parser: a quarter of its
+    time, which a first summary of 100,000 customers spends on every number. Whatever could
+    read otherwise (an international prefix, the country code written without +, a trunk
+    prefix left out where the digits do not make a mobile) goes through the full parser,
+    and the test suite holds this to the parser's answers in every country."""
+    if region is None or raw.startswith("+"):
+        return None
+    reading = _national_reading(region)
+    if reading is None:
+        return None
+    country_code, prefix, idd = reading
+    digits = raw.translate(_NATIONAL_SEPARATORS)
+    if not digits.isdigit() or not digits.isascii():
+        return None
+    if (idd and idd.match(digits)) or digits.startswith(country_code):
+        return None
+    if prefix and digits.startswith(prefix):
+        digits = digits[len(prefix) :]
+    return _international_mobile(f"+{country_code}{digits}")
