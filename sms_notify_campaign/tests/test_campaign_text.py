@@ -305,6 +305,31 @@ class TestCampaignText(SmscGatewayCommon):
             composer = self.env["sms.composer"].new({"mailing_id": plain.id})
             self.assertEqual(composer._get_unsubscribe_info("u"), "СТОП SMS: u")
 
+    def test_each_sms_gets_sms_marketings_opt_out_line_with_its_own_trace_code(self):
+        """The opt-out line is built once per chunk: each SMS still ends with SMS Marketing's
+        own line, in the sender's language and transliterated with the text, carrying the
+        address of its own trace."""
+        contacts = self._contacts("Юля", "Anna", "Jan")
+        plain = self._mailing(contacts, "Привет", sms_allow_unsubscribe=True)
+        latin = self._mailing(
+            contacts, "Привет", sms_allow_unsubscribe=True, sms_notify_transliterate=True
+        )
+        base_url = self.env["sms.sms"].get_base_url()
+        with patch.object(
+            MassMailingSmsComposer,
+            "_get_unsubscribe_info",
+            lambda self, url: f"СТОП SMS: {url}",
+        ):
+            bodies = {mailing: self._sent_bodies(mailing) for mailing in (plain, latin)}
+        for mailing, words, text in ((plain, "СТОП", "Привет"), (latin, "STOP", "Privet")):
+            traces = self.env["mailing.trace"].search([("mass_mailing_id", "=", mailing.id)])
+            self.assertEqual(len(traces), 3)
+            for trace in traces:
+                self.assertEqual(
+                    bodies[mailing][trace.res_id].body,
+                    f"{text}\n{words} SMS: {base_url}/sms/{mailing.id}/{trace.sms_code}",
+                )
+
     def test_marketing_user_sees_preview_and_counter(self):
         marketer = new_test_user(
             self.env, login="text_marketer", groups="mass_mailing.group_mass_mailing_user"

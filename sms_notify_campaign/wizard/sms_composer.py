@@ -1,3 +1,5 @@
+from werkzeug.urls import url_join
+
 from odoo import api, models
 
 from odoo.addons.sms_notify.tools import gsm
@@ -5,6 +7,10 @@ from odoo.addons.sms_notify.tools.transliterate import transliterate
 
 from ..tools import recipients as recipient_tools
 from ..tools.links import trace_links_to_sms
+
+#: where the opt-out address goes in the opt-out line built once per chunk: no text or
+#: address holds this character
+UNSUBSCRIBE_URL_MARK = "\x00"
 
 
 class SmsComposer(models.TransientModel):
@@ -208,8 +214,34 @@ class SmsComposer(models.TransientModel):
             bodies = {res_id: transliterate(body) for res_id, body in bodies.items()}
         return bodies
 
+    # ------------------------------------------------------------------
+    # The opt-out line, built once per chunk
+    # ------------------------------------------------------------------
+
+    def _prepare_mass_sms_values(self, records):
+        """SMS Marketing builds each recipient's opt-out line from scratch: the server's
+        address read from the system parameters and the line's words translated again, for
+        every recipient, a sixth of the time a mailing takes to compose. Both are the same
+        for the whole chunk: they are built once, and each recipient's line only gets its
+        own trace code (a test holds the line to SMS Marketing's)."""
+        if self.composition_mode == "mass" and self.mailing_id and self.mass_sms_allow_unsubscribe:
+            self = self.with_context(
+                sms_notify_unsubscribe_prefix=url_join(self.get_base_url(), "/sms/"),
+                sms_notify_unsubscribe_info=self._get_unsubscribe_info(UNSUBSCRIBE_URL_MARK),
+            )
+        return super()._prepare_mass_sms_values(records)
+
+    def _get_unsubscribe_url(self, res_id, trace_code, number):
+        prefix = self.env.context.get("sms_notify_unsubscribe_prefix")
+        if prefix is None:
+            return super()._get_unsubscribe_url(res_id, trace_code, number)
+        return f"{prefix}{self.mailing_id.id}/{trace_code}"
+
     @api.model
     def _get_unsubscribe_info(self, url):
+        info = self.env.context.get("sms_notify_unsubscribe_info")
+        if info is not None:
+            return info.replace(UNSUBSCRIBE_URL_MARK, url)
         # the opt-out line SMS Marketing appends is translated (СТОП SMS): it would make the
         # transliterated text Unicode again
         info = super()._get_unsubscribe_info(url)
