@@ -1,6 +1,6 @@
 """The summary of an SMS mailing to 100,000 customers, and its recipient list, before sending.
 
-    python3 bench/campaign_summary.py [--size 100000] [--rounds 3] [--keep]
+    python3 bench/campaign_summary.py [--size 100000] [--rounds 3] [--keep] [--profile FILE]
 
 In a fresh database with sms_notify_campaign (hence SMS Marketing; no demo data), ``size``
 customers are stored with a mix of what a real base holds: mobile numbers typed in every local
@@ -17,6 +17,9 @@ without consent to promotions, and time zones from Kaliningrad to Kamchatka. One
 * **summary after edits**: the summary after 1% of the customers changed their number and 100
   recipients were taken off the mailing;
 * **first page**: the first 80 recipients of the list, as the list view reads them.
+
+``--profile FILE`` writes cProfile statistics of the first round's fill there (``python3 -m
+pstats FILE``); profiling slows it down, compare only profiles with each other.
 
 Nothing here runs in the test suite: run it on purpose, on an idle machine.
 """
@@ -76,7 +79,7 @@ def _customers(size):
     return rows
 
 
-def measure(dbname, size, rounds, odoo_args):
+def measure(dbname, size, rounds, odoo_args, profile=None):
     import odoo  # noqa: PLC0415
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
 
@@ -126,8 +129,17 @@ def measure(dbname, size, rounds, odoo_args):
             row = {"round": round_ + 1}
 
             def timed(function, key, cr=cr, row=row):
+                profiler = None
+                if profile and key == "fill_s" and not results:
+                    import cProfile  # noqa: PLC0415
+
+                    profiler = cProfile.Profile()
+                    profiler.enable()
                 started = time.perf_counter()
                 result = function()
+                if profiler:
+                    profiler.disable()
+                    profiler.dump_stats(profile)
                 cr.commit()
                 row[key] = round(time.perf_counter() - started, 3)
                 return result
@@ -161,7 +173,7 @@ def measure(dbname, size, rounds, odoo_args):
     return {"size": size, "customers_created_s": created_s, "rounds": results}
 
 
-def run(size, rounds, keep):
+def run(size, rounds, keep, profile=None):
     odoo = devenv.find_odoo(target="bench")
     pg = devenv.ensure_postgres()
     base_args = [f"--addons-path={odoo.addons_path}", *pg.odoo_args(), "--log-level=warn"]
@@ -190,6 +202,7 @@ def run(size, rounds, keep):
                 str(size),
                 str(rounds),
                 json.dumps(base_args),
+                os.path.abspath(profile) if profile else "",
             ],
             capture_output=True,
             text=True,
@@ -228,13 +241,18 @@ def main():
     parser.add_argument("--size", type=int, default=100000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the database")
-    parser.add_argument("--measure", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--profile", help="write cProfile statistics of the first fill here")
+    parser.add_argument("--measure", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        dbname, size, rounds, odoo_args = args.measure
-        print(json.dumps(measure(dbname, int(size), int(rounds), json.loads(odoo_args))))
+        dbname, size, rounds, odoo_args, profile = args.measure
+        print(
+            json.dumps(
+                measure(dbname, int(size), int(rounds), json.loads(odoo_args), profile or None)
+            )
+        )
         return
-    run(args.size, args.rounds, args.keep)
+    run(args.size, args.rounds, args.keep, args.profile)
 
 
 if __name__ == "__main__":
