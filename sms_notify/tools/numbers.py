@@ -236,17 +236,20 @@ def _international_mobile(raw):
         return None
     regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE[country_code]
     if len(regions) == 1:
-        # a country code of its own: its mobile ranges alone decide, one pattern instead of
-        # the dozen number_type tries (the test suite holds this to the parser's answers)
-        metadata = PhoneMetadata.metadata_for_region_or_calling_code(country_code, regions[0])
-        if metadata is None or not _is_number_matching_desc(national, metadata.mobile):
-            return None
         region = regions[0]
     else:
-        numobj = phonenumbers.PhoneNumber(country_code=country_code, national_number=int(national))
-        if phonenumbers.number_type(numobj) not in SMS_NUMBER_TYPES:
+        # a country code shared by several countries (+7: Russia and Kazakhstan, +1): the
+        # number's own digits tell whose it is
+        region = phonenumbers.region_code_for_number(
+            phonenumbers.PhoneNumber(country_code=country_code, national_number=int(national))
+        )
+        if region is None:
             return None
-        region = phonenumbers.region_code_for_number(numobj)
+    # the country's mobile ranges alone decide, one pattern instead of the dozen number_type
+    # tries (the test suite holds this to the parser's answers)
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
+    if metadata is None or not _is_number_matching_desc(national, metadata.mobile):
+        return None
     region = region if region in phonenumbers.SUPPORTED_REGIONS else None
     return f"+{country_code}{national}", region, None, {}
 
