@@ -275,24 +275,19 @@ class MailingMailing(models.Model):
         if not records:
             return
         self.env["sms.notify.campaign.recipient"].flush_model()
-        now = self.env.cr.now()
         self.env.cr.execute(
             """INSERT INTO sms_notify_campaign_recipient AS r
-                      (mailing_id, company_id, res_id, sequence, in_domain, added, excluded,
-                       create_uid, write_uid, create_date, write_date)
+                      (mailing_id, company_id, res_id, sequence, in_domain, added, excluded)
                SELECT %(mailing)s, %(company)s, a.res_id,
                       (SELECT coalesce(max(sequence), 0) FROM sms_notify_campaign_recipient
                         WHERE mailing_id = %(mailing)s) + a.position,
-                      FALSE, TRUE, FALSE, %(uid)s, %(uid)s, %(now)s, %(now)s
+                      FALSE, TRUE, FALSE
                  FROM unnest(%(ids)s::int[]) WITH ORDINALITY AS a(res_id, position)
-          ON CONFLICT (mailing_id, res_id) DO UPDATE
-                  SET added = TRUE, excluded = FALSE, write_uid = %(uid)s, write_date = %(now)s""",
+          ON CONFLICT (mailing_id, res_id) DO UPDATE SET added = TRUE, excluded = FALSE""",
             {
                 "mailing": self.id,
                 "company": self._sms_notify_company().id,
                 "ids": records.ids,
-                "uid": self.env.uid,
-                "now": now,
             },
         )
         self._sms_notify_summarize()
@@ -705,12 +700,7 @@ class MailingMailing(models.Model):
                  FROM sms_notify_scope s
                 WHERE r.id = s.recipient_id AND r.in_domain AND NOT s.in_domain"""
         )
-        values = {
-            "mailing": self.id,
-            "company": company.id,
-            "uid": self.env.uid,
-            "now": self.env.cr.now(),
-        }
+        values = {"mailing": self.id, "company": company.id}
         cr.execute(
             """UPDATE sms_notify_campaign_recipient r
                   SET company_id = %(company)s, sequence = f.sequence, in_domain = f.in_domain,
@@ -731,10 +721,10 @@ class MailingMailing(models.Model):
             """INSERT INTO sms_notify_campaign_recipient
                       (mailing_id, company_id, res_id, sequence, in_domain, added, excluded,
                        partner_id, name, number_key, number, e164, number_source, number_field,
-                       outcome, quiet, create_uid, write_uid, create_date, write_date)
+                       outcome, quiet)
                SELECT %(mailing)s, %(company)s, f.res_id, f.sequence, f.in_domain, FALSE, FALSE,
                       f.partner_id, f.name, f.number_key, f.number, f.e164, f.number_source,
-                      f.number_field, f.outcome, f.quiet, %(uid)s, %(uid)s, %(now)s, %(now)s
+                      f.number_field, f.outcome, f.quiet
                  FROM sms_notify_final f
                 WHERE f.recipient_id IS NULL
                -- another user's summary of the same mailing, at the same moment, added it

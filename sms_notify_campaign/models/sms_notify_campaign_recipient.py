@@ -28,6 +28,10 @@ class SmsNotifyCampaignRecipient(models.Model):
     _description = "SMS Mailing Recipient"
     _order = "mailing_id, sequence, id"
     _rec_name = "name"
+    # a mailing's summary stores a row per recipient, 100,000 at once: who wrote each row
+    # and when would be the summary's user and moment in every row, and each of those
+    # columns costs a foreign key check per row, a fifth of the time the rows take
+    _log_access = False
 
     mailing_id = fields.Many2one(
         "mailing.mailing", required=True, ondelete="cascade", readonly=True
