@@ -1,15 +1,112 @@
+from collections import defaultdict
+
 from odoo import api, models
 from odoo.models import LOG_ACCESS_COLUMNS
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, OrderedSet, split_every
 
 #: rows per INSERT statement
 INSERT_CHUNK = 1000
 #: fewer new rows than this never make the planner's statistics misleading
 ANALYZE_MIN_ROWS = 1000
+#: rows per UPDATE statement of the column-wise flush
+UPDATE_CHUNK = 1000
+#: column types the column-wise flush writes; others are left to Odoo's flush
+COLUMNAR_TYPES = frozenset(
+    {"varchar", "text", "int4", "float8", "numeric", "bool", "timestamp", "date"}
+)
 
 
 class Base(models.AbstractModel):
     _inherit = "base"
+
+    #: flush this model's pending writes a column at a time (see ``_flush``)
+    _sms_notify_columnar_flush = False
+
+    def _flush(self, fnames=None):
+        """Odoo's flush, a column at a time, for models that set
+        ``_sms_notify_columnar_flush``.
+
+        Odoo converts every pending value of every row, then quotes each row's values one by
+        one in Python: a third of the work of the SMS queue, whose batches write the same
+        dozen columns to 500 rows, most of them with values the whole batch shares. Here a
+        value is converted once per column and distinct value, each column is sent as one
+        array, and the rows are written by one ``UPDATE`` per thousand; the table ends up as
+        Odoo's flush leaves it (a test holds it to it). Translated, company-dependent and
+        other column types are left to Odoo's flush."""
+        if not self._sms_notify_columnar_flush:
+            return super()._flush(fnames)
+        cache = self.env.cache
+        dirty_fields = cache.get_dirty_fields()
+        wanted = self._fields.values() if fnames is None else [self._fields[f] for f in fnames]
+        if not any(field in dirty_fields for field in wanted):
+            return None
+        mine = [field for field in self._fields.values() if field in dirty_fields]
+        if self._parent_store or any(
+            field.translate or field.company_dependent or field.column_type[0] not in COLUMNAR_TYPES
+            for field in mine
+        ):
+            return super()._flush(fnames)
+        model = self.with_context({})
+        dirty_ids = {field: cache.clear_dirty_field(field) for field in mine}
+        # rows written together are those with the same pending fields
+        groups = defaultdict(list)
+        for record_id in OrderedSet(rid for ids in dirty_ids.values() for rid in ids):
+            groups[tuple(field for field in mine if record_id in dirty_ids[field])].append(
+                record_id
+            )
+        for fields, ids in groups.items():
+            for some_ids in split_every(UPDATE_CHUNK, ids):
+                model._sms_notify_update_columns(fields, some_ids)
+        return None
+
+    def _sms_notify_update_columns(self, fields, ids):
+        """Write the cached values of ``fields`` of the records ``ids`` in one ``UPDATE``."""
+        cache = self.env.cache
+        names = {field.name for field in fields}
+        arrays = []
+        for field in fields:
+            field_cache = cache._get_field_cache(self, field)
+            converted = {}
+            column = []
+            for record_id in ids:
+                value = field_cache[record_id]
+                if field.type == "monetary":
+                    # rounded with each row's currency
+                    column.append(field.convert_to_column_update(value, self.browse(record_id)))
+                    continue
+                try:
+                    column.append(converted[value])
+                except KeyError:
+                    column.append(
+                        converted.setdefault(
+                            value, field.convert_to_column_update(value, self.browse(record_id))
+                        )
+                    )
+            arrays.append(column)
+        assignments = [
+            SQL("%s = v.%s", SQL.identifier(field.name), SQL.identifier(field.name))
+            for field in fields
+        ]
+        if self._log_access:
+            # what Odoo's _write_multi adds to every row it writes
+            if "write_uid" not in names:
+                assignments.append(SQL("write_uid = %s", self.env.uid))
+            if "write_date" not in names:
+                assignments.append(SQL("write_date = %s", self.env.cr.now()))
+        self.env.execute_query(
+            SQL(
+                "UPDATE %s SET %s FROM unnest(%s::int4[], %s) AS v(id, %s) WHERE %s.id = v.id",
+                SQL.identifier(self._table),
+                SQL(", ").join(assignments),
+                list(ids),
+                SQL(", ").join(
+                    SQL("%s::%s[]", column, SQL(field.column_type[1]))
+                    for field, column in zip(fields, arrays, strict=True)
+                ),
+                SQL(", ").join(SQL.identifier(field.name) for field in fields),
+                SQL.identifier(self._table),
+            )
+        )
 
     @api.model
     def _sms_notify_insert(self, vals_list):

@@ -6,6 +6,8 @@ from ..tools import gsm, kinds
 
 class SmsSms(models.Model):
     _inherit = "sms.sms"
+    # the queue writes a dozen columns to hundreds of rows per batch (see bulk_rows.py)
+    _sms_notify_columnar_flush = True
 
     gateway_id = fields.Many2one(
         "sms.notify.gateway",

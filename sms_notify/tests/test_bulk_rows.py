@@ -1,3 +1,6 @@
+from unittest.mock import patch
+
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
@@ -92,3 +95,61 @@ class TestBulkRows(TransactionCase):
             sms._sms_notify_write_later([{"gateway_reference": "a"}, {"vendor_cost": 1.0}])
         with self.assertRaises(ValueError):
             sms[0]._sms_notify_write_later([{"sms_tracker_id": False}])
+
+    def _write_like_the_queue(self, sms, gateway):
+        """What a queue batch writes: the claim's values, per row and shared, then the
+        answers grouped by outcome, one row with a field more than the others."""
+        now = fields.Datetime.now()
+        sms._sms_notify_write_later(
+            [
+                {
+                    "state": "process",
+                    "claimed_datetime": now,
+                    "number": f"+4860000{index:04d}",
+                    "gateway_id": gateway.id if index % 2 else False,
+                    "gateway_reference": f"ref-{index}" if index % 3 else False,
+                }
+                for index in range(len(sms))
+            ]
+        )
+        sms[:3].write({"state": "pending", "vendor_cost": 0.35, "sent_datetime": now})
+        sms[3:].write({"state": "error", "failure_type": "sms_server", "gateway_error": "Ы"})
+        sms[0].segments = 4
+
+    def _rows(self, sms):
+        columns = (
+            "state, claimed_datetime, number, gateway_id, gateway_reference, vendor_cost, "
+            "sent_datetime, failure_type, gateway_error, segments, write_uid"
+        )
+        self.env.cr.execute(
+            f"SELECT {columns} FROM sms_sms WHERE id = ANY(%s) ORDER BY id", [sms.ids]
+        )
+        return self.env.cr.fetchall()
+
+    def test_column_wise_flush_stores_what_odoos_flush_stores(self):
+        gateway = self.env["sms.notify.gateway"].create(
+            {"name": "Flush", "gateway_type": "sandbox"}
+        )
+        model = self.env["sms.sms"].sudo()
+        columnar = model.create([{"number": "+48600000000", "body": "a"}] * 6)
+        odoos = model.create([{"number": "+48600000000", "body": "a"}] * 6)
+        self.env.flush_all()
+
+        self._write_like_the_queue(columnar, gateway)
+        update_columns = type(model)._sms_notify_update_columns
+        with patch.object(
+            type(model), "_sms_notify_update_columns", autospec=True, side_effect=update_columns
+        ) as written:
+            columnar.flush_recordset()
+        # one statement per set of pending fields: the two outcomes, and the first row
+        # with one field more
+        self.assertEqual(written.call_count, 3)
+        with patch.object(type(model), "_sms_notify_columnar_flush", False):
+            self._write_like_the_queue(odoos, gateway)
+            odoos.flush_recordset()
+
+        self.assertEqual(self._rows(columnar), self._rows(odoos))
+        self.env.invalidate_all()
+        self.assertEqual(columnar.mapped("state"), ["pending"] * 3 + ["error"] * 3)
+        self.assertEqual(columnar[1].gateway_id, gateway)
+        self.assertEqual(columnar[3].gateway_error, "Ы")
