@@ -46,7 +46,9 @@ class Base(models.AbstractModel):
             for field in mine
         ):
             return super()._flush(fnames)
-        model = self.with_context({})
+        # the values to write are cached for records without context, as Odoo's flush reads
+        # them: a context-dependent field keeps one cache per context
+        model = self.with_context({})  # pylint: disable=context-overridden
         dirty_ids = {field: cache.clear_dirty_field(field) for field in mine}
         # rows written together are those with the same pending fields
         groups = defaultdict(list)
