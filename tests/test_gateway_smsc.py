@@ -142,11 +142,28 @@ def test_forbidden_sender_or_text_is_not_allowed(fake):
 
 def test_after_running_out_of_money_the_rest_is_failed_without_calling_smsc(fake):
     fake.balance = 3.0
-    # one number three times: three requests, the first one with u2 as well
-    results = client(fake).send([sms("u1"), sms("u2", number="+79123456780"), sms("u3"), sms("u4")])
-    assert [r.state for r in results] == ["pending", "pending", "error", "error"]
-    assert [r.failure_type for r in results[2:]] == ["sms_credit", "sms_credit"]
-    assert len(sends(fake)) == 2
+    # one number seven times: seven requests, the first one with u2 as well; the first goes
+    # alone, the next four side by side, and the account runs dry in them
+    messages = [sms("u1"), sms("u2", number="+79123456780")]
+    messages += [sms(f"u{index}") for index in range(3, 9)]
+    results = client(fake).send(messages)
+    assert [r.state for r in results] == ["pending", "pending"] + ["error"] * 6
+    assert {r.failure_type for r in results[2:]} == {"sms_credit"}
+    # the two requests left are not made: SMSC blocks clients that keep failing
+    assert len(sends(fake)) == 5
+
+
+def test_a_batch_goes_out_in_requests_side_by_side(fake):
+    """SMSC takes 100 texts a request: a batch of 500 is five requests, the first alone and
+    the other four side by side, so that a vendor answering each in 150 ms holds the batch
+    0.3 s instead of 0.75."""
+    fake.latency = 0.05
+    fake.balance = 10_000.0
+    messages = [sms(f"u{index}", number=f"+7912{index:07d}") for index in range(500)]
+    results = client(fake).send(messages)
+    assert [r.state for r in results] == ["pending"] * 500
+    assert len(sends(fake)) == 5
+    assert fake.max_in_flight == 4
 
 
 def test_wrong_password_is_not_transient(fake):
@@ -392,7 +409,8 @@ def test_different_senders_and_lifetimes_go_in_different_requests(fake):
         (form.get("sender"), form.get("valid"), [phone[-1] for phone, _ in list_lines(form)])
         for form in sends(fake)
     ]
-    assert requests == [
+    # the requests go side by side: they reach SMSC in any order
+    assert sorted(requests, key=lambda request: request[2]) == [
         ("Optika", None, ["1", "3"]),
         ("Salon", None, ["2"]),
         ("Main", "02:00", ["4", "5"]),
@@ -498,3 +516,21 @@ def test_webhook_with_a_timestamp_no_clock_reaches_still_reports(fake):
     url = f"https://shop.example/sms_notify/report/7/{SECRET}"
     [report] = client(fake).parse_report("POST", url, {}, params)
     assert (report.state, report.done_at) == ("sent", None)
+
+
+def test_requests_after_a_failed_one_are_not_made_and_left_without_answer(fake):
+    """A request that fails stops the batch after the requests in flight beside it: the
+    messages of the requests not made get no answer, so the queue decides their fate by the
+    failure (tried again later here), not as if the account were out of credit."""
+    fake.balance = 10_000.0
+    fake.fail("http_500", after=1)
+    messages = [sms(f"u{index}", number=f"+7912{index:07d}") for index in range(700)]
+    with pytest.raises(GatewayError) as caught:
+        client(fake).send(messages)
+    error = caught.value
+    assert error.transient and error.maybe_sent
+    # seven requests: the first alone, four side by side (one failed), two not made
+    assert len(fake.requests_to("/sys/send.php")) == 5
+    answered = {result.uuid for result in error.results}
+    assert len(answered) == 400
+    assert all(result.state == "pending" for result in error.results)

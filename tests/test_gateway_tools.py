@@ -1,15 +1,21 @@
 """The gateway seam's pure parts: result shape, registry, sandbox and IAP mapping."""
 
+import functools
+
 import pytest
 
 from odoo.addons.sms_notify.tools import iap, sandbox
 from odoo.addons.sms_notify.tools.gateway import (
     GATEWAY_TYPES,
+    NOT_SENT,
     GatewayClient,
+    GatewayError,
     OutgoingSms,
     SendResult,
+    batch_error,
     get_client_class,
     register_gateway,
+    side_by_side,
 )
 
 
@@ -104,3 +110,47 @@ def test_iap_groups_by_body_and_maps_every_answer():
 
 def test_sandbox_holds_nothing_so_an_interrupted_message_is_sent_again():
     assert sandbox.SandboxClient().find_sent([sms("u1")]) == []
+
+
+def _calls(answers, made):
+    """Calls answering ``answers`` in order (an exception is raised), noting each call made."""
+
+    def call(index, answer):
+        made.append(index)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    return [functools.partial(call, index, answer) for index, answer in enumerate(answers)]
+
+
+def test_requests_side_by_side_answer_in_order_and_stop_after_the_wave_that_failed():
+    made = []
+    timeout = GatewayError("no answer", transient=True, maybe_sent=True)
+    answers = side_by_side(_calls(["a", "b", timeout, "d", "e", "f", "g"], made), parallel=4)
+    # the first alone, then four side by side; the failure among them stops the batch
+    assert answers == ["a", "b", timeout, "d", "e", NOT_SENT, NOT_SENT]
+    assert sorted(made) == [0, 1, 2, 3, 4]
+
+
+def test_a_first_request_that_fails_or_says_stop_is_the_only_one():
+    made = []
+    refused = GatewayError("wrong password", failure_type="sms_acc")
+    assert side_by_side(_calls([refused, "b", "c"], made)) == [refused, NOT_SENT, NOT_SENT]
+    assert made == [0]
+    made.clear()
+    answers = side_by_side(_calls(["no credit", "b"], made), go_on=lambda answer: False)
+    assert answers == ["no credit", NOT_SENT]
+    assert made == [0]
+
+
+def test_a_batch_error_keeps_the_answers_and_the_most_careful_flags():
+    timeout = GatewayError("no answer", transient=True, maybe_sent=True, retry_after=5)
+    refused = GatewayError("HTTP 400", failure_type="sms_server")
+    error = batch_error([timeout, refused], ["answer"])
+    assert str(error) == "no answer"
+    assert error.results == ["answer"]
+    # a message of either request may have reached the vendor; the second failure would
+    # not go away by retrying
+    assert error.maybe_sent and not error.transient
+    assert error.retry_after == 5

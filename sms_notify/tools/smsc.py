@@ -50,10 +50,12 @@ Which source confirmed each parameter, answer key and code, and what remains unc
 import dataclasses
 import hashlib
 from datetime import datetime, timezone
+from functools import partial
 
 from .gateway import (
     MAX_REPORT_ID,
     MAX_REPORT_PHONE,
+    NOT_SENT,
     WEBHOOK_SECRET,
     BadReport,
     DeliveryReport,
@@ -63,12 +65,22 @@ from .gateway import (
     SendResult,
     _lt,
     authenticate_webhook,
+    batch_error,
     bounded,
     number_digits,
     register_gateway,
     seconds_left,
+    side_by_side,
 )
 from .http_client import HttpClient
+
+
+def _out_of_credit(results):
+    """SMSC's words when a request's results say the account ran out of credit, else None."""
+    return next(
+        (result.error_message for result in results if result.failure_type == "sms_credit"), None
+    )
+
 
 DEFAULT_BASE_URL = "https://smsc.ru"
 #: SMSC keeps a message for at most 24 hours (``valid`` 00:01-24:00)
@@ -360,24 +372,33 @@ class SmscClient(GatewayClient):
                 answers[position] = refusal
             else:
                 entries.append((position, message, valid))
-        out_of_credit = None
+        requests = self._requests(entries)
         with self.http:
-            for sms_id, members in self._requests(entries):
+            outcomes = side_by_side(
+                [partial(self._send_request, sms_id, members) for sms_id, members in requests],
+                # every further request would fail the same way and SMSC blocks the address
+                # of clients that keep sending failing requests (error 4)
+                go_on=lambda results: not _out_of_credit(results),
+            )
+        errors = []
+        out_of_credit = None
+        for (_sms_id, members), outcome in zip(requests, outcomes, strict=True):
+            if isinstance(outcome, GatewayError):
+                errors.append(outcome)
+                continue
+            if outcome is NOT_SENT:
+                # after the requests in flight (the only ones before): out of credit, the
+                # messages fail as such; after a failed request, they wait for its verdict
                 if out_of_credit:
                     for position, message, _valid in members:
                         answers[position] = self._failed(message, "sms_credit", out_of_credit)
-                    continue
-                try:
-                    results = self._send_request(sms_id, members)
-                except GatewayError as error:
-                    error.results = [answers[key] for key in sorted(answers)] + error.results
-                    raise
-                for (position, _message, _valid), result in zip(members, results, strict=True):
-                    answers[position] = result
-                    if result.failure_type == "sms_credit":
-                        # every further request would fail the same way and SMSC blocks the
-                        # address of clients that keep sending failing requests (error 4)
-                        out_of_credit = result.error_message
+                continue
+            out_of_credit = out_of_credit or _out_of_credit(outcome)
+            for (position, _message, _valid), result in zip(members, outcome, strict=True):
+                answers[position] = result
+        if errors:
+            # a request that failed before any went through stops the batch there
+            raise batch_error(errors, [answers[key] for key in sorted(answers)])
         return [answers[position] for position in sorted(answers)]
 
     def _requests(self, entries):

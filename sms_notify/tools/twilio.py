@@ -32,6 +32,7 @@ import base64
 import hashlib
 import hmac
 from email.utils import parsedate_to_datetime
+from functools import partial
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .gateway import (
@@ -45,8 +46,10 @@ from .gateway import (
     SendResult,
     _lt,
     authenticate_webhook,
+    batch_error,
     bounded,
     register_gateway,
+    side_by_side,
     to_naive_utc,
 )
 from .gsm import analyze
@@ -201,14 +204,14 @@ class TwilioClient(GatewayClient):
     # sending
 
     def send(self, messages):
-        results = []
+        # one request per message: side by side, a batch of 500 does not wait 500 times
+        # for Twilio's answer
         with self.http:
-            for message in messages:
-                try:
-                    results.append(self._send_one(message))
-                except GatewayError as error:
-                    error.results = results + error.results
-                    raise
+            outcomes = side_by_side([partial(self._send_one, message) for message in messages])
+        results = [outcome for outcome in outcomes if isinstance(outcome, SendResult)]
+        errors = [outcome for outcome in outcomes if isinstance(outcome, GatewayError)]
+        if errors:
+            raise batch_error(errors, results)
         return results
 
     def _send_one(self, message):

@@ -103,6 +103,9 @@ class FakeGateway:
     max_records = 500
     #: Retry-After of ``rate_limit`` answers
     retry_after = 7
+    #: seconds every answer takes, as a real vendor's does (150 ms and more); requests in
+    #: flight together wait side by side
+    latency = 0.0
 
     def __init__(self):
         self.lock = threading.RLock()
@@ -114,6 +117,9 @@ class FakeGateway:
         self.number_errors = {}
         self.forbidden_senders = set()
         self.forbidden_words = set()
+        #: requests being answered now, and the most there ever were at once
+        self.in_flight = 0
+        self.max_in_flight = 0
 
     # lifecycle
 
@@ -214,7 +220,15 @@ class FakeGateway:
             request = self._read(handler)
             with self.lock:
                 self._records.append(request)
-            response = self._answer(request)
+                self.in_flight += 1
+                self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            try:
+                if self.latency:
+                    self._stopping.wait(self.latency)
+                response = self._answer(request)
+            finally:
+                with self.lock:
+                    self.in_flight -= 1
             self._write(handler, response)
         except Exception:  # a fake must never kill its server thread
             # the client may have gone away (it timed out), so the answer may not get through
