@@ -116,6 +116,24 @@ class TestPromoCodes(PromoCommon):
         trace = self._traces(mailing)
         self.assertEqual(self._sms(trace).body, f"Anna, Spring coupon {trace.loyalty_card_code}")
 
+    def test_preview_and_counter_read_a_code_as_long_as_the_coupons(self):
+        """Counted as typed, :PromoCode: is shorter than a code: a text that fits one SMS as
+        typed may need two once each recipient's code is in it."""
+        mailing = self._mailing(self.partners[:1], "x")
+        # 147 characters and the token: 158 as typed, 161 with a code of 14
+        mailing.sms_notify_text = "a" * 146 + " :PromoCode:"
+        mailing.sms_notify_preview_res_id = self.partners[0].id
+        preview = mailing.sms_notify_preview_text
+        self.assertNotIn("PromoCode", preview)
+        code = preview.rsplit(" ", 1)[1]
+        self.assertEqual(len(code), len(self.env["loyalty.card"]._generate_code()))
+        self.assertEqual(mailing.sms_notify_longest_segments, 2)
+
+        mailing.sms_notify_text = ":Акция:, :FirstName:"
+        self.assertEqual(mailing.sms_notify_preview_text, "Spring coupon, Anna")
+        self.program.name = "Autumn coupon"
+        self.assertEqual(mailing.sms_notify_preview_text, "Autumn coupon, Anna")
+
     def test_code_is_usable_on_a_sale_order(self):
         if "sale.order" not in self.env or "applied_coupon_ids" not in self.env["sale.order"]:
             self.skipTest("Sales' coupons (sale_loyalty) are not installed")
