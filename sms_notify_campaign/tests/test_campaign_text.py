@@ -330,6 +330,32 @@ class TestCampaignText(SmscGatewayCommon):
                     f"{text}\n{words} SMS: {base_url}/sms/{mailing.id}/{trace.sms_code}",
                 )
 
+    def test_test_sms_goes_through_the_gateway_transliterated_as_the_mailing(self):
+        """SMS Marketing's test goes straight to Odoo IAP with the text as typed; the
+        suite's goes through the company's gateway, as the mailing will, transliterated when
+        the mailing is, and says which numbers it could not use."""
+        contacts = self._contacts("Юля")
+        mailing = self._mailing(contacts, "Привет! Скидка 20%", sms_notify_transliterate=True)
+        test = self.env["mailing.sms.test"].create(
+            {"mailing_id": mailing.id, "numbers": "+48 600 100 999\nnot a number"}
+        )
+
+        test.action_send_sms()
+        self.env["sms.sms"]._process_queue()
+
+        sent = self.env["sms.sms"].search([("number", "=", "+48600100999")])
+        self.assertEqual(sent.body, "Privet! Skidka 20%")
+        self.assertEqual(
+            (sent.company_id, sent.message_kind, sent.gateway_id),
+            (self.env.company, "advertising", self.gateway),
+        )
+        self.assertEqual(
+            [message["text"] for message in self.fake.messages.values()], ["Privet! Skidka 20%"]
+        )
+        log = mailing.message_ids[0].body
+        self.assertIn("not a number", log)
+        self.assertIn("+48600100999", log)
+
     def test_marketing_user_sees_preview_and_counter(self):
         marketer = new_test_user(
             self.env, login="text_marketer", groups="mass_mailing.group_mass_mailing_user"

@@ -134,6 +134,21 @@ class TestPromoCodes(PromoCommon):
         self.program.name = "Autumn coupon"
         self.assertEqual(mailing.sms_notify_preview_text, "Autumn coupon, Anna")
 
+    def test_a_test_sms_shows_a_sample_code_and_makes_no_coupon(self):
+        mailing = self._mailing(self.partners[:1], ":Акция: — ваш промокод :Промокод:")
+        test = self.env["mailing.sms.test"].create(
+            {"mailing_id": mailing.id, "numbers": "+48 600 300 009"}
+        )
+
+        test.action_send_sms()
+
+        sent = self.env["sms.sms"].search([("number", "=", "+48600300009")])
+        prefix = "Spring coupon — ваш промокод "
+        self.assertTrue(sent.body.startswith(prefix))
+        code = sent.body[len(prefix) :]
+        self.assertEqual(len(code), len(self.env["loyalty.card"]._generate_code()))
+        self.assertFalse(self._cards())
+
     def test_code_is_usable_on_a_sale_order(self):
         if "sale.order" not in self.env or "applied_coupon_ids" not in self.env["sale.order"]:
             self.skipTest("Sales' coupons (sale_loyalty) are not installed")
