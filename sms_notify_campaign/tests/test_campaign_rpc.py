@@ -362,6 +362,24 @@ class TestCampaignRpc(HttpCase, CampaignCommon):
         self.assertFalse(self.env["sms.sms"].search([("mailing_id", "=", self.mailing_b.id)]))
         self.assertEqual(self.mailing_b.state, "draft")
 
+    def test_marketing_user_cannot_test_another_companys_mailing(self):
+        """A test SMS is sent and charged as the mailing's: a user of another company cannot
+        have one sent for it; the mailing's own company can."""
+        values = {"mailing_id": self.mailing_b.id, "numbers": "+7 912 000-00-98"}
+        test_id = self._rpc(self.marketer, "mailing.sms.test", "create", values)
+        fault = self._refused(self.marketer, "mailing.sms.test", "action_send_sms", [test_id])
+        self._assert_another_companys(fault)
+        self.assertFalse(self.env["sms.sms"].search([("number", "=", "+79120000098")]))
+        test_id = self._rpc(
+            self.marketer, "mailing.sms.test", "create", dict(values, mailing_id=self.mailing.id)
+        )
+        self._rpc(self.marketer, "mailing.sms.test", "action_send_sms", [test_id])
+        sent = self.env["sms.sms"].search([("number", "=", "+79120000098")])
+        self.assertEqual(
+            (sent.company_id, sent.message_kind, sent.state),
+            (self.env.company, "advertising", "outgoing"),
+        )
+
     def test_results_and_history_of_another_companys_mailing_stay_its_own(self):
         self.mailing_b.action_send_sms()
         self.env.flush_all()

@@ -15,10 +15,11 @@ class MailingSmsTest(models.TransientModel):
         mailing will use. The test SMS are queued; their outcome shows in the SMS history."""
         self.ensure_one()
         mailing = self.mailing_id
+        # a test is charged to the company that sends the mailing: only its users may
+        mailing._sms_notify_check_company()
         company = mailing._sms_notify_company()
         if not self.env["sms.notify.gateway"].sudo()._get_companies_sending(company):
             return super().action_send_sms()
-        mailing._sms_notify_check_company()
         numbers = [number.strip() for number in self.numbers.splitlines() if number.strip()]
         sanitized = [self.env.user._phone_format(number=number) for number in numbers]
         invalid = [number for number, e164 in zip(numbers, sanitized, strict=True) if not e164]
