@@ -48,6 +48,12 @@ class MailingMailing(models.Model):
         "Recipients", "Records the mailing's filter selects, and the ones added by hand."
     )
     sms_notify_send_count = _count("Will Receive It")
+    sms_notify_ab_send_count = _count(
+        "In This A/B Version",
+        "An A/B test sends this version to a share of the recipients, picked at random when "
+        "it is sent: about this many of those who will receive it. The parts and the cost "
+        "count them.",
+    )
     sms_notify_quiet_count = _count(
         "Now in Quiet Hours",
         "Recipients for whom it is now night: their SMS waits for the end of the quiet hours.",
@@ -333,8 +339,9 @@ class MailingMailing(models.Model):
             counts[outcome] = count
             quiet += quiet_count
         parts = self._sms_notify_summary_parts()
+        sent = self._sms_notify_ab_share(counts["send"])
         preview = self.env["sms.sms"]._sms_notify_cost_preview(
-            self._sms_notify_company(), self.message_kind, [parts] * counts["send"]
+            self._sms_notify_company(), self.message_kind, [parts] * sent
         )
         values = {fname: counts[outcome] for outcome, fname in OUTCOME_COUNT_FIELDS.items()}
         values.update(
@@ -343,7 +350,8 @@ class MailingMailing(models.Model):
             sms_notify_skipped_count=sum(counts.values()) - counts["send"],
             sms_notify_quiet_count=quiet,
             sms_notify_parts=parts,
-            sms_notify_segments=parts * counts["send"],
+            sms_notify_ab_send_count=sent if sent != counts["send"] else 0,
+            sms_notify_segments=parts * sent,
             sms_notify_currency_id=preview["currency"].id,
             sms_notify_cost=preview["total"] or 0.0,
             sms_notify_cost_known=preview["total"] is not None,
@@ -355,6 +363,15 @@ class MailingMailing(models.Model):
         # the summary is the mailing's, whoever may look at it: no write access needed
         self.sudo().write(values)
         return dict(preview, counts=counts, quiet=quiet, parts=parts)
+
+    def _sms_notify_ab_share(self, count):
+        """How many of the ``count`` recipients who would receive the mailing this A/B test
+        version goes to: SMS Marketing picks its share of the filter's records at random when
+        it sends (``_get_recipients``), so the share of those who receive it is the
+        estimate; the whole ``count`` without an A/B test, and for the winner."""
+        if not self.ab_testing_enabled or self.ab_testing_is_winner_mailing or not count:
+            return count
+        return min(count, max(int(count * (self.ab_testing_pc or 0) / 100.0), 1))
 
     def _sms_notify_summary_parts(self):
         """The SMS parts of the mailing's text as it leaves: its links shortened to tracked

@@ -90,6 +90,39 @@ class TestCampaignSummary(CampaignCommon):
     """Before sending, the summary tells how many will receive the mailing, who is skipped and
     why, the SMS parts and the cost; and sending then does exactly what it said."""
 
+    def test_ab_test_version_is_counted_and_priced_for_its_share(self):
+        """An A/B test sends each version to its share of the recipients, picked at random
+        when sending: the summary prices the share, not the whole filter (the whole would
+        refuse a version the balance covers), and sending reaches as many."""
+        customers = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"AB {index:02d}",
+                    "mobile": f"+7 912 100-00-{index:02d}",
+                    "sms_notify_ad_consent": True,
+                }
+                for index in range(10)
+            ]
+        )
+        mailing = self._mailing(customers, ab_testing_enabled=True, ab_testing_pc=30)
+
+        summary = mailing._sms_notify_summarize()
+
+        self.assertEqual(summary["counts"]["send"], 10)
+        self.assertRecordValues(
+            mailing,
+            [
+                {
+                    "sms_notify_send_count": 10,
+                    "sms_notify_ab_send_count": 3,
+                    "sms_notify_segments": 3,
+                }
+            ],
+        )
+        mailing.action_send_sms()
+        traces = self.env["mailing.trace"].search([("mass_mailing_id", "=", mailing.id)])
+        self.assertEqual(len(traces), 3)
+
     def test_summary_counts_each_reason_and_sending_agrees_with_it(self):
         mailing = self._mailing()
         self._exclude(mailing, self.people["excluded"])
