@@ -241,19 +241,26 @@ def test_international_shortcut_agrees_with_the_full_parser(number, monkeypatch)
     assert with_shortcut == without_shortcut
 
 
+def _examples_of_every_type():
+    """``(region, number)``: phonenumbers' example number of each type, for every country."""
+    import phonenumbers  # noqa: PLC0415
+
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        for number_type in range(12):
+            example = phonenumbers.example_number_for_type(region, number_type)
+            if example is not None:
+                yield region, example
+
+
 def _example_numbers_of_every_type():
     """For every country code, phonenumbers' example number of each type, and neighbours
     differing in the last digit: the shortcut must agree with the parser on all of them."""
     import phonenumbers  # noqa: PLC0415
 
     samples = set()
-    for region in phonenumbers.SUPPORTED_REGIONS:
-        for number_type in range(12):
-            example = phonenumbers.example_number_for_type(region, number_type)
-            if example is None:
-                continue
-            e164 = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
-            samples.update(e164[:-1] + digit for digit in "0159")
+    for _region, example in _examples_of_every_type():
+        e164 = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+        samples.update(e164[:-1] + digit for digit in "0159")
     return sorted(samples)
 
 
@@ -294,17 +301,12 @@ def _national_forms_of_every_type():
     import phonenumbers  # noqa: PLC0415
 
     samples = set()
-    for region in phonenumbers.SUPPORTED_REGIONS:
-        for number_type in range(12):
-            example = phonenumbers.example_number_for_type(region, number_type)
-            if example is None:
-                continue
-            national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
-            digits = str(example.national_number)
-            for form in (national, digits):
-                for last in "0159":
-                    for reader in {region, "RU", "PL"}:
-                        samples.add((form[:-1] + last, reader))
+    for region, example in _examples_of_every_type():
+        national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+        for form in (national, str(example.national_number)):
+            for last in "0159":
+                for reader in {region, "RU", "PL"}:
+                    samples.add((form[:-1] + last, reader))
     return sorted(samples)
 
 
