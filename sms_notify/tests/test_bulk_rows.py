@@ -96,10 +96,9 @@ class TestBulkRows(TransactionCase):
         with self.assertRaises(ValueError):
             sms[0]._sms_notify_write_later([{"sms_tracker_id": False}])
 
-    def _write_like_the_queue(self, sms, gateway):
+    def _write_like_the_queue(self, sms, gateway, now):
         """What a queue batch writes: the claim's values, per row and shared, then the
         answers grouped by outcome, one row with a field more than the others."""
-        now = fields.Datetime.now()
         sms._sms_notify_write_later(
             [
                 {
@@ -135,7 +134,8 @@ class TestBulkRows(TransactionCase):
         odoos = model.create([{"number": "+48600000000", "body": "a"}] * 6)
         self.env.flush_all()
 
-        self._write_like_the_queue(columnar, gateway)
+        now = fields.Datetime.now()
+        self._write_like_the_queue(columnar, gateway, now)
         update_columns = type(model)._sms_notify_update_columns
         with patch.object(
             type(model), "_sms_notify_update_columns", autospec=True, side_effect=update_columns
@@ -145,7 +145,7 @@ class TestBulkRows(TransactionCase):
         # with one field more
         self.assertEqual(written.call_count, 3)
         with patch.object(type(model), "_sms_notify_columnar_flush", False):
-            self._write_like_the_queue(odoos, gateway)
+            self._write_like_the_queue(odoos, gateway, now)
             odoos.flush_recordset()
 
         self.assertEqual(self._rows(columnar), self._rows(odoos))
