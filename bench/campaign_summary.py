@@ -38,6 +38,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 
 import devenv  # noqa: E402
+from child import measure_in_child  # noqa: E402
 
 ZONES = ["Europe/Kaliningrad", "Europe/Moscow", "Asia/Yekaterinburg", "Asia/Kamchatka", False]
 
@@ -193,25 +194,18 @@ def run(size, rounds, keep, profile=None):
         env=odoo.env or None,
     )
     try:
-        measured = subprocess.run(
+        result = measure_in_child(
+            odoo.python,
+            __file__,
             [
-                odoo.python,
-                __file__,
-                "--measure",
                 dbname,
                 str(size),
                 str(rounds),
                 json.dumps(base_args),
                 os.path.abspath(profile) if profile else "",
             ],
-            capture_output=True,
-            text=True,
             env=odoo.env or None,
         )
-        if measured.returncode:
-            print(measured.stderr[-3000:], file=sys.stderr)
-            raise SystemExit("the measure failed")
-        result = json.loads(measured.stdout.strip().splitlines()[-1])
     finally:
         if not keep:
             pg.drop_database(dbname)

@@ -49,6 +49,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 
 import devenv  # noqa: E402
+from child import measure_in_child  # noqa: E402
 
 #: the text as the marketer types it; the suite compiles ``:FirstName:`` to its placeholder
 TEXT = ":FirstName:, spring sale: -20% on all frames until Sunday. Optika Nova, ul. Długa 5"
@@ -482,26 +483,13 @@ def _measure_once(pg, odoo, base_args, measure_env, variant, template, size, kee
     peer = FakeIap() if variant == "stock" else fake_smsc(delay)
     try:
         with peer:
-            measured = subprocess.run(
-                [
-                    odoo.python,
-                    __file__,
-                    "--measure",
-                    variant,
-                    dbname,
-                    str(size),
-                    peer.url,
-                    json.dumps(base_args),
-                    json.dumps(options),
-                ],
-                capture_output=True,
-                text=True,
+            row = measure_in_child(
+                odoo.python,
+                __file__,
+                [variant, dbname, str(size), peer.url, json.dumps(base_args), json.dumps(options)],
                 env=measure_env,
+                what=f"{variant} {size}: the measure",
             )
-            if measured.returncode:
-                print(measured.stderr[-3000:], file=sys.stderr)
-                raise SystemExit(f"{variant} {size}: the measure failed")
-            row = json.loads(measured.stdout.strip().splitlines()[-1])
             row["received_by_gateway"] = peer.received
     finally:
         if not keep:

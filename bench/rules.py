@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 
 import devenv  # noqa: E402
+from child import measure_in_child  # noqa: E402
 
 
 def measure(dbname, size, odoo_args):
@@ -161,16 +162,12 @@ def run(size, rounds, keep):
             env=odoo.env or None,
         )
         try:
-            measured = subprocess.run(
-                [odoo.python, __file__, "--measure", dbname, str(size), json.dumps(base_args)],
-                capture_output=True,
-                text=True,
+            row = measure_in_child(
+                odoo.python,
+                __file__,
+                [dbname, str(size), json.dumps(base_args)],
                 env=odoo.env or None,
             )
-            if measured.returncode:
-                print(measured.stderr[-3000:], file=sys.stderr)
-                raise SystemExit("the measure failed")
-            row = json.loads(measured.stdout.strip().splitlines()[-1])
         finally:
             if not keep:
                 pg.drop_database(dbname)
