@@ -80,6 +80,17 @@ class CampaignCommon(SmscGatewayCommon):
             for recipient in self._recipients(mailing)
         }
 
+    def _assert_sent_as_summarized(self, mailing, outcomes):
+        """Each recipient's SMS ended as its summarized ``outcomes`` said; return the SMS by
+        customer."""
+        messages = self.env["sms.sms"].search([("mailing_id", "=", mailing.id)])
+        by_partner = {sms.partner_id: sms for sms in messages}
+        for partner, outcome in outcomes.items():
+            sms = by_partner.get(partner)
+            got = sms and (sms.state, sms.failure_type or False)
+            self.assertEqual(got, SENT_AS[outcome], f"{partner.name}: summary said {outcome}")
+        return by_partner
+
     def _exclude(self, mailing, partner):
         mailing._sms_notify_sync_recipients()
         self._recipients(mailing).filtered(lambda r: r.res_id == partner.id).action_exclude()
@@ -153,12 +164,7 @@ class TestCampaignSummary(CampaignCommon):
         mailing.action_send_sms()
         self.env["sms.sms"]._process_queue()
 
-        messages = self.env["sms.sms"].search([("mailing_id", "=", mailing.id)])
-        by_partner = {sms.partner_id: sms for sms in messages}
-        for partner, outcome in outcomes.items():
-            sms = by_partner.get(partner)
-            got = sms and (sms.state, sms.failure_type or False)
-            self.assertEqual(got, SENT_AS[outcome], f"{partner.name}: summary said {outcome}")
+        by_partner = self._assert_sent_as_summarized(mailing, outcomes)
         self.assertEqual(
             by_partner[self.people["send"]].number, "+79120000001", "the number it counted"
         )
@@ -176,12 +182,7 @@ class TestCampaignSummary(CampaignCommon):
             mailing.action_send_sms()
         self.env["sms.sms"]._process_queue()
         outcomes = self._outcomes(mailing)
-        messages = self.env["sms.sms"].search([("mailing_id", "=", mailing.id)])
-        by_partner = {sms.partner_id: sms for sms in messages}
-        for partner, outcome in outcomes.items():
-            sms = by_partner.get(partner)
-            got = sms and (sms.state, sms.failure_type or False)
-            self.assertEqual(got, SENT_AS[outcome], f"{partner.name}: summary said {outcome}")
+        self._assert_sent_as_summarized(mailing, outcomes)
 
     def test_numbers_judged_for_one_mailing_are_not_judged_again_for_the_next(self):
         first = self._mailing()
