@@ -21,8 +21,8 @@ delivered late after the SMS left) and the expected cost for a share of Viber us
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-SMS = "sms"
-VIBER = "viber"
+from .gateway import SMS, VIBER
+
 #: how a message goes out: SMS only, Viber only, or Viber then SMS
 SMS_ONLY = "sms"
 VIBER_ONLY = "viber"

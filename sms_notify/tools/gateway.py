@@ -35,6 +35,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+#: the channels a message goes out on (see ``tools.cascade``)
+SMS = "sms"
+VIBER = "viber"
+CHANNELS = (SMS, VIBER)
+
 #: ``sms.sms`` states a client may return (Odoo's own selection keys).
 SMS_STATES = frozenset({"outgoing", "process", "pending", "sent", "error", "canceled"})
 
@@ -82,6 +87,13 @@ def seconds_left(valid_until, now=None):
 class OutgoingSms:
     """What a gateway needs to know about one message.
 
+    ``channel`` is ``SMS`` or ``VIBER``; a Viber message may carry an ``image_url`` and a
+    button (``button_text`` opening ``button_url``), and ``kind`` (``service`` or
+    ``advertising``) tells vendors that price or filter Viber by category which one it is.
+    ``fallback_body`` is set on a Viber message only for types that cascade themselves
+    (``GatewayClient.vendor_cascade``): the SMS the vendor sends in the same request when Viber
+    does not deliver within ``fallback_wait`` seconds or cannot reach the number.
+
     ``sender`` overrides the gateway's default sender name.  ``valid_until`` (naive UTC or aware)
     is the moment after which the message must not be delivered any more; clients pass it to
     the vendor as the message lifetime and do not send a message whose validity is over.
@@ -97,10 +109,19 @@ class OutgoingSms:
     valid_until: datetime | None = None
     reference: str | None = None
     gateway_reference: str | None = None
+    channel: str = SMS
+    kind: str | None = None
+    image_url: str | None = None
+    button_text: str | None = None
+    button_url: str | None = None
+    fallback_body: str | None = None
+    fallback_wait: int | None = None
 
     def __post_init__(self):
         if not self.reference:
             object.__setattr__(self, "reference", self.uuid)
+        if self.channel not in CHANNELS:
+            raise ValueError(f"{self.channel!r} is not a channel")
 
 
 @dataclass(frozen=True)
@@ -110,6 +131,9 @@ class SendResult:
     ``state`` is an ``sms.sms`` state: ``pending`` when the gateway accepted the message and waits
     for the operator, ``sent`` when it is known to be delivered, ``error`` with a ``failure_type``
     among ``sms.sms``/``mail.notification`` failure types, ``process`` while still in progress.
+
+    ``cascade_reference`` is the vendor's identifier of a cascade it runs itself (a Viber
+    message with its SMS fallback in one request), which its reports on each channel name.
 
     ``duplicate`` means the vendor refused the message because it already holds one with the
     same idempotency key: an earlier attempt went through, so the message counts as handed over
@@ -126,6 +150,7 @@ class SendResult:
     cost: float = 0.0
     error_message: str = ""
     duplicate: bool = False
+    cascade_reference: str | bool = False
 
     def __post_init__(self):
         if self.state not in SMS_STATES:
@@ -143,6 +168,11 @@ class DeliveryReport:
     links reports to messages whose external id was never stored.  ``done_at`` (naive UTC) is
     when the vendor reached the state, if it says so.  ``cost`` and ``segments`` are ``None``
     when the report does not carry them.
+
+    A vendor that cascades itself (``GatewayClient.vendor_cascade``) reports each channel of
+    the cascade: ``channel`` names the one the report is about, and ``cascade_reference`` the
+    cascade (the :class:`SendResult` ``cascade_reference``), which links the report on the SMS
+    the vendor sent on its own to the Viber message it followed.
     """
 
     gateway_reference: str
@@ -153,6 +183,8 @@ class DeliveryReport:
     reference: str | None = None
     cost: float | None = None
     segments: int | None = None
+    channel: str | None = None
+    cascade_reference: str | None = None
 
     def __post_init__(self):
         if self.state not in SMS_STATES:
@@ -414,6 +446,12 @@ class GatewayClient:
     #: the vendor refuses a second message with the same ``reference``, so resending after a
     #: crash is safe and answers ``duplicate`` results
     supports_idempotency_key = False
+    #: the channels this type sends on (``SMS``, ``VIBER``): the queue routes a message only
+    #: to a gateway of its channel
+    channels = frozenset({SMS})
+    #: the vendor sends a Viber message's SMS fallback itself, in the same request
+    #: (``OutgoingSms.fallback_body``), and reports each channel (``DeliveryReport.channel``)
+    vendor_cascade = False
 
     # What the type declares to the gateway model, its form and its webhook routes: the model
     # asks these instead of testing the type's code.
