@@ -6,8 +6,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from odoo.addons.sms_notify.tests.fakes.smsc import FakeSmsc, smsc_phone
-from odoo.addons.sms_notify.tools import smsc
+from odoo.addons.sms_notify.tools import cascade, smsc
 from odoo.addons.sms_notify.tools.gateway import (
+    SMS,
+    VIBER,
     BadReport,
     GatewayError,
     OutgoingSms,
@@ -534,3 +536,192 @@ def test_requests_after_a_failed_one_are_not_made_and_left_without_answer(fake):
     answered = {result.uuid for result in error.results}
     assert len(answered) == 400
     assert all(result.state == "pending" for result in error.results)
+
+
+# Viber
+
+
+IMAGE = "https://shop.example/img/frames.png"
+LINK = "https://shop.example/frames"
+
+
+def viber_msg(uuid="v1", number="+79123456789", body="Your glasses are ready", **kwargs):
+    return sms(uuid, number=number, body=body, channel=VIBER, **kwargs)
+
+
+def test_smsc_sends_sms_and_viber_and_cascades_nothing_itself():
+    """The queue routes Viber messages to SMSC; the suite, not SMSC, sends the fallback SMS."""
+    assert smsc.SmscClient.channels == frozenset({SMS, VIBER})
+    assert smsc.SmscClient.vendor_cascade is False
+
+
+def test_viber_message_carries_viber_1_its_image_and_viber_sender(fake):
+    """A Viber message goes as send.php with viber=1, its image as fileurl, the Viber sender
+    name in sender; it counts as one message and is priced from its phone's line."""
+    gateway = client(fake, sender="Optika", viber_sender="OptikaViber")
+    text, image_only = gateway.send(
+        [
+            viber_msg("v1", body="x" * 400),
+            viber_msg("v2", number="+79123456780", body="", image_url=IMAGE),
+        ]
+    )
+    assert (text.state, text.segments, text.cost) == ("pending", 1, 0.9)
+    assert (image_only.state, image_only.segments) == ("pending", 1)
+    forms = sorted(sends(fake), key=lambda form: "fileurl" in form)
+    assert [form["viber"] for form in forms] == ["1", "1"]
+    assert [form["sender"] for form in forms] == ["OptikaViber"] * 2
+    assert "fileurl" not in forms[0] and forms[0]["mes"] == "x" * 400
+    assert (forms[1]["fileurl"], forms[1]["mes"]) == (IMAGE, "")
+    for result in (text, image_only):
+        sms_id, phone = result.gateway_reference.split(":")
+        assert fake.messages[(int(sms_id), smsc_phone(phone))]["channel"] == "viber"
+
+
+def test_sms_and_viber_never_share_a_request(fake):
+    """viber=1 and the image are parameters of the whole request: an SMS, a Viber text and
+    Viber messages with different images each go in requests of their own."""
+    messages = [
+        sms("s1", number="+79120000001"),
+        viber_msg("v1", number="+79120000002"),
+        sms("s2", number="+79120000003"),
+        viber_msg("v2", number="+79120000004"),
+        viber_msg("v3", number="+79120000005", body="", image_url=IMAGE),
+        viber_msg("v4", number="+79120000006", body="", image_url=IMAGE + "?2"),
+    ]
+    gateway = client(fake)
+    planned = gateway.plan(messages)
+    ids = {message.uuid: message.gateway_reference.split(":")[0] for message in planned}
+    assert ids["s1"] == ids["s2"] and ids["v1"] == ids["v2"]
+    assert len({ids["s1"], ids["v1"], ids["v3"], ids["v4"]}) == 4
+    results = gateway.send(planned)
+    assert {result.state for result in results} == {"pending"}
+    channels = {key[1][-1]: kept["channel"] for key, kept in fake.messages.items()}
+    assert channels == {
+        "1": "sms",
+        "2": "viber",
+        "3": "sms",
+        "4": "viber",
+        "5": "viber",
+        "6": "viber",
+    }
+    for form in sends(fake):
+        kinds = {channels[phone[-1]] for phone, _text in list_lines(form)}
+        assert kinds == ({"viber"} if form.get("viber") == "1" else {"sms"})
+    assert sorted(form.get("fileurl", "") for form in sends(fake)) == [
+        "",
+        "",
+        IMAGE,
+        IMAGE + "?2",
+    ]
+
+
+@pytest.mark.parametrize(
+    "parts, reason",
+    [
+        ({"body": "x" * 1001}, "longer than 1000"),
+        ({"button_text": "Shop"}, "no link"),
+        ({"image_url": IMAGE}, "needs a button"),
+        ({"body": "", "image_url": "ftp://shop.example/a.png"}, "web address"),
+        # a layout Viber takes, but with a button SMSC has no documented parameter for
+        ({"button_text": "Shop", "button_url": LINK}, "buttons"),
+        ({"image_url": IMAGE, "button_text": "Shop", "button_url": LINK}, "buttons"),
+    ],
+)
+def test_refused_viber_layout_is_not_sent(fake, parts, reason):
+    """A Viber message SMSC must not get fails at once, with no id planned and no call."""
+    message = viber_msg(**parts)
+    assert client(fake).plan([message])[0].gateway_reference is None
+    [result] = client(fake).send([message])
+    assert (result.state, result.failure_type) == ("error", "unknown")
+    assert reason in result.error_message and "Viber" in result.error_message
+    assert fake.requests == []
+
+
+def test_non_viber_number_status_is_an_error_the_cascade_falls_back_on(fake):
+    """SMSC takes the Viber message, then reports the number unreachable on Viber: the
+    report is a failure, so a Viber-then-SMS notification sends its SMS at once."""
+    fake.not_viber_users.add("+79123456789")
+    gateway = client(fake)
+    [result] = gateway.send([viber_msg()])
+    assert result.state == "pending"
+    [report] = gateway.fetch_status([result.gateway_reference])
+    assert (report.state, report.failure_type) == ("error", "sms_not_delivered")
+    assert "SMSC status 20" in report.error_message and "error 21" in report.error_message
+    sent_at = datetime(2024, 5, 1, 12, 0)
+    attempts = [cascade.Attempt(VIBER, report.state, sent_at)]
+    step = cascade.next_step(cascade.VIBER_THEN_SMS, attempts, sent_at, 900)
+    assert step == cascade.Step(cascade.SEND_SMS)
+
+
+@pytest.mark.parametrize(
+    "status, err, state, failure_type",
+    [
+        (1, 0, "sent", False),
+        (2, 0, "sent", False),
+        (20, 21, "error", "sms_not_delivered"),
+        (3, 0, "error", "sms_expired"),
+    ],
+)
+def test_viber_status_callback_parsed(fake, status, err, state, failure_type):
+    """SMSC's status handler call for a Viber message reads like one for an SMS: delivered
+    and read count as sent, failures as errors, matched to the message by id and phone."""
+    [result] = client(fake).send([viber_msg()])
+    sms_id, phone = result.gateway_reference.split(":")
+    fake.set_status(sms_id, phone, status, err=err, timestamp=1_700_000_000)
+    params = fake.status_callback(sms_id, phone, status, err=err, timestamp=1_700_000_000)
+    url = f"https://shop.example/sms_notify/report/7/{SECRET}"
+    [report] = client(fake).parse_report("POST", url, {}, params)
+    assert (report.state, report.failure_type) == (state, failure_type)
+    assert numbered_reference_key(report.gateway_reference) == numbered_reference_key(
+        result.gateway_reference
+    )
+    [polled] = client(fake).fetch_status([result.gateway_reference])
+    assert (polled.state, polled.failure_type) == (state, failure_type)
+
+
+def test_sms_requests_unchanged(fake):
+    """SMS requests carry exactly what they carried before SMSC sent Viber: no viber flag,
+    no fileurl, the SMS sender (never the Viber one), one request for texts alike."""
+    now = datetime(2024, 5, 1, 12, 0, 0)
+    gateway = client(fake, sender="Optika", viber_sender="OptikaViber", clock=lambda: now)
+    gateway.send(
+        [
+            sms("u1", valid_until=now + timedelta(hours=2)),
+            sms(
+                "u2",
+                number="+79123456780",
+                body="Second\nline",
+                valid_until=now + timedelta(hours=2),
+            ),
+        ]
+    )
+    gateway.send([sms("u3", number="+79123456781")])
+    forms = sorted(sends(fake), key=lambda form: form["id"])
+    expected = [
+        {
+            "login": "shop",
+            "psw": "secret",
+            "id": str(smsc.smsc_id("u1")),
+            "cost": "3",
+            "op": "1",
+            "list": "+79123456789:Your glasses are ready\n+79123456780:Second\\nline",
+            "sender": "Optika",
+            "valid": "02:00",
+            "fmt": "3",
+            "charset": "utf-8",
+        },
+        {
+            "login": "shop",
+            "psw": "secret",
+            "id": str(smsc.smsc_id("u3")),
+            "cost": "3",
+            "op": "1",
+            "phones": "+79123456781",
+            "mes": "Your glasses are ready",
+            "sender": "Optika",
+            "fmt": "3",
+            "charset": "utf-8",
+        },
+    ]
+    assert forms == sorted(expected, key=lambda form: form["id"])
+    assert {kept["channel"] for kept in fake.messages.values()} == {"sms"}

@@ -48,6 +48,7 @@ DECLARED = {
             "password": False,
             "api_key": False,
             "sender": False,
+            "viber_sender": False,
             "timeout": False,
             "balance": False,
             "webhook_url": False,

@@ -449,6 +449,8 @@ class GatewayClient:
     #: the channels this type sends on (``SMS``, ``VIBER``): the queue routes a message only
     #: to a gateway of its channel
     channels = frozenset({SMS})
+    #: the Viber layouts (``tools.viber``) the vendor takes
+    viber_layouts = frozenset({"text", "image", "text_button", "text_image_button"})
     #: the vendor sends a Viber message's SMS fallback itself, in the same request
     #: (``OutgoingSms.fallback_body``), and reports each channel (``DeliveryReport.channel``)
     vendor_cascade = False

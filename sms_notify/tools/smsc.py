@@ -2,7 +2,8 @@ r"""SMSC.ru HTTP API (the same API runs on smsc.kz, smsc.ua and the smscentre.co
 
 Config keys: ``base_url`` (default ``https://smsc.ru``; ``https://smsc.kz`` etc. for the other
 sites), ``login`` + ``password`` (the password or the lowercase MD5 of it) or ``api_key``,
-``sender``, ``currency`` (shown with the balance reported while sending, default ``RUB``),
+``sender``, ``viber_sender`` (the Viber sender name, when it is not the SMS one),
+``currency`` (shown with the balance reported while sending, default ``RUB``),
 ``webhook_url``, ``webhook_secret``, ``timeout``.
 
 How messages travel:
@@ -37,6 +38,26 @@ How messages travel:
 * ``valid`` (message lifetime, ``hh:mm`` up to 24:00) comes from ``valid_until``; a request
   carries the shortest lifetime of its messages, so none outlives its validity.
 
+Viber business messages (``OutgoingSms.channel == VIBER``) go through the same ``send.php``,
+with ``viber=1`` added to the request (SMSC's own client libraries send Viber that way):
+
+* a Viber message never shares a request with an SMS, nor with a Viber message of another
+  sender, lifetime or image: ``viber`` and the image are parameters of the whole request.  Its
+  text goes in ``mes`` or a ``list`` line like an SMS text; its image, a web address, in
+  ``fileurl`` (SMSC's parameter for a file it downloads and sends with the message).  A
+  message with an image and no text goes alone, as ``phones`` + ``mes`` with an empty text.
+* SMSC's documentation, as far as it could be read, names no parameter for a Viber button:
+  :attr:`SmscClient.viber_layouts` (text; image) says which layouts this type sends.  A Viber
+  message in another layout, or one that ``tools.viber.refusal`` refuses (too long a text, a
+  button without its link...), fails with ``failure_type`` ``unknown`` and no request is made.
+* the sender is the message's, else ``viber_sender``, else ``sender``: SMSC takes the Viber
+  sender name in ``sender`` like an SMS one.
+* a Viber message counts as one part (``segments`` 1); its price is what SMSC answers for its
+  phone.  Its statuses and errors are read with the same ``status.php`` codes as an SMS: a
+  number SMSC cannot reach on Viber ends in a failure status (20 and the like), which makes
+  the suite send the SMS of a *Viber then SMS* notification.  SMSC does not send that SMS
+  itself (``vendor_cascade`` is false): the suite cascades.
+
 Reports and balance: :meth:`SmscClient.fetch_status` polls ``status.php``,
 :meth:`SmscClient.fetch_balance` reads ``balance.php`` (``cur=1``).  The status handler SMSC
 calls reads ``id``, ``phone``, ``status``, ``err`` and ``ts``/``time`` and trusts only calls
@@ -52,10 +73,13 @@ import hashlib
 from datetime import datetime, timezone
 from functools import partial
 
+from . import viber
 from .gateway import (
     MAX_REPORT_ID,
     MAX_REPORT_PHONE,
     NOT_SENT,
+    SMS,
+    VIBER,
     WEBHOOK_SECRET,
     BadReport,
     DeliveryReport,
@@ -90,6 +114,31 @@ MAX_ID = 2147483647
 #: the minute SMSC waits before it accepts an identical request again (error 9)
 DUPLICATE_WINDOW = 60
 TOO_SHORT = "The message was not sent: less than a minute of validity was left."
+
+#: the Viber layouts (``tools.viber``) SMSC is known to take: no button parameter of SMSC's
+#: could be confirmed, so only a text or an image goes
+VIBER_LAYOUTS = frozenset({viber.TEXT, viber.IMAGE})
+#: why a Viber message was refused without a call, by ``tools.viber`` refusal code
+VIBER_REFUSALS = {
+    viber.EMPTY: "The Viber message was not sent: it has no text and no image.",
+    viber.TEXT_TOO_LONG: (
+        f"The Viber message was not sent: its text is longer than {viber.MAX_TEXT} characters."
+    ),
+    viber.BUTTON_TOO_LONG: (
+        "The Viber message was not sent: its button caption is longer than "
+        f"{viber.MAX_BUTTON_TEXT} characters."
+    ),
+    viber.BUTTON_WITHOUT_LINK: "The Viber message was not sent: its button has no link.",
+    viber.LINK_WITHOUT_BUTTON: "The Viber message was not sent: its button link has no caption.",
+    viber.NOT_A_LINK: (
+        "The Viber message was not sent: its image or button link is not a web address."
+    ),
+    viber.TEXT_WITH_IMAGE_NEEDS_BUTTON: (
+        "The Viber message was not sent: a text with an image needs a button."
+    ),
+    viber.BUTTON_NEEDS_TEXT: "The Viber message was not sent: a button needs a text.",
+}
+VIBER_LAYOUT_REFUSED = "The Viber message was not sent: SMSC does not send Viber buttons."
 
 #: send.php error code -> failure type of the messages concerned
 SEND_ERROR_FAILURES = {
@@ -217,6 +266,11 @@ class SmscClient(GatewayClient):
     #: a 100,000-message mailing needs only 1,000 calls.  It also bounds what one lost answer
     #: leaves uncertain: at most 100 messages to reconcile by a status query.
     batch_size = 100
+    channels = frozenset({SMS, VIBER})
+    #: SMSC sends no SMS of its own when Viber fails: the suite cascades
+    vendor_cascade = False
+    #: the Viber layouts this type sends (see :data:`VIBER_LAYOUTS`)
+    viber_layouts = VIBER_LAYOUTS
     supports_webhook = True
     supports_status_query = True
     webhook_auth = WEBHOOK_SECRET
@@ -226,6 +280,7 @@ class SmscClient(GatewayClient):
         "password": False,
         "api_key": False,
         "sender": False,
+        "viber_sender": False,
         "timeout": False,
         "balance": False,
     }
@@ -237,6 +292,7 @@ class SmscClient(GatewayClient):
     config_fields = {
         "base_url": "base_url",
         "sender": "sender",
+        "viber_sender": "viber_sender",
         "login": "login",
         "password": "password",
         "api_key": "api_key",
@@ -283,13 +339,36 @@ class SmscClient(GatewayClient):
             uuid=message.uuid, state="error", failure_type=failure_type, error_message=text
         )
 
+    def _sender(self, message):
+        if message.channel == VIBER:
+            return (
+                message.sender
+                or self.config.get("viber_sender")
+                or self.config.get("sender")
+                or None
+            )
+        return super()._sender(message)
+
+    def _viber_refusal(self, message):
+        """The answer for a Viber message SMSC must not be asked to send (a layout Viber or
+        SMSC does not take), or ``None``."""
+        if message.channel != VIBER:
+            return None
+        parts = (message.body, message.image_url, message.button_text, message.button_url)
+        code = viber.refusal(*parts)
+        if code:
+            return self._failed(message, "unknown", VIBER_REFUSALS[code])
+        if viber.layout(*parts) not in self.viber_layouts:
+            return self._failed(message, "unknown", VIBER_LAYOUT_REFUSED)
+        return None
+
     # planning
 
     def _vet(self, message, now):
         """``(refusal, valid)``: the answer for a message that must not be sent (then no
         request is made for it), else ``None`` and its ``valid`` lifetime (``None`` without
         an end of validity)."""
-        refusal = self._refusal(message)
+        refusal = self._refusal(message) or self._viber_refusal(message)
         if refusal:
             return refusal, None
         left = seconds_left(message.valid_until, now)
@@ -303,10 +382,10 @@ class SmscClient(GatewayClient):
     def _assign_ids(self, entries, taken=()):
         """The request ``id`` of each ``(message, valid)`` entry, in order.
 
-        A message joins the first request of its kind (same sender and lifetime) that is not
-        full and has no message to its phone yet; otherwise it opens a new request, whose id
-        comes from its reference.  ``taken`` holds ids already used by the requests these
-        must not merge with."""
+        A message joins the first request of its kind (same channel, sender and lifetime, and
+        for Viber the same image and button) that is not full and has no message to its phone
+        yet; otherwise it opens a new request, whose id comes from its reference.  ``taken``
+        holds ids already used by the requests these must not merge with."""
         taken = set(taken)
         open_requests = {}
         ids = []
@@ -316,6 +395,19 @@ class SmscClient(GatewayClient):
                 # a backslash and "n" in a list line mean a line break, so a text holding a
                 # backslash goes alone, as ``mes``
                 kind = ("alone", message.uuid)
+            elif message.channel == VIBER:
+                if not message.body:
+                    # an image without text: an empty text makes no ``list`` line
+                    kind = ("alone", message.uuid)
+                else:
+                    kind = (
+                        VIBER,
+                        self._sender(message),
+                        valid,
+                        message.image_url or None,
+                        message.button_text or None,
+                        message.button_url or None,
+                    )
             else:
                 kind = (self._sender(message), valid)
             candidates = open_requests.setdefault(kind, [])
@@ -442,6 +534,11 @@ class SmscClient(GatewayClient):
         if lifetimes:
             # zero-padded "hh:mm" strings sort like the lifetimes they stand for
             params["valid"] = min(lifetimes)
+        if messages[0].channel == VIBER:
+            # planning put only Viber messages with the same image together
+            params["viber"] = 1
+            if messages[0].image_url:
+                params["fileurl"] = messages[0].image_url
         data = self._call("send.php", params, message_errors=SEND_ERROR_FAILURES)
         if not isinstance(data, dict):
             raise GatewayError(f"SMSC sent an unexpected answer: {data!r}", maybe_sent=True)
@@ -490,7 +587,8 @@ class SmscClient(GatewayClient):
                     uuid=message.uuid,
                     state="pending",
                     gateway_reference=f"{sms_id}:{phone}",
-                    segments=_int(segments),
+                    # a Viber message is one message, whatever its length
+                    segments=1 if message.channel == VIBER else _int(segments),
                     cost=_float(cost),
                 )
             )

@@ -15,6 +15,23 @@ forbidden text or sender.  Messages are kept per ``(id, phone)`` for status quer
 :meth:`FakeSmsc.set_status` moves them on and :meth:`FakeSmsc.status_callback` builds what SMSC
 would post to the client's status handler.
 
+Viber: a send request with ``viber=1`` is a Viber business message to every phone of it.
+Sources: SMSC's own client libraries (smsc_api.php 3.7 and smsc_api.py: message format 10,
+"viber", adds ``viber=1`` to ``send.php``) and the ``send.php`` parameters as client code
+quotes them from smsc.ru/api/http/send/ (Spoleto.SMS ``SmscMessageData``: ``viber``, "the mark
+of a viber message sent to users of the Viber messenger"; ``fileurl``, "the full http address
+of a file to download and pass in the message; the minimum file size is 101 bytes").  The
+fake keeps ``fileurl`` as the image of a Viber message and lets a Viber request with a
+``fileurl`` have an empty text: both are assumptions, SMSC's page on Viber sending could not
+be read.  Also assumed: a Viber message counts as one part and costs ``viber_price``, and the
+answer has the shape of an SMS answer.  A Viber message to a number of ``not_viber_users`` is
+taken, then ends in status 20 "cannot be delivered" with error 21 "no support for the
+service: the subscriber's device does not support this service" (both from SMSC's tables:
+the status codes of smsc.ru/api/http/status_messages, the delivery errors of
+smscentre.com/api/smpp/errors); that SMSC reports a number without Viber with this pair is
+an assumption.  Each kept message records its ``channel`` (``sms`` or ``viber``) and its
+``fileurl``.
+
 Phones: SMSC keeps a number as digits in international form and gives it back that way, without
 the ``+`` and without the spaces or dashes the client may have sent (``79123456789``), in status
 answers and in the calls to the status handler (smsc.ru/api/http/status_messages, "Проверка
@@ -44,6 +61,9 @@ LIST_LINE = re.compile(r"^(?P<phones>[^:;]*)[:;](?P<text>.*)$", re.DOTALL)
 PHONE_STATUSES = {"bad_number": 22, "undeliverable": 25, "forbidden": 23, "no_funds": 24}
 #: operator code in the ``op=1`` details (MTS Russia; the fake has no number plan)
 MCCMNC = "25001"
+#: status and delivery error of a Viber message to a number without Viber (see the docstring)
+NOT_VIBER_STATUS = 20
+NOT_VIBER_ERROR = 21
 
 
 def smsc_phone(phone):
@@ -52,13 +72,24 @@ def smsc_phone(phone):
 
 
 class FakeSmsc(FakeGateway):
-    def __init__(self, login="shop", password="secret", api_key=None, balance=100.0, price=1.4):
+    def __init__(
+        self,
+        login="shop",
+        password="secret",
+        api_key=None,
+        balance=100.0,
+        price=1.4,
+        viber_price=0.9,
+    ):
         super().__init__()
         self.login = login
         self.password = password
         self.api_key = api_key
         self.balance = balance
         self.price = price
+        self.viber_price = viber_price
+        #: numbers Viber does not know: a Viber message to them fails (see the docstring)
+        self.not_viber_users = set()
         self.currency = "RUB"
         self.messages = {}
         self._recent = {}
@@ -93,12 +124,13 @@ class FakeSmsc(FakeGateway):
         return text_response("not found", status=404)
 
     @staticmethod
-    def _items(params):
-        """``[(phone, text)]`` of a send request, or ``None`` when it is malformed."""
+    def _items(params, empty_text=False):
+        """``[(phone, text)]`` of a send request, or ``None`` when it is malformed.
+        ``empty_text``: the ``mes`` may be empty (a Viber image without text)."""
         if params.get("list") is None:
             text = params.get("mes") or ""
             phones = [phone for phone in re.split(r"[,;]", params.get("phones") or "") if phone]
-            return [(phone, text) for phone in phones] if text else None
+            return [(phone, text) for phone in phones] if text or empty_text else None
         items = []
         for line in params["list"].split("\n"):
             if not line.strip():
@@ -111,8 +143,14 @@ class FakeSmsc(FakeGateway):
             items += [(phone, text) for phone in phones if phone]
         return items
 
+    def _is_viber_user(self, phone):
+        digits = smsc_phone(phone)
+        return all(smsc_phone(number) != digits for number in self.not_viber_users)
+
     def _send(self, params):
-        items = self._items(params)
+        is_viber = params.get("viber") == "1"
+        fileurl = (params.get("fileurl") or None) if is_viber else None
+        items = self._items(params, empty_text=bool(fileurl))
         sender = params.get("sender") or ""
         if not items:
             return json_response({"error": "parameters error", "error_code": 1})
@@ -120,7 +158,7 @@ class FakeSmsc(FakeGateway):
         if valid is not None and not VALID_PATTERN.match(valid):
             return json_response({"error": "parameters error", "error_code": 1})
         sms_id = int(params.get("id") or next(self._ids))
-        key = (tuple(items), sender)
+        key = (tuple(items), sender) if not is_viber else (tuple(items), sender, fileurl)
         now = time.time()
         if now - self._recent.get(key, 0) < 60:
             return json_response({"error": "duplicate request, wait a minute", "error_code": 9})
@@ -138,13 +176,15 @@ class FakeSmsc(FakeGateway):
         segments = {}
         for (_phone, text), problem in zip(items, problems, strict=True):
             if not problem and text not in segments:
-                segments[text] = analyze(text).segments
+                # a Viber message is one message, whatever its length
+                segments[text] = 1 if is_viber else analyze(text).segments
         count = sum(
             segments[text]
             for (_phone, text), problem in zip(items, problems, strict=True)
             if not problem
         )
-        cost = round(count * self.price, 2)
+        price = self.viber_price if is_viber else self.price
+        cost = round(count * price, 2)
         if cost > self.balance:
             return self._send_error("no_funds", sms_id)
         self._recent[key] = now
@@ -163,18 +203,23 @@ class FakeSmsc(FakeGateway):
                 )
                 continue
             parts = segments[text]
+            status, err = -1, 0
+            if is_viber and not self._is_viber_user(phone):
+                status, err = NOT_VIBER_STATUS, NOT_VIBER_ERROR
             self.messages[(sms_id, smsc_phone(phone))] = {
-                "status": -1,
-                "err": 0,
+                "status": status,
+                "err": err,
                 "last_timestamp": int(now),
                 "text": text,
                 "sender": sender,
                 "valid": valid,
-                "cost": round(parts * self.price, 2),
+                "cost": round(parts * price, 2),
                 "parts": parts,
+                "channel": "viber" if is_viber else "sms",
+                "fileurl": fileurl,
             }
             details.append(
-                {"phone": smsc_phone(phone), "mccmnc": MCCMNC, "cost": f"{parts * self.price:.2f}"}
+                {"phone": smsc_phone(phone), "mccmnc": MCCMNC, "cost": f"{parts * price:.2f}"}
             )
         answer = {"id": sms_id, "cnt": count}
         if params.get("cost") in ("2", "3"):
