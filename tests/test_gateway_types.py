@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from odoo.addons.sms_notify.tools import gateway as core
-from odoo.addons.sms_notify.tools import iap, sandbox, serwersms, smsapi, smsc, twilio
+from odoo.addons.sms_notify.tools import iap, sandbox, serwersms, smsapi, smsc, twilio, vonage
 from odoo.addons.sms_notify.tools.gateway import (
     WEBHOOK_AUTHS,
     WEBHOOK_IAP,
@@ -90,6 +90,22 @@ DECLARED = {
             "account_sid": True,
             "password": True,
             "sender": False,
+            "timeout": False,
+            "balance": False,
+            "webhook_url": False,
+        },
+        WEBHOOK_SIGNATURE,
+        False,
+        False,
+    ),
+    vonage.VonageClient: (
+        {
+            "base_url": False,
+            "api_key": True,
+            "password": True,
+            "signature_secret": True,
+            "sender": False,
+            "viber_sender": False,
             "timeout": False,
             "balance": False,
             "webhook_url": False,
@@ -183,16 +199,21 @@ def test_declared_fields_exist_on_the_gateway_model(client_class):
     assert set(client_class.config_fields.values()) <= fields
 
 
-def test_only_the_sandbox_simulates_reports_and_only_twilio_and_the_phone_sign():
+def test_only_the_sandbox_simulates_reports_and_only_twilio_vonage_and_the_phone_sign():
     assert [cls.code for cls in DECLARED if cls.simulated_reports] == ["sandbox"]
     signed = [cls.code for cls in DECLARED if cls.webhook_auth == WEBHOOK_SIGNATURE]
-    assert sorted(signed) == ["android", "twilio"]
+    assert sorted(signed) == ["android", "twilio", "vonage"]
 
 
 def test_connection_test_is_declared_by_implementing_it():
     assert not sandbox.SandboxClient.can_test_connection()
     assert not iap.IapClient.can_test_connection()
-    for client_class in (smsc.SmscClient, twilio.TwilioClient, android.AndroidClient):
+    for client_class in (
+        smsc.SmscClient,
+        twilio.TwilioClient,
+        vonage.VonageClient,
+        android.AndroidClient,
+    ):
         assert client_class.can_test_connection()
 
 
