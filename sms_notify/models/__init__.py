@@ -5,6 +5,7 @@ from . import sms_sms
 from . import sms_sms_queue
 from . import sms_sms_checks
 from . import sms_sms_reports
+from . import sms_sms_cascade
 from . import sms_sms_cost
 from . import res_config_settings
 from . import bulk_rows

@@ -12,7 +12,17 @@ from odoo.tools.translate import get_translated_module, get_translation
 from odoo.addons.sms.tools.sms_api import SmsApi
 
 # importing a client module registers its gateway type
-from ..tools import iap, numbers, routing, sandbox, serwersms, smsapi, smsc, twilio  # noqa: F401
+from ..tools import (  # noqa: F401
+    iap,
+    numbers,
+    routing,
+    sandbox,
+    serwersms,
+    smsapi,
+    smsc,
+    twilio,
+    vonage,
+)
 from ..tools.gateway import WEBHOOK_IAP, GatewayError, get_client_class
 from ..tools.inbound import is_stop_request
 
@@ -44,6 +54,7 @@ class SmsNotifyGateway(models.Model):
             ("smsapi", "SMSAPI.pl"),
             ("serwersms", "SerwerSMS.pl"),
             ("twilio", "Twilio"),
+            ("vonage", "Vonage (SMS and Viber)"),
         ],
         string="Type",
         required=True,
@@ -86,6 +97,20 @@ class SmsNotifyGateway(models.Model):
         help="SMSC API key, or the SMSAPI / SerwerSMS bearer token.",
     )
     account_sid = fields.Char(string="Account SID", help="Twilio account SID.")
+    signature_secret = fields.Char(
+        groups="base.group_system",
+        help="Vonage signature secret (API settings of the Vonage dashboard): Vonage signs "
+        "every delivery report with it, and a report without that signature is refused.",
+    )
+    viber_sender = fields.Char(
+        string="Viber Sender",
+        help="The Viber business sender (service ID) the vendor registered for you; the "
+        "customer sees its name and logo in Viber.",
+    )
+    channels = fields.Char(
+        compute="_compute_type_declarations",
+        help="The channels this gateway type sends on.",
+    )
     number_prefixes = fields.Char(
         help="Comma-separated international prefixes this gateway sends to, e.g. +7, +48. "
         "Empty: every number. Other numbers go to the next gateway.",
@@ -276,6 +301,8 @@ class SmsNotifyGateway(models.Model):
                 "password",
                 "api_key",
                 "account_sid",
+                "signature_secret",
+                "viber_sender",
                 "webhook_url",
                 "sender",
                 "timeout",
@@ -303,6 +330,11 @@ class SmsNotifyGateway(models.Model):
                 client_class, client_class.form_help
             )
             gateway.can_test_connection = bool(client_class and client_class.can_test_connection())
+            gateway.channels = ", ".join(
+                label
+                for channel, label in (("sms", "SMS"), ("viber", "Viber"))
+                if client_class and channel in client_class.channels
+            )
 
     @api.model
     def _address_fields(self):
@@ -388,6 +420,12 @@ class SmsNotifyGateway(models.Model):
             for gateway, down_until in zip(gateways, gateways.mapped("down_until"), strict=True)
         )
         return self.browse([gateway.id for gateway in ordered])
+
+    def _sends_channel(self, channel):
+        """Whether this gateway's type sends on ``channel`` (``sms`` or ``viber``)."""
+        self.ensure_one()
+        client_class = self._type_class()
+        return bool(client_class) and channel in client_class.channels
 
     def _route(self, number):
         """The first of these gateways that sends to ``number`` (an E.164 number)."""

@@ -25,7 +25,15 @@ class SmsNotifyMessage(models.Model):
 
     # company_id, team_id and user_id are what the record rules keep companies and
     # departments apart by (see security/sms_notify_security.xml)
-    channel = fields.Selection([("sms", "SMS"), ("email", "E-mail")], readonly=True)
+    channel = fields.Selection(
+        [("sms", "SMS"), ("viber", "Viber"), ("email", "E-mail")], readonly=True
+    )
+    reached = fields.Boolean(
+        string="Reached the Customer",
+        readonly=True,
+        help="Delivered, and the first message of its notification that was: sent Viber then "
+        "SMS, the channel that reached the customer.",
+    )
     date = fields.Datetime(readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     address = fields.Char(string="Number / E-mail", readonly=True)
@@ -94,7 +102,7 @@ class SmsNotifyMessage(models.Model):
             f"""
             CREATE VIEW sms_notify_message AS (
                 SELECT sms.id * 2 AS id,
-                       'sms' AS channel,
+                       sms.channel,
                        sms.create_date AS date,
                        sms.partner_id,
                        sms.number AS address,
@@ -106,6 +114,15 @@ class SmsNotifyMessage(models.Model):
                            WHEN 'canceled' THEN 'cancelled'
                            ELSE 'processing'
                        END AS status,
+                       -- delivered, and not after the other attempt of its cascade was
+                       (sms.state = 'sent' AND NOT EXISTS (
+                           SELECT 1 FROM sms_sms other
+                            WHERE other.state = 'sent'
+                              AND (other.id = sms.cascade_origin_id
+                                   OR other.cascade_origin_id = sms.id)
+                              AND COALESCE(other.status_datetime, other.create_date)
+                                  < COALESCE(sms.status_datetime, sms.create_date)
+                       )) AS reached,
                        sms.failure_type,
                        sms.gateway_error AS failure_reason,
                        sms.segments,
@@ -138,6 +155,7 @@ class SmsNotifyMessage(models.Model):
                            WHEN 'canceled' THEN 'cancelled'
                            ELSE 'processing'
                        END,
+                       notification.notification_status = 'sent',
                        notification.failure_type,
                        notification.failure_reason,
                        0,

@@ -8,7 +8,8 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
-from ..tools import kinds, schedule
+from ..tools import cascade, kinds, schedule
+from .sms_sms_cascade import DEFAULT_WAIT_MINUTES, DELIVERY_MODES
 
 #: how each kind of rule is watched by its automation rule
 TRIGGERS = [
@@ -142,6 +143,24 @@ class SmsNotifyRule(models.Model):
     message_kind = fields.Selection(
         kinds.MESSAGE_KIND_SELECTION, string="Kind", compute="_compute_message_kind"
     )
+    delivery_mode = fields.Selection(
+        DELIVERY_MODES,
+        string="Send By",
+        compute="_compute_delivery",
+        store=True,
+        readonly=False,
+        help="SMS only; Viber only; or Viber first and the SMS when the customer has no Viber "
+        "or Viber does not report delivery within the wait. Taken from the SMS template; "
+        "change it for this rule alone.",
+    )
+    viber_wait_minutes = fields.Integer(
+        string="Wait for Viber (minutes)",
+        compute="_compute_delivery",
+        store=True,
+        readonly=False,
+        help="Viber then SMS: how long Viber may take to report delivery before the SMS goes "
+        "(1 minute to 24 hours).",
+    )
     scheduled_ids = fields.One2many("sms.notify.scheduled", "rule_id", string="Messages")
     scheduled_count = fields.Integer(compute="_compute_scheduled_count")
 
@@ -153,6 +172,28 @@ class SmsNotifyRule(models.Model):
                 or rule.mail_template_id.message_kind
                 or kinds.SERVICE
             )
+
+    @api.depends("sms_template_id")
+    def _compute_delivery(self):
+        for rule in self:
+            template = rule.sms_template_id
+            rule.delivery_mode = template.delivery_mode or cascade.SMS_ONLY
+            rule.viber_wait_minutes = template.viber_wait_minutes or DEFAULT_WAIT_MINUTES
+
+    @api.constrains("viber_wait_minutes", "delivery_mode")
+    def _check_viber_wait(self):
+        for rule in self:
+            if rule.delivery_mode != cascade.VIBER_THEN_SMS:
+                continue
+            try:
+                cascade.check_wait(rule.viber_wait_minutes * 60)
+            except ValueError as error:
+                raise ValidationError(
+                    self.env._(
+                        "%(rule)s: wait for Viber between 1 minute and 24 hours.",
+                        rule=rule.name,
+                    )
+                ) from error
 
     def _compute_scheduled_count(self):
         counts = dict(

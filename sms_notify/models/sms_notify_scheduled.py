@@ -159,6 +159,8 @@ class SmsNotifyScheduled(models.Model):
                 "body": rule.sms_template_id.body,
                 "mass_keep_log": True,
                 "message_kind": rule.sms_template_id.message_kind,
+                "delivery_mode": rule.delivery_mode,
+                "viber_wait_minutes": rule.viber_wait_minutes,
             }
         )._action_send_sms()
 

@@ -169,9 +169,14 @@ class SmsSms(models.Model):
             return self.env.company
         return self.env.user.company_id
 
-    @api.depends("body")
+    @api.depends("body", "channel")
     def _compute_segmenting(self):
         for sms in self:
+            if sms.channel == "viber":
+                # a Viber message is one message, whatever its length (up to 1,000 characters)
+                sms.encoding = False
+                sms.segments = 1
+                continue
             analysis = gsm.analyze(sms.body or "")
             sms.encoding = analysis.encoding
             sms.segments = analysis.segments

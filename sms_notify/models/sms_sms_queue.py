@@ -59,6 +59,8 @@ class SmsSmsQueue(models.Model):
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         self._sms_notify_recover_dispatches()
         self._sms_notify_reconcile_stale()
+        # the SMS of Viber messages whose wait is over join this run's batches
+        self._sms_notify_fall_back_overdue()
         if auto_commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
         batch_size = int(
@@ -406,18 +408,37 @@ class SmsSmsQueue(models.Model):
         company."""
         now = fields.Datetime.now()
         sendable = self._sms_notify_cancel_expired()._sms_notify_refuse_too_long()
-        sendable = sendable._sms_notify_refuse_unrendered()
+        sendable = sendable._sms_notify_refuse_unrendered()._sms_notify_refuse_viber()
         e164_numbers = sendable._sms_notify_normalize_numbers()
         e164_numbers = self._sms_notify_refuse_without_consent(e164_numbers)
-        routes = {}
-        for company, messages in self.browse(list(e164_numbers)).grouped("company_id").items():
-            routes.update(messages._sms_notify_route(company, e164_numbers, now))
-        return routes
+        routes = defaultdict(self.browse)
+        for (company, channel), messages in (
+            self.browse(list(e164_numbers))
+            .grouped(lambda sms: (sms.company_id, sms.channel))
+            .items()
+        ):
+            # a gateway sending both channels gets both in one batch: its client plans them
+            for gateway, routed in messages._sms_notify_route(
+                company, e164_numbers, now, channel
+            ).items():
+                routes[gateway] |= routed
+        return dict(routes)
 
-    def _sms_notify_route(self, company, e164_numbers, now):
-        """Route these messages of ``company`` to its gateways (see
-        ``_sms_notify_check_and_route``)."""
+    def _sms_notify_refuse_viber(self):
+        """Fail the Viber messages no vendor would take (see ``tools.viber``); return the
+        others. Sent *Viber then SMS*, their SMS goes instead."""
+        refusals = self._sms_notify_viber_refusals()
+        for sms, reason in refusals.items():
+            sms._sms_notify_fail(
+                sms.gateway_id, "sms_rejected", self._sms_notify_viber_refusal_text(reason)
+            )
+        return self.browse([sms_id for sms_id in self._ids if self.browse(sms_id) not in refusals])
+
+    def _sms_notify_route(self, company, e164_numbers, now, channel="sms"):
+        """Route these messages of ``company``, all of ``channel``, to its gateways of that
+        channel (see ``_sms_notify_check_and_route``)."""
         gateways = self.env["sms.notify.gateway"].sudo()._get_candidates(company)
+        gateways = gateways.filtered(lambda gateway: gateway._sends_channel(channel))
         by_id = {gateway.id: gateway for gateway in gateways}
         decision = routing.route(
             gateways._routing_data(),
@@ -444,6 +465,11 @@ class SmsSmsQueue(models.Model):
                             "No gateway sends to %(number)s: add its country code to a "
                             "gateway's number prefixes, or leave one gateway without prefixes.",
                             number=e164_numbers[sms.id],
+                        )
+                        if gateways or channel == "sms"
+                        else self.env._(
+                            "No gateway of the company sends Viber messages: add one of a type "
+                            "that does (SMSC, Vonage), or send by SMS."
                         ),
                     )
                 continue
@@ -492,7 +518,7 @@ class SmsSmsQueue(models.Model):
         sender = self._sms_notify_sender(gateway)
         # a column at a time: the ORM reads a field for many records much faster than many
         # fields record by record
-        return [
+        messages = [
             OutgoingSms(
                 uuid=uuid,
                 number=number,
@@ -509,6 +535,33 @@ class SmsSmsQueue(models.Model):
                 self.mapped("gateway_reference"),
                 strict=True,
             )
+        ]
+        if all(channel == "sms" for channel in self.mapped("channel")):
+            return messages
+        return self._sms_notify_with_viber(gateway, messages)
+
+    def _sms_notify_with_viber(self, gateway, messages):
+        """``messages`` (one per SMS of ``self``) with what their Viber messages carry: the
+        image and button, the kind, and the SMS text for a gateway that cascades itself."""
+        vendor_cascade = gateway._type_class().vendor_cascade
+        return [
+            dataclasses.replace(
+                message,
+                channel=sms.channel,
+                kind=sms.message_kind or None,
+                image_url=sms.viber_image_url or None,
+                button_text=sms.viber_button_text or None,
+                button_url=sms.viber_button_url or None,
+                fallback_body=(
+                    (sms.fallback_body or None)
+                    if vendor_cascade
+                    and sms.channel == "viber"
+                    and sms.delivery_mode == "viber_sms"
+                    else None
+                ),
+                fallback_wait=sms.fallback_wait or None,
+            )
+            for sms, message in zip(self, messages, strict=True)
         ]
 
     def _sms_notify_hand_over(self, gateway, raise_exception=False):

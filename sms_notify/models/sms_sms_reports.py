@@ -66,6 +66,8 @@ class SmsSmsReports(models.Model):
                 values["gateway_reference"] = result.gateway_reference
             if result.segments and result.segments != segments:
                 values["segments"] = result.segments
+            if result.cascade_reference:
+                values["cascade_reference"] = result.cascade_reference
             own_values[tuple(sorted(values.items()))].append(sms_id)
         # kept in the cache: the claim's values and these reach the table in one UPDATE per
         # message when the batch is committed
@@ -115,10 +117,18 @@ class SmsSmsReports(models.Model):
         return moving
 
     def _sms_notify_record_delivery(self, state, failure_type, reason, refund):
-        if refund and state == "error" and failure_type in NOT_CHARGED_FAILURES:
-            self._sms_notify_release(
-                self.env._("Not charged by the operator: %(reason)s", reason=reason or failure_type)
+        if refund and state == "error":
+            # Viber bills a business message only when it delivers it
+            viber = self._sms_notify_where("channel", lambda channel: channel == "viber")
+            viber._sms_notify_release(
+                self.env._("Viber did not deliver it: %(reason)s", reason=reason or failure_type)
             )
+            if failure_type in NOT_CHARGED_FAILURES:
+                (self - viber)._sms_notify_release(
+                    self.env._(
+                        "Not charged by the operator: %(reason)s", reason=reason or failure_type
+                    )
+                )
         self._update_sms_state_and_trackers(
             state,
             failure_type=failure_type,
@@ -138,7 +148,9 @@ class SmsSmsReports(models.Model):
         or out of order.
 
         Identifiers holding a phone (``"<id>:<phone>"``, SMSC) match on the phone's digits,
-        whatever spelling the vendor reports it in."""
+        whatever spelling the vendor reports it in. Reports on the SMS a gateway sent on its
+        own after a Viber message go to that SMS (see ``sms_sms_cascade``)."""
+        reports = self._sms_notify_apply_cascade_reports(gateway, reports)
         by_key = {
             numbered_reference_key(report.gateway_reference): report
             for report in reports
@@ -244,7 +256,9 @@ class SmsSmsReports(models.Model):
         for sms in waiting:
             report_at = sms.sent_datetime + timedelta(seconds=sms.gateway_id.sandbox_delivery_delay)
             if report_at <= now:
-                outcomes[sandbox.delivery_outcome(sms.number)] |= sms
+                outcome = sandbox.delivery_outcome(sms.number, sms.channel)
+                if outcome:
+                    outcomes[outcome] |= sms
             else:
                 next_report = min(next_report or report_at, report_at)
         for (state, failure_type), reported in outcomes.items():

@@ -1,8 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import kinds
+from ..tools import cascade, kinds
 from ..tools.tokens import LiteralBracesError, UnknownTokenError, compile_tokens, decompile
+from .sms_sms_cascade import DEFAULT_WAIT_MINUTES, DELIVERY_MODES
 
 
 class SmsTemplate(models.Model):
@@ -35,6 +36,33 @@ class SmsTemplate(models.Model):
         help="The message as you write it, with tokens between colons (:FirstName:, "
         ":ShopPhone:) from the palette beside it; each one is replaced by the customer's or the "
         "document's value when the message is sent.",
+    )
+    delivery_mode = fields.Selection(
+        DELIVERY_MODES,
+        string="Send By",
+        required=True,
+        default=cascade.SMS_ONLY,
+        help="SMS only; Viber only; or Viber first and the SMS when the customer has no Viber "
+        "or Viber does not report delivery within the wait. Viber needs a gateway that sends "
+        "it (SMSC, Vonage).",
+    )
+    viber_body = fields.Text(
+        string="Viber Body",
+        translate=True,
+        help="The Viber text, compiled from the text with tokens. Empty: the SMS text.",
+    )
+    sms_notify_viber_text = fields.Text(
+        string="Viber Text",
+        compute="_compute_sms_notify_viber_text",
+        inverse="_inverse_sms_notify_viber_text",
+        help="Up to 1,000 characters, with the same tokens as the SMS text. Empty: the SMS "
+        "text goes by Viber too.",
+    )
+    viber_wait_minutes = fields.Integer(
+        string="Wait for Viber (minutes)",
+        default=DEFAULT_WAIT_MINUTES,
+        help="Viber then SMS: how long Viber may take to report delivery before the SMS "
+        "goes (1 minute to 24 hours).",
     )
     sms_notify_token_palette = fields.Json(
         string="Token Palette",
@@ -85,6 +113,36 @@ class SmsTemplate(models.Model):
                 # by hand in the body stay as they are
                 continue
             template.body = self._sms_notify_compile(template.sms_notify_text, tokens)
+
+    @api.depends("viber_body", "model")
+    def _compute_sms_notify_viber_text(self):
+        for template in self:
+            template.sms_notify_viber_text = template.viber_body and decompile(
+                template.viber_body, template._sms_notify_model_tokens()
+            )
+
+    def _inverse_sms_notify_viber_text(self):
+        for template in self:
+            tokens = template._sms_notify_model_tokens()
+            text = template.sms_notify_viber_text
+            if (text or False) == (template.viber_body and decompile(template.viber_body, tokens)):
+                continue
+            template.viber_body = text and self._sms_notify_compile(text, tokens)
+
+    @api.constrains("viber_wait_minutes", "delivery_mode")
+    def _check_viber_wait(self):
+        for template in self:
+            if template.delivery_mode != cascade.VIBER_THEN_SMS:
+                continue
+            try:
+                cascade.check_wait(template.viber_wait_minutes * 60)
+            except ValueError as error:
+                raise ValidationError(
+                    self.env._(
+                        "%(template)s: wait for Viber between 1 minute and 24 hours.",
+                        template=template.name,
+                    )
+                ) from error
 
     @api.depends("model")
     @api.depends_context("lang")

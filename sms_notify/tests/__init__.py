@@ -21,3 +21,5 @@ from . import test_sending_rights
 from . import test_companies
 from . import test_gateway_types
 from . import test_history_recipients
+from . import test_viber_cascade
+from . import test_viber_vendor

@@ -13,6 +13,7 @@ COST_DEPENDS = (
     "sanitized_numbers",
     "res_ids",
     "res_id",
+    "delivery_mode",
 )
 
 

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import kinds
+from ..models.sms_sms_cascade import DEFAULT_WAIT_MINUTES, DELIVERY_MODES
+from ..tools import cascade, kinds
 
 #: templates of the document's model, for every department or the document's own
 TEMPLATE_DOMAIN = (
@@ -43,6 +44,30 @@ class SmsNotifyWizard(models.TransientModel):
         store=True,
         readonly=False,
         help="The text as the customer will read it; edit it freely before sending.",
+    )
+    delivery_mode = fields.Selection(
+        DELIVERY_MODES,
+        string="Send By",
+        compute="_compute_delivery",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="SMS only; Viber only; or Viber first and the SMS when the customer has no Viber "
+        "or Viber does not report delivery within the wait.",
+    )
+    viber_body = fields.Text(
+        string="Viber Text",
+        compute="_compute_delivery",
+        store=True,
+        readonly=False,
+        help="Up to 1,000 characters. Empty: the SMS text goes by Viber too.",
+    )
+    viber_wait_minutes = fields.Integer(
+        string="Wait for Viber (minutes)",
+        compute="_compute_delivery",
+        store=True,
+        readonly=False,
+        help="How long Viber may take to report delivery before the SMS goes instead.",
     )
     message_kind = fields.Selection(
         kinds.MESSAGE_KIND_SELECTION,
@@ -117,6 +142,19 @@ class SmsNotifyWizard(models.TransientModel):
                     "body", [wizard.res_id], compute_lang=True
                 )[wizard.res_id]
 
+    @api.depends("sms_template_id")
+    def _compute_delivery(self):
+        for wizard in self:
+            template = wizard.sms_template_id
+            wizard.delivery_mode = template.delivery_mode or cascade.SMS_ONLY
+            wizard.viber_wait_minutes = template.viber_wait_minutes or DEFAULT_WAIT_MINUTES
+            wizard.viber_body = (
+                template.viber_body
+                and template._render_field("viber_body", [wizard.res_id], compute_lang=True)[
+                    wizard.res_id
+                ]
+            )
+
     @api.depends("mail_template_id")
     def _compute_email_kind(self):
         for wizard in self:
@@ -147,7 +185,15 @@ class SmsNotifyWizard(models.TransientModel):
                 wizard.email_subject = rendered.get("subject")
                 wizard.email_body = rendered.get("body_html")
 
-    @api.depends("sms_body", "message_kind", "sms_template_id", "partner_id", "channel")
+    @api.depends(
+        "sms_body",
+        "message_kind",
+        "sms_template_id",
+        "partner_id",
+        "channel",
+        "delivery_mode",
+        "viber_body",
+    )
     def _compute_sms_checks(self):
         for wizard in self:
             composer = wizard._sms_composer(new=True) if wizard._sends_sms() else None
@@ -176,6 +222,9 @@ class SmsNotifyWizard(models.TransientModel):
             "body": self.sms_body or "",
             "template_id": self.sms_template_id.id,
             "message_kind": self.message_kind,
+            "delivery_mode": self.delivery_mode or cascade.SMS_ONLY,
+            "viber_body": self.viber_body or False,
+            "viber_wait_minutes": self.viber_wait_minutes or DEFAULT_WAIT_MINUTES,
         }
         composer = self.env["sms.composer"].with_context(
             default_res_model=self.res_model, default_res_id=self.res_id
