@@ -94,3 +94,35 @@ def test_a_message_of_unknown_kind_is_priced_as_advertising():
         assert message_kind(missing) == ADVERTISING
         assert OWN.message_price(1, missing, operator_registered=True) == Decimal("9.60")
     assert message_kind(SERVICE) == SERVICE
+
+
+VIBER_TARIFF = Tariff(
+    SHARED_NAME, price_per_message=4.2, price_viber_service=1.1, price_viber_advertising=1.7
+)
+
+
+def test_a_viber_message_is_one_message_at_its_kind_s_viber_price():
+    assert VIBER_TARIFF.message_price(3, SERVICE, channel="viber") == Decimal("1.10")
+    assert VIBER_TARIFF.message_price(1, ADVERTISING, channel="viber") == Decimal("1.70")
+    # of unknown kind: the promotion's price, as for SMS
+    assert VIBER_TARIFF.message_price(1, None, channel="viber") == Decimal("1.70")
+    assert VIBER_TARIFF.message_price(3, SERVICE) == Decimal("12.60"), "SMS still per part"
+
+
+def test_a_cascade_preview_gives_the_worst_case_and_the_expected_cost():
+    # two notifications of 1 and 2 SMS parts, Viber then SMS, Viber reaching 75 %
+    result = preview(VIBER_TARIFF, [1, 2], SERVICE, False, 20, mode="viber_sms", viber_share=0.75)
+    # at worst both Viber messages and all three SMS parts are paid: 2 x 1.10 + 3 x 4.20
+    assert result.total == Decimal("14.80")
+    # expected: 2 x 1.10 x 0.75 + 3 x 4.20 x 0.25
+    assert result.expected == Decimal("4.80")
+    assert result.enough, "the balance covers the worst case"
+    assert not preview(VIBER_TARIFF, [1, 2], SERVICE, False, 14, mode="viber_sms").enough
+    only_viber = preview(VIBER_TARIFF, [2], SERVICE, False, 20, mode="viber", viber_share=0.5)
+    assert (only_viber.total, only_viber.expected, only_viber.segments) == (
+        Decimal("1.10"),
+        Decimal("0.55"),
+        0,
+    )
+    sms_only = preview(VIBER_TARIFF, [2], SERVICE, False, 20)
+    assert sms_only.total == sms_only.expected == Decimal("8.40")

@@ -198,35 +198,39 @@ class SmsNotifyBalance(models.Model):
         )
         return cr.fetchone()[0]
 
-    def _charge(self, messages):
+    def _charge(self, messages, force=False):
         """Charge ``messages`` (in sending order) to the balance; return the ones it does not
         cover. Must run in a transaction of its own, committed before the messages are handed
         over, whose cursor reads committed data (see ``sms.sms._sms_notify_claim``): two
         workers charging at once then take turns on the balance's row lock, and the second
-        sees the first one's debit."""
+        sees the first one's debit. ``force`` charges them all, covered or not: messages a
+        gateway sent on its own (the SMS of a vendor's cascade)."""
         self.ensure_one()
         tariff = self.tariff_id
         prices = tariff._pricing()
         kinds = messages.mapped("message_kind")
         registered = messages.mapped("operator_registered")
         segments = messages.mapped("segments")
+        channels = messages.mapped("channel")
         message_prices = [
-            prices.message_price(count or 0, kind, is_registered)
-            for count, kind, is_registered in zip(segments, kinds, registered, strict=True)
+            prices.message_price(count or 0, kind, is_registered, channel)
+            for count, kind, is_registered, channel in zip(
+                segments, kinds, registered, channels, strict=True
+            )
         ]
         balance = self._locked_balance()
-        covered = pricing.covered(balance, message_prices)
-        debits = {}  # sms kind → [messages, segments, amount]
+        covered = [True] * len(messages) if force else pricing.covered(balance, message_prices)
+        debits = {}  # (channel, sms kind) → [messages, segments, amount]
         charged_values, charged_ids, refused_ids = [], [], []
-        for sms_id, kind, count, price, fits in zip(
-            messages._ids, kinds, segments, message_prices, covered, strict=True
+        for sms_id, kind, channel, count, price, fits in zip(
+            messages._ids, kinds, channels, segments, message_prices, covered, strict=True
         ):
             if not fits:
                 refused_ids.append(sms_id)
                 continue
             charged_ids.append(sms_id)
             charged_values.append({"price": float(price)})
-            debit = debits.setdefault(pricing.message_kind(kind), [0, 0, 0])
+            debit = debits.setdefault((channel, pricing.message_kind(kind)), [0, 0, 0])
             debit[0] += 1
             debit[1] += count or 0
             debit[2] += price
@@ -244,13 +248,19 @@ class SmsNotifyBalance(models.Model):
                     "message_count": count,
                     "segment_count": parts,
                     "name": self.env._(
+                        "%(kind)s Viber messages sent: %(count)s",
+                        count=count,
+                        kind=kind_labels.get(kind, kind),
+                    )
+                    if channel == "viber"
+                    else self.env._(
                         "%(kind)s SMS sent: %(count)s, SMS parts: %(parts)s",
                         count=count,
                         kind=kind_labels.get(kind, kind),
                         parts=parts,
                     ),
                 }
-                for kind, (count, parts, amount) in debits.items()
+                for (channel, kind), (count, parts, amount) in debits.items()
                 if amount
             ]
         )

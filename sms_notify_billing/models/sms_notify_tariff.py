@@ -41,6 +41,15 @@ class SmsNotifyTariff(models.Model):
         help="Price of each SMS part of an advertising message, and of service messages whose "
         "template is not registered with the operators.",
     )
+    price_viber_service = fields.Monetary(
+        string="Service Viber Price",
+        help="Price of a service Viber message (order ready, reminder), charged when Viber "
+        "delivers it. A Viber message is one message whatever its length.",
+    )
+    price_viber_advertising = fields.Monetary(
+        string="Advertising Viber Price",
+        help="Price of an advertising Viber message, charged when Viber delivers it.",
+    )
     monthly_fee = fields.Monetary(
         help="Charged to the balance on the first day of every month for the registration of "
         "the sender name with the operators."
@@ -56,18 +65,29 @@ class SmsNotifyTariff(models.Model):
         (
             "prices_not_negative",
             "CHECK(COALESCE(price_per_message, 0) >= 0 AND COALESCE(price_service, 0) >= 0 "
-            "AND COALESCE(price_advertising, 0) >= 0 AND COALESCE(monthly_fee, 0) >= 0)",
+            "AND COALESCE(price_advertising, 0) >= 0 AND COALESCE(monthly_fee, 0) >= 0 "
+            "AND COALESCE(price_viber_service, 0) >= 0 "
+            "AND COALESCE(price_viber_advertising, 0) >= 0)",
             "Prices and fees cannot be negative.",
         ),
     ]
 
-    @api.constrains("price_per_message", "price_service", "price_advertising", "monthly_fee")
+    @api.constrains(
+        "price_per_message",
+        "price_service",
+        "price_advertising",
+        "monthly_fee",
+        "price_viber_service",
+        "price_viber_advertising",
+    )
     def _check_prices_not_negative(self):
         for tariff in self:
             prices = (
                 tariff.price_per_message,
                 tariff.price_service,
                 tariff.price_advertising,
+                tariff.price_viber_service,
+                tariff.price_viber_advertising,
                 tariff.monthly_fee,
             )
             if any(price < 0 for price in prices):
@@ -86,5 +106,7 @@ class SmsNotifyTariff(models.Model):
             price_per_message=self.price_per_message,
             price_service=self.price_service,
             price_advertising=self.price_advertising,
+            price_viber_service=self.price_viber_service,
+            price_viber_advertising=self.price_viber_advertising,
             monthly_fee=self.monthly_fee if self.tariff_type == pricing.OWN_NAME else 0,
         )

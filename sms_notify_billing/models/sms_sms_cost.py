@@ -8,18 +8,39 @@ class SmsSmsCost(models.Model):
     _inherit = "sms.sms"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
-    def _sms_notify_cost_preview(self, company, kind, segment_counts):
-        """Under the company's tariff: the price of sending and the balance left after it;
-        without a tariff, the core's estimate from the vendor's reported costs."""
+    def _sms_notify_cost_preview(self, company, kind, segment_counts, mode="sms"):
+        """Under the company's tariff: the price of sending and the balance left after it
+        (by Viber, at worst and as expected); without a tariff, the core's estimate from the
+        vendor's reported costs."""
         balance = self.env["sms.notify.balance"].sudo()._get_for_company(company, create=False)
         if not balance.tariff_id:
-            return super()._sms_notify_cost_preview(company, kind, segment_counts)
+            return super()._sms_notify_cost_preview(company, kind, segment_counts, mode=mode)
         segment_counts = [count for count in segment_counts if count > 0]
+        share = self._sms_notify_viber_share(company) if mode != "sms" else None
         # the texts of mailings and automatic messages are not registered service templates
         preview = pricing.preview(
-            balance.tariff_id._pricing(), segment_counts, kind, False, balance.balance
+            balance.tariff_id._pricing(),
+            segment_counts,
+            kind,
+            False,
+            balance.balance,
+            mode=mode,
+            viber_share=1.0 if share is None else share,
         )
         currency = balance.currency_id or company.currency_id
+        if mode != "sms":
+            text = self._sms_notify_cascade_text(preview, currency.name, mode, share)
+        else:
+            text = self.env._(
+                "%(messages)s message(s), %(segments)s SMS part(s): %(total)s %(currency)s. "
+                "Balance %(balance)s %(currency)s, %(after)s %(currency)s after sending.",
+                messages=preview.messages,
+                segments=preview.segments,
+                total=pricing.amount_text(preview.total),
+                currency=currency.name,
+                balance=pricing.amount_text(preview.balance),
+                after=pricing.amount_text(preview.balance_after),
+            )
         return {
             "billed": True,
             "messages": preview.messages,
@@ -29,14 +50,47 @@ class SmsSmsCost(models.Model):
             "balance": float(preview.balance),
             "balance_after": float(preview.balance_after),
             "enough": preview.enough,
-            "text": self.env._(
-                "%(messages)s message(s), %(segments)s SMS part(s): %(total)s %(currency)s. "
-                "Balance %(balance)s %(currency)s, %(after)s %(currency)s after sending.",
-                messages=preview.messages,
-                segments=preview.segments,
-                total=pricing.amount_text(preview.total),
-                currency=currency.name,
-                balance=pricing.amount_text(preview.balance),
-                after=pricing.amount_text(preview.balance_after),
-            ),
+            "expected": float(preview.expected) if share is not None else None,
+            "text": text,
         }
+
+    @api.model
+    def _sms_notify_cascade_text(self, preview, currency, mode, share):
+        """The cost of sending by Viber, in words: at worst (every Viber message, and every
+        SMS after it, paid) and as expected from the ``share`` of customers Viber reached
+        lately (``None`` when it has reached or failed no one yet)."""
+        amounts = {
+            "messages": preview.messages,
+            "total": pricing.amount_text(preview.total),
+            "currency": currency,
+            "balance": pricing.amount_text(preview.balance),
+            "after": pricing.amount_text(preview.balance_after),
+        }
+        if share is None:
+            expected = self.env._(
+                "The expected cost is shown once Viber has delivered or failed messages of "
+                "the company."
+            )
+        else:
+            expected = self.env._(
+                "Expected: %(expected)s %(currency)s, as Viber reached %(share)s%% of the "
+                "customers in the last 30 days.",
+                expected=pricing.amount_text(preview.expected),
+                currency=currency,
+                share=round(share * 100),
+            )
+        if mode == "viber":
+            worst = self.env._(
+                "%(messages)s Viber message(s): at most %(total)s %(currency)s, paid when "
+                "delivered. Balance %(balance)s %(currency)s, %(after)s %(currency)s after "
+                "sending at most.",
+                **amounts,
+            )
+        else:
+            worst = self.env._(
+                "%(messages)s message(s) by Viber, then SMS: at most %(total)s %(currency)s, "
+                "if every Viber message and every SMS after it is paid. Balance %(balance)s "
+                "%(currency)s, %(after)s %(currency)s after sending at most.",
+                **amounts,
+            )
+        return f"{worst} {expected}"

@@ -8,6 +8,7 @@ a price list rounds, so that the ledger's sum equals the sum of the prices shown
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from ...sms_notify.tools import cascade
 from ...sms_notify.tools.kinds import (  # noqa: F401 (the kinds priced here)
     ADVERTISING,
     MESSAGE_KIND_SELECTION,
@@ -45,12 +46,28 @@ class Tariff:
     price_service: Decimal = Decimal(0)
     price_advertising: Decimal = Decimal(0)
     monthly_fee: Decimal = Decimal(0)
+    price_viber_service: Decimal = Decimal(0)
+    price_viber_advertising: Decimal = Decimal(0)
 
     def __post_init__(self):
         if self.tariff_type not in (SHARED_NAME, OWN_NAME):
             raise ValueError(f"unknown tariff type {self.tariff_type!r}")
-        for name in ("price_per_message", "price_service", "price_advertising", "monthly_fee"):
+        for name in (
+            "price_per_message",
+            "price_service",
+            "price_advertising",
+            "monthly_fee",
+            "price_viber_service",
+            "price_viber_advertising",
+        ):
             object.__setattr__(self, name, to_amount(getattr(self, name)))
+
+    def viber_price(self, kind):
+        """Price of one Viber message of ``kind``, whatever its length: Viber bills a
+        business message as one, a promotion dearer than a transaction."""
+        if message_kind(kind) == SERVICE:
+            return self.price_viber_service
+        return self.price_viber_advertising
 
     def segment_price(self, kind, operator_registered=False):
         """Price of one segment of a message of ``kind``.
@@ -65,10 +82,26 @@ class Tariff:
             return self.price_service
         return self.price_advertising
 
-    def message_price(self, segments, kind, operator_registered=False):
+    def message_price(self, segments, kind, operator_registered=False, channel=cascade.SMS):
         if segments < 0:
             raise ValueError("a message cannot have a negative number of segments")
+        if channel == cascade.VIBER:
+            return self.viber_price(kind)
         return to_amount(self.segment_price(kind, operator_registered) * segments)
+
+    def notification_cost(self, mode, segments, kind, operator_registered=False, viber_share=1.0):
+        """``(worst, expected)`` price of one notification sent in ``mode`` (see
+        ``tools.cascade``) whose SMS has ``segments`` parts; ``viber_share`` is the share of
+        customers Viber reaches. The expected price is an average, not rounded: a sum of
+        them is rounded once."""
+        worst, expected = cascade.cost(
+            mode,
+            self.viber_price(kind),
+            self.segment_price(kind, operator_registered),
+            segments,
+            Decimal(repr(float(viber_share))),
+        )
+        return to_amount(worst), expected
 
 
 def covered(balance, prices):
@@ -89,10 +122,15 @@ def covered(balance, prices):
 
 @dataclass(frozen=True)
 class CostPreview:
+    """``total`` is the most sending may cost (a cascade whose every Viber message and SMS
+    is paid for); ``expected`` what it should cost, for the share of customers Viber
+    reaches."""
+
     messages: int
     segments: int
     total: Decimal
     balance: Decimal
+    expected: Decimal | None = None
 
     @property
     def balance_after(self):
@@ -103,16 +141,26 @@ class CostPreview:
         return self.total <= self.balance
 
 
-def preview(tariff, segment_counts, kind, operator_registered, balance):
-    """The cost of sending messages of ``segment_counts`` segments each, and the balance left."""
+def preview(
+    tariff,
+    segment_counts,
+    kind,
+    operator_registered,
+    balance,
+    mode=cascade.SMS_ONLY,
+    viber_share=1.0,
+):
+    """The cost of sending messages of ``segment_counts`` SMS parts each in ``mode``, and the
+    balance left (see :class:`CostPreview`)."""
     segment_counts = list(segment_counts)
-    total = sum(
-        (tariff.message_price(count, kind, operator_registered) for count in segment_counts),
-        Decimal(0),
-    )
+    costs = [
+        tariff.notification_cost(mode, count, kind, operator_registered, viber_share)
+        for count in segment_counts
+    ]
     return CostPreview(
         messages=len(segment_counts),
-        segments=sum(segment_counts),
-        total=to_amount(total),
+        segments=sum(segment_counts) if mode != cascade.VIBER_ONLY else 0,
+        total=to_amount(sum((worst for worst, _expected in costs), Decimal(0))),
         balance=to_amount(balance),
+        expected=to_amount(sum((expected for _worst, expected in costs), Decimal(0))),
     )

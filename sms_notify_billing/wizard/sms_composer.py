@@ -47,6 +47,11 @@ class SmsComposer(models.TransientModel):
             composer.sms_notify_balance_after = float(preview.balance_after)
             composer.sms_notify_cost_enough = preview.enough
             currency = balance.currency_id.name
+            if (composer.delivery_mode or "sms") != "sms":
+                composer.sms_notify_cost_summary = composer._sms_notify_cascade_summary(
+                    preview, currency
+                )
+                continue
             composer.sms_notify_cost_summary = self.env._(
                 "%(messages)s message(s), %(segments)s SMS part(s): %(total)s %(currency)s. "
                 "Balance %(balance)s %(currency)s, %(after)s %(currency)s after sending.",
@@ -61,13 +66,30 @@ class SmsComposer(models.TransientModel):
 
     def _sms_notify_cost_preview(self, balance):
         """What sending would cost under the balance's tariff (see
-        ``_sms_notify_segment_counts``)."""
+        ``_sms_notify_segment_counts``); sent by Viber, at worst and as expected from the
+        share of customers Viber reached lately."""
+        share = self._sms_notify_viber_share(balance.company_id)
         return pricing.preview(
             balance.tariff_id._pricing(),
             self._sms_notify_segment_counts(),
             self.message_kind,
             self.template_id.operator_registered,
             balance.balance,
+            mode=self.delivery_mode or "sms",
+            viber_share=1.0 if share is None else share,
+        )
+
+    def _sms_notify_viber_share(self, company):
+        if (self.delivery_mode or "sms") == "sms":
+            return None
+        return self.env["sms.sms"]._sms_notify_viber_share(company)
+
+    def _sms_notify_cascade_summary(self, preview, currency):
+        return self.env["sms.sms"]._sms_notify_cascade_text(
+            preview,
+            currency,
+            self.delivery_mode,
+            self._sms_notify_viber_share(self._sms_notify_cost_company()),
         )
 
     def _sms_notify_send_context(self):

@@ -7,7 +7,9 @@ class SmsNotifyWizard(models.TransientModel):
     billed = fields.Boolean(compute="_compute_balance_checks")
     cost_enough = fields.Boolean(compute="_compute_balance_checks")
 
-    @api.depends("sms_body", "message_kind", "sms_template_id", "partner_id", "channel")
+    @api.depends(
+        "sms_body", "message_kind", "sms_template_id", "partner_id", "channel", "delivery_mode"
+    )
     def _compute_balance_checks(self):
         for wizard in self:
             composer = wizard._sms_composer(new=True) if wizard._sends_sms() else None
