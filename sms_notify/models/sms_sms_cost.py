@@ -10,14 +10,16 @@ class SmsSmsCost(models.Model):
     _inherit = "sms.sms"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
-    def _sms_notify_cost_preview(self, company, kind, segment_counts):
+    def _sms_notify_cost_preview(self, company, kind, segment_counts, mode="sms"):
         """What sending messages of ``kind`` with ``segment_counts`` parts each would cost
-        ``company``, as a dict:
+        ``company``, sent in ``mode`` (see ``tools.cascade``), as a dict:
 
         - ``billed``: the price comes from the company's tariff (SMS Notify - Billing
           overrides this method); otherwise it is the vendor's estimate;
         - ``messages``, ``segments``: what is counted;
-        - ``total``: the cost, or ``None`` when there is nothing to estimate it from;
+        - ``total``: the cost (the most it may be, for a cascade), or ``None`` when there is
+          nothing to estimate it from;
+        - ``expected``: for a cascade under a tariff, what it should cost, else ``None``;
         - ``currency``: a ``res.currency``;
         - ``balance``, ``balance_after``: when billed, else ``None``;
         - ``enough``: whether the balance covers the cost (always true unbilled);
@@ -37,7 +39,11 @@ class SmsSmsCost(models.Model):
             "balance_after": None,
             "enough": True,
             "text": False,
+            "expected": None,
         }
+        if mode != "sms":
+            # vendors report what an SMS part cost them, not what Viber will
+            return preview
         estimated = self._sms_notify_vendor_estimate(company, segment_counts)
         if estimated:
             per_part = f"{estimated.per_segment:,.4f}".rstrip("0").rstrip(".")

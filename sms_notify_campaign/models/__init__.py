@@ -7,4 +7,5 @@ from . import sms_notify_message
 from . import sms_sms
 from . import mailing_mailing_delivery
 from . import mailing_mailing_summary
+from . import mailing_mailing_viber
 from . import sms_notify_campaign_recipient

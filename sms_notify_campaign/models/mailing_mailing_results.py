@@ -51,7 +51,7 @@ class MailingMailingResults(models.Model):
     )
 
     def _sms_notify_history_domain(self):
-        return [("channel", "=", "sms"), ("mailing_id", "in", self.ids)]
+        return [("channel", "in", ("sms", "viber")), ("mailing_id", "in", self.ids)]
 
     def _compute_sms_notify_results(self):
         """Counted in the database, as the current user may see them: the history's record
@@ -72,7 +72,7 @@ class MailingMailingResults(models.Model):
         aggregates = ["__count", "segments:sum", *(f"{name}:sum" for name in cost_fields)]
         by_gateway = history._read_group(
             sms_mailings._sms_notify_history_domain(),
-            ["mailing_id", "gateway_id", "status"],
+            ["mailing_id", "gateway_id", "channel", "status"],
             aggregates,
         )
         reasons = history._read_group(
@@ -84,13 +84,16 @@ class MailingMailingResults(models.Model):
             ["__count"],
         )
         rows = {mailing: {} for mailing in sms_mailings}
-        for mailing, gateway, status, count, segments, *costs in by_gateway:
+        # a row per gateway and channel: sent Viber then SMS, which channel reached whom
+        for mailing, gateway, channel, status, count, segments, *costs in by_gateway:
             row = rows[mailing].setdefault(
-                gateway, {"statuses": dict.fromkeys(dict(STATUSES), 0), "segments": 0}
+                (gateway, channel),
+                {"statuses": dict.fromkeys(dict(STATUSES), 0), "segments": 0},
             )
             row["statuses"][status] += count
-            # cancelled messages never reached an operator: no part of them is billed
-            if status != "cancelled":
+            # cancelled messages never reached an operator: no part of them is billed; a
+            # Viber message has no SMS parts
+            if status != "cancelled" and channel != "viber":
                 row["segments"] += segments
             for name, cost in zip(cost_fields, costs, strict=True):
                 row[name] = row.get(name, 0.0) + cost
@@ -135,12 +138,15 @@ class MailingMailingResults(models.Model):
         body = []
         total = {"statuses": dict.fromkeys(status_labels, 0), "segments": 0}
         # the gateway's name only, whichever gateways the reader may configure
-        for gateway, row in sorted(
-            gateways.items(), key=lambda item: item[0].sudo().display_name or ""
+        channel_labels = dict(history._fields["channel"]._description_selection(self.env))
+        for (gateway, channel), row in sorted(
+            gateways.items(), key=lambda item: (item[0][0].sudo().display_name or "", item[0][1])
         ):
             name = (
                 gateway.sudo().display_name if gateway else _("No gateway (Odoo IAP or not sent)")
             )
+            if channel == "viber":
+                name = f"{name} · {channel_labels[channel]}"
             for status, count in row["statuses"].items():
                 total["statuses"][status] += count
             total["segments"] += row["segments"]

@@ -341,7 +341,11 @@ class MailingMailing(models.Model):
         parts = self._sms_notify_summary_parts()
         sent = self._sms_notify_ab_share(counts["send"])
         preview = self.env["sms.sms"]._sms_notify_cost_preview(
-            self._sms_notify_company(), self.message_kind, [parts] * sent
+            self._sms_notify_company(),
+            self.message_kind,
+            # a Viber message is one whatever its parts: one each, for the count to keep them
+            [parts or 1] * sent if self.sms_notify_delivery_mode == "viber" else [parts] * sent,
+            mode=self.sms_notify_delivery_mode or "sms",
         )
         values = {fname: counts[outcome] for outcome, fname in OUTCOME_COUNT_FIELDS.items()}
         values.update(

@@ -6,3 +6,4 @@ from . import test_mailing_delivery
 from . import test_campaign_recipients
 from . import test_campaign_summary
 from . import test_campaign_rpc
+from . import test_campaign_viber

@@ -174,16 +174,22 @@ class SmsComposer(models.TransientModel):
             trace_values = dict(trace_values, sms_id_int=sms_id)
             trace_values.pop("sms_tracker_ids", None)
             body = trace_links_to_sms(values["body"], short_link_prefix, sms_id)
+            if values.get("fallback_body"):
+                values["fallback_body"] = trace_links_to_sms(
+                    values["fallback_body"], short_link_prefix, sms_id
+                )
             # given here rather than left to _compute_segmenting, which would update every
             # row again right after the insert
             analysis = gsm.analyze(body or "")
+            viber = values.get("channel") == "viber"
             sms_vals_list.append(
                 dict(
                     values,
                     id=sms_id,
                     body=body,
-                    encoding=analysis.encoding,
-                    segments=analysis.segments,
+                    # a Viber message is one message (see sms.sms._compute_segmenting)
+                    encoding=False if viber else analysis.encoding,
+                    segments=1 if viber else analysis.segments,
                 )
             )
             trace_vals_list.append(trace_values)
@@ -229,7 +235,43 @@ class SmsComposer(models.TransientModel):
                 sms_notify_unsubscribe_prefix=url_join(self.get_base_url(), "/sms/"),
                 sms_notify_unsubscribe_info=self._get_unsubscribe_info(UNSUBSCRIBE_URL_MARK),
             )
-        return super()._prepare_mass_sms_values(records)
+        values = super()._prepare_mass_sms_values(records)
+        return self._sms_notify_mailing_by_viber(records, values)
+
+    def _sms_notify_mailing_by_viber(self, records, values):
+        """A mailing sent by Viber: each message a Viber attempt, its own text (or the SMS
+        one) with the same opt-out link as the SMS, the SMS text kept as its fallback."""
+        delivery = self._sms_notify_delivery()
+        if not (delivery and self.composition_mode == "mass" and self.mailing_id):
+            return values
+        viber_bodies = self._sms_notify_viber_bodies(records)
+        sms = self.env["sms.sms"]
+        for res_id, sms_values in values.items():
+            viber_text = viber_bodies.get(res_id)
+            if viber_text and sms_values["state"] == "outgoing" and self.mass_sms_allow_unsubscribe:
+                [(_create, _zero, trace_values)] = sms_values["mailing_trace_ids"]
+                stop = self._get_unsubscribe_info(
+                    self._get_unsubscribe_url(
+                        res_id, trace_values["sms_code"], sms_values["number"]
+                    )
+                )
+                viber_text = f"{viber_text}\n{stop}"
+            sms_values.update(
+                sms._sms_notify_viber_values(sms_values.get("body"), viber_text, delivery)
+            )
+        return values
+
+    def _sms_notify_viber_bodies(self, records):
+        # a mailing's links are tracked in its Viber text as in its SMS text
+        bodies = super()._sms_notify_viber_bodies(records)
+        if bodies and self.mailing_id:
+            tracker_values = self.mailing_id._get_link_tracker_values()
+            render = self.env["mail.render.mixin"].sudo()
+            bodies = {
+                res_id: render._shorten_links_text(body, tracker_values)
+                for res_id, body in bodies.items()
+            }
+        return bodies
 
     def _get_unsubscribe_url(self, res_id, trace_code, number):
         prefix = self.env.context.get("sms_notify_unsubscribe_prefix")

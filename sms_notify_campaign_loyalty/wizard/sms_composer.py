@@ -37,6 +37,12 @@ class SmsComposer(models.TransientModel):
             bodies = {res_id: promo.mark(body) for res_id, body in bodies.items()}
         return bodies
 
+    def _sms_notify_viber_bodies(self, records):
+        bodies = super()._sms_notify_viber_bodies(records)
+        if bodies and self._sms_notify_promo_program():
+            bodies = {res_id: promo.mark(body) for res_id, body in bodies.items()}
+        return bodies
+
     def _prepare_mass_sms_values(self, records):
         """Give each recipient the SMS is sent to a coupon of the mailing's promotion, its code
         in the text and on the trace; skipped recipients get none."""
@@ -53,7 +59,10 @@ class SmsComposer(models.TransientModel):
         for record in records:
             record_values = values[record.id]
             card = card_of.get(record.id)
-            record_values["body"] = promo.fill(record_values["body"], card and card.code, name)
+            # sent Viber then SMS, both texts carry the code
+            for key in ("body", "fallback_body"):
+                if record_values.get(key):
+                    record_values[key] = promo.fill(record_values[key], card and card.code, name)
             if card:
                 # SMS Marketing nests the trace in the SMS values
                 [(_create, _zero, trace_values)] = record_values["mailing_trace_ids"]
