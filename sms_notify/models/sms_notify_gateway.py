@@ -103,7 +103,6 @@ class SmsNotifyGateway(models.Model):
         "every delivery report with it, and a report without that signature is refused.",
     )
     viber_sender = fields.Char(
-        string="Viber Sender",
         help="The Viber business sender (service ID) the vendor registered for you; the "
         "customer sees its name and logo in Viber.",
     )

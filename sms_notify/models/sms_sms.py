@@ -276,7 +276,20 @@ class SmsSms(models.Model):
             self._sms_notify_wake_queue()
         if queued == self:
             return None
-        return super(SmsSms, self - queued)._send(
+        # Odoo IAP sends SMS only: a Viber message of a company without gateways fails, and
+        # sent Viber then SMS, its SMS follows through IAP
+        viber = (self - queued)._sms_notify_where("channel", lambda channel: channel == "viber")
+        viber._sms_notify_fail(
+            self.env["sms.notify.gateway"],
+            "sms_country_not_supported",
+            self.env._(
+                "No gateway of the company sends Viber messages: add one of a type that does "
+                "(SMSC, Vonage), or send by SMS."
+            ),
+        )
+        if queued | viber == self:
+            return None
+        return super(SmsSms, self - queued - viber)._send(
             unlink_failed=unlink_failed,
             unlink_sent=unlink_sent,
             raise_exception=raise_exception,

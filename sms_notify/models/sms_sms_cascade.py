@@ -82,6 +82,8 @@ class SmsSmsCascade(models.Model):
         string="SMS Not Before",
         readonly=True,
         copy=False,
+        # every queue run looks for the ones that are over
+        index="btree_not_null",
         help="When the SMS goes if Viber has not reported delivery by then.",
     )
     cascade_reference = fields.Char(

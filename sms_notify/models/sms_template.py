@@ -47,7 +47,6 @@ class SmsTemplate(models.Model):
         "it (SMSC, Vonage).",
     )
     viber_body = fields.Text(
-        string="Viber Body",
         translate=True,
         help="The Viber text, compiled from the text with tokens. Empty: the SMS text.",
     )

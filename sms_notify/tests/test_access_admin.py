@@ -117,6 +117,27 @@ class TestGatewayCredentials(AdminAccessCommon):
         self.assertIn("secret", self._received_text(self.vendor))
 
     @mute_logger("odoo.http")
+    def test_vonage_signature_secret_is_a_credential_an_sms_admin_cannot_read_or_move(self):
+        vonage = self._create_gateway(
+            "vonage", api_key="key", password="secret", signature_secret="sig-secret"
+        )
+        with self.assertRaises(xmlrpc.client.Fault) as refusal:
+            self._as(
+                self.sms_admin, "sms.notify.gateway", "read", [[vonage.id], ["signature_secret"]]
+            )
+        self.assertEqual(refusal.exception.faultCode, self.FAULT_CODES["AccessError"])
+        self._as(
+            self.sms_admin,
+            "sms.notify.gateway",
+            "write",
+            [[vonage.id], {"base_url": "https://elsewhere.example"}],
+        )
+        self.env.invalidate_all()
+        self.assertRecordValues(
+            vonage, [{"signature_secret": False, "api_key": False, "password": False}]
+        )
+
+    @mute_logger("odoo.http")
     def test_sms_admin_cannot_copy_the_credentials_elsewhere(self):
         # a copy would read the credentials, which only Settings administrators may
         with self.assertRpcRefused("AccessError", "login"):

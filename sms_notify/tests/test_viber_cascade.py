@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
-from .common import SmsNotifyCommon
+from .common import SmsNotifyCommon, iap_accept_all, iap_endpoint
 
 START = datetime(2026, 12, 3, 10, 0, 0)
 WAIT_MINUTES = 10
@@ -286,3 +286,44 @@ class TestViberCascade(SmsNotifyCommon):
             ],
         )
         self.assertIn("we keep them for you", viber.body)
+
+    def test_notify_dialog_shows_and_sends_the_viber_text(self):
+        customer = self._customer("+7 912 345-67-89")
+        action = customer.action_sms_notify()
+        form = Form(self.env["sms.notify.wizard"].with_context(**action["context"]))
+        form.sms_template_id = self.template
+        self.assertEqual(form.delivery_mode, "viber_sms", "the template's way of sending")
+        self.assertIn("we keep them for you", form.viber_body, "rendered for the customer")
+        form.viber_body = "Anna, your glasses are ready: see you today!"
+        form.viber_wait_minutes = 5
+        wizard = form.save()
+        wizard.action_send()
+        viber = self._attempts(customer)
+        self.assertRecordValues(
+            viber,
+            [
+                {
+                    "channel": "viber",
+                    "body": "Anna, your glasses are ready: see you today!",
+                    "fallback_body": "Anna Petrova: your glasses are ready.",
+                    "fallback_wait": 300,
+                }
+            ],
+        )
+
+    def test_without_gateways_viber_fails_and_its_sms_goes_through_odoo_iap(self):
+        self.gateway.action_archive()
+        customer = self._customer("+7 912 345-67-89")
+        with iap_endpoint(self.env, iap_accept_all) as calls:
+            attempts = self._notify(customer)
+            self.env["sms.sms"]._process_queue()
+        viber = attempts.filtered(lambda sms: sms.channel == "viber")
+        self.assertEqual(viber.state, "error")
+        sms = viber.cascade_fallback_ids
+        self.assertEqual(sms.state, "pending")
+        [params] = [params for _path, params in calls]
+        self.assertEqual(
+            [message["content"] for message in params["messages"]],
+            ["Anna Petrova: your glasses are ready."],
+            "IAP got the SMS text only, never the Viber one",
+        )

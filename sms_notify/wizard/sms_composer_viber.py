@@ -82,8 +82,9 @@ class SmsComposerViber(models.TransientModel):
         )
 
     def _sms_notify_check_texts(self):
-        super()._sms_notify_check_texts()
+        result = super()._sms_notify_check_texts()
         self._sms_notify_check_viber()
+        return result
 
     def _sms_notify_check_viber(self):
         """Refuse, while the user can still change it, a Viber message no vendor would take

@@ -60,6 +60,7 @@ class SmsNotifyWizard(models.TransientModel):
         compute="_compute_delivery",
         store=True,
         readonly=False,
+        precompute=True,
         help="Up to 1,000 characters. Empty: the SMS text goes by Viber too.",
     )
     viber_wait_minutes = fields.Integer(
@@ -67,6 +68,7 @@ class SmsNotifyWizard(models.TransientModel):
         compute="_compute_delivery",
         store=True,
         readonly=False,
+        precompute=True,
         help="How long Viber may take to report delivery before the SMS goes instead.",
     )
     message_kind = fields.Selection(

@@ -80,11 +80,12 @@ class SmsSms(models.Model):
     def _sms_notify_charge_handed_over(self, gateway):
         """The SMS a gateway sent on its own after a Viber message is charged when it is
         known, whatever the balance: it left already."""
-        super()._sms_notify_charge_handed_over(gateway)
+        result = super()._sms_notify_charge_handed_over(gateway)
         for company, messages in self.sudo().grouped("company_id").items():
             balance = self._sms_notify_balance(company)
             if balance.tariff_id:
                 balance._charge(messages, force=True)
+        return result
 
     def _sms_notify_sender(self, gateway):
         balance = self._sms_notify_balance(gateway.company_id)

@@ -15,8 +15,9 @@ class SmsSms(models.Model):
     def _sms_notify_hand_trackers_over(self, fallbacks):
         """The mailing's trace follows the SMS too: its statistics and its link to the SMS
         (the tracker, moved by the core, carries its status)."""
-        super()._sms_notify_hand_trackers_over(fallbacks)
+        result = super()._sms_notify_hand_trackers_over(fallbacks)
         by_id = dict(zip(self.ids, fallbacks.ids, strict=True))
         traces = self.env["mailing.trace"].sudo().search([("sms_id_int", "in", list(by_id))])
         for trace in traces:
             trace.sms_id_int = by_id[trace.sms_id_int]
+        return result
