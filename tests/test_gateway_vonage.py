@@ -335,6 +335,25 @@ def test_viber_not_delivered_in_time_fails_over_and_reports_expiry(fake):
     assert report(fake, sms_record["message_uuid"]).cascade_reference == result.cascade_reference
 
 
+def test_the_report_says_whether_vonage_sends_the_sms_itself(fake):
+    """Protects one SMS per notification: Vonage fails over on a rejected message only, so a
+    rejected Viber message tells the suite to wait for Vonage's SMS, an undeliverable one that
+    no SMS follows unless the suite sends it, and the last message of a workflow never says
+    that another follows."""
+    fake.not_viber_users.add("+48500600700")
+    [rejected] = client(fake).send([viber_message("v1", fallback_body="SMS")])
+    first, following = fake.workflow(rejected.cascade_reference)
+    assert report(fake, first["message_uuid"]).vendor_falls_back
+    fake.advance(following["message_uuid"], "rejected", 1210)
+    assert not report(fake, following["message_uuid"]).vendor_falls_back
+    [undeliverable] = client(fake).send(
+        [viber_message("v2", number="+48500600701", fallback_body="SMS")]
+    )
+    fake.advance(undeliverable.gateway_reference, "undeliverable")
+    assert not report(fake, undeliverable.gateway_reference).vendor_falls_back
+    assert len(fake.workflow(undeliverable.cascade_reference)) == 1, "Vonage sent no SMS"
+
+
 def test_viber_delivered_and_read_are_sent_and_charged(fake):
     """Protects the cascade stopping at Viber: delivered and read are final successes, with
     the price Vonage charges on delivery; no SMS follows."""

@@ -138,8 +138,11 @@ class SmsSmsCascade(models.Model):
         the gateway accepted starts its wait."""
         cascading = self._sms_notify_cascading()
         if cascading and new_state == "error":
-            # a gateway that accepted the Viber message with its SMS sends the SMS itself
-            by_vendor = cascading._sms_notify_where("cascade_reference", bool)
+            # a gateway that accepted the Viber message with its SMS sends the SMS itself when
+            # its report says so (see DeliveryReport.vendor_falls_back); otherwise the suite does
+            by_vendor = self.browse()
+            if self.env.context.get("sms_notify_vendor_falls_back"):
+                by_vendor = cascading._sms_notify_where("cascade_reference", bool)
             for gateway, attempts in by_vendor.grouped("gateway_id").items():
                 attempts._sms_notify_fall_back(handed_over=gateway)
             (cascading - by_vendor)._sms_notify_fall_back()

@@ -163,7 +163,10 @@ class SmsSmsReports(models.Model):
             report = by_key.get(numbered_reference_key(sms.gateway_reference))
             if not report or not may_move(sms.state, report.state):
                 continue
-            sms._sms_notify_apply_delivery(
+            # a vendor cascading itself says whether it sends the SMS after a Viber failure
+            sms.with_context(
+                sms_notify_vendor_falls_back=report.vendor_falls_back
+            )._sms_notify_apply_delivery(
                 report.state, report.failure_type or False, reason=report.error_message or False
             )
             if report.done_at:

@@ -157,6 +157,21 @@ class TestVonageCascade(ViberNotifyMixin, SmsNotifyCommon, HttpCase):
         self.assertEqual(viber.failure_type, "sms_expired")
         self.assertEqual(viber.cascade_fallback_ids.state, "pending")
 
+    def test_viber_undeliverable_gets_the_suite_s_own_sms_as_vonage_sends_none(self):
+        [viber] = self._notify(self.customer, self.template)
+        [first] = self._workflow(viber)
+        self.fake.advance(first["message_uuid"], "undeliverable")
+        self._report(first["message_uuid"])
+        self.assertEqual(viber.state, "error")
+        sms = viber.cascade_fallback_ids
+        self.assertEqual(sms.state, "outgoing", "queued by the suite, not left to Vonage")
+        self.env["sms.sms"]._process_queue()
+        self.assertEqual(sms.state, "pending")
+        sent = [record for record in self.fake.messages.values() if record["channel"] == "sms"]
+        self.assertEqual(len(sent), 1, "one SMS")
+        self.assertEqual(sent[0]["request"]["text"], SMS_TEXT)
+        self.assertNotIn("failover", sent[0]["request"])
+
     def test_a_forged_report_creates_no_sms(self):
         self.fake.not_viber_users.add("79123456789")
         [viber] = self._notify(self.customer, self.template)

@@ -172,7 +172,9 @@ class DeliveryReport:
     A vendor that cascades itself (``GatewayClient.vendor_cascade``) reports each channel of
     the cascade: ``channel`` names the one the report is about, and ``cascade_reference`` the
     cascade (the :class:`SendResult` ``cascade_reference``), which links the report on the SMS
-    the vendor sent on its own to the Viber message it followed.
+    the vendor sent on its own to the Viber message it followed. ``vendor_falls_back`` says
+    that after this failure the vendor sends the cascade's next message itself (Vonage does on
+    a rejected message, not on an undeliverable one): without it the suite sends the SMS.
     """
 
     gateway_reference: str
@@ -185,6 +187,7 @@ class DeliveryReport:
     segments: int | None = None
     channel: str | None = None
     cascade_reference: str | None = None
+    vendor_falls_back: bool = False
 
     def __post_init__(self):
         if self.state not in SMS_STATES:

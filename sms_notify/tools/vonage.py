@@ -528,6 +528,14 @@ class VonageClient(GatewayClient):
             workflow.get("workflow_id") or workflow.get("id"), MAX_WORKFLOW_ID, "workflow id"
         )
         state, failure_type, text = report_state(status, data.get("error"))
+        # Vonage sends the failover's next message when one is rejected, never when it is
+        # undeliverable; the workflow says whether a message follows (both spellings of the
+        # SDKs, see the module docstring)
+        item = parse_float(workflow.get("item_number") or workflow.get("items_number"))
+        total = parse_float(workflow.get("items_total"))
+        falls_back = bool(
+            workflow_id and status == "rejected" and (not item or not total or item < total)
+        )
         usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
         sms = data.get("sms") if isinstance(data.get("sms"), dict) else {}
         segments = parse_float(sms.get("count_total"))
@@ -544,5 +552,6 @@ class VonageClient(GatewayClient):
                 segments=int(segments) if segments else None,
                 channel=channel,
                 cascade_reference=workflow_id or None,
+                vendor_falls_back=falls_back,
             )
         ]
