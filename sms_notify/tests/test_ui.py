@@ -52,6 +52,33 @@ class TestSmsNotifyUi(HttpCase):
             "{{ object.sms_notify_shop_phone }}",
         )
 
+    def test_template_is_set_to_viber_then_sms_with_its_own_text(self):
+        """The Viber page and the wait show once the template goes by Viber, and the Viber
+        text is written with tokens like the SMS one."""
+        template = self.env["sms.template"].create(
+            {
+                "name": "Viber tour",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "sms_notify_text": "Your glasses are ready",
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-sms.sms_template_action/{template.id}",
+            "sms_notify_viber_template_tour",
+            login="admin",
+        )
+        self.assertRecordValues(
+            template,
+            [
+                {
+                    "delivery_mode": "viber_sms",
+                    "viber_wait_minutes": 20,
+                    "viber_body": "{{ object.sms_notify_first_name }}, your glasses are ready: "
+                    "come by until 8 pm.",
+                }
+            ],
+        )
+
     def test_token_palette_is_disabled_for_users_who_may_not_edit(self):
         template = self.env["sms.template"].create(
             {
