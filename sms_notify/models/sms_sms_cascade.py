@@ -20,8 +20,9 @@ this file does what it decides, in the queue's transaction:
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools.sql import create_index, create_unique_index, drop_index
 
-from ..tools import cascade, viber
+from ..tools import cascade, kinds, schedule, viber
 
 #: what the users pick per template, rule, Notify and campaign
 DELIVERY_MODES = [
@@ -71,7 +72,7 @@ class SmsSmsCascade(models.Model):
         "sms.sms",
         string="Follows",
         readonly=True,
-        index="btree_not_null",
+        # unique where set: one SMS per Viber message (see init)
         ondelete="set null",
         help="The Viber message this SMS was sent after, because it did not reach the customer.",
     )
@@ -82,8 +83,6 @@ class SmsSmsCascade(models.Model):
         string="SMS Not Before",
         readonly=True,
         copy=False,
-        # every queue run looks for the ones that are over
-        index="btree_not_null",
         help="When the SMS goes if Viber has not reported delivery by then.",
     )
     cascade_reference = fields.Char(
@@ -93,6 +92,35 @@ class SmsSmsCascade(models.Model):
         help="The gateway's identifier of the cascade it runs itself (Viber, then its own "
         "SMS), which its reports on each channel name.",
     )
+
+    def init(self):
+        result = super().init()
+        # one SMS per Viber message, whatever two workers handling two reports at once decide:
+        # the second one's insert waits for the first and fails, and its request is retried
+        create_unique_index(
+            self.env.cr,
+            "sms_sms_cascade_origin_unique",
+            self._table,
+            ["cascade_origin_id"],
+        )
+        drop_index(self.env.cr, "sms_sms__cascade_origin_id_index", self._table)
+        # every queue run looks for the waits that are over, among the attempts still waiting
+        create_index(
+            self.env.cr,
+            "sms_sms_cascade_deadline_index",
+            self._table,
+            ["cascade_deadline"],
+            where="cascade_deadline IS NOT NULL AND state IN ('process', 'pending')",
+        )
+        # the expected cost of a cascade reads the company's Viber messages of the last days
+        create_index(
+            self.env.cr,
+            "sms_sms_viber_reach_index",
+            self._table,
+            ["company_id", "create_date"],
+            where="channel = 'viber'",
+        )
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -136,7 +164,13 @@ class SmsSmsCascade(models.Model):
         """Every outcome passes here (see ``sms_sms.py``): a Viber attempt that failed sends
         its SMS, which takes the notification over before the failure could reach it; one
         the gateway accepted starts its wait."""
+        if new_state == "sent":
+            self._sms_notify_recall_queued_sms()
         cascading = self._sms_notify_cascading()
+        if cascading and new_state == "error" and self.env.context.get("sms_notify_maybe_sent"):
+            # the gateway may hold the Viber message and, cascading itself, send its SMS: the
+            # suite sends none of its own (see sms_sms_queue._sms_notify_reconcile_stale)
+            cascading -= cascading.filtered(lambda sms: sms.gateway_id._type_class().vendor_cascade)
         if cascading and new_state == "error":
             # a gateway that accepted the Viber message with its SMS sends the SMS itself when
             # its report says so (see DeliveryReport.vendor_falls_back); otherwise the suite does
@@ -152,6 +186,21 @@ class SmsSmsCascade(models.Model):
         if cascading and new_state == "pending":
             cascading._sms_notify_start_wait()
         return result
+
+    def _sms_notify_recall_queued_sms(self):
+        """Viber delivered these messages before their SMS left the queue: the SMS is
+        cancelled, and the notification or trace it had taken over goes back to the Viber
+        message, whose delivery it then shows."""
+        viber_sent = self._sms_notify_where("channel", lambda channel: channel == cascade.VIBER)
+        queued = viber_sent.sudo().cascade_fallback_ids.filtered(
+            lambda sms: sms.state == "outgoing"
+        )
+        if not queued:
+            return
+        queued._sms_notify_hand_trackers_over(queued.cascade_origin_id)
+        queued._sms_notify_cancel(
+            "sms_duplicate", self.env._("Not sent: Viber delivered the message first.")
+        )
 
     def _sms_notify_cascading(self):
         """The Viber attempts of ``self`` whose SMS may still have to go: sent *Viber then
@@ -207,6 +256,13 @@ class SmsSmsCascade(models.Model):
         attempts = self._sms_notify_cascading().sudo()
         if not attempts:
             return self.browse()
+        # written, not only read: a second transaction deciding the same SMS meanwhile fails
+        # to write them and is retried, and then finds the SMS this one created
+        attempts.flush_recordset(["cascade_deadline"])
+        self.env.cr.execute(
+            "UPDATE sms_sms SET cascade_deadline = NULL WHERE id = ANY(%s)", [list(attempts.ids)]
+        )
+        attempts.invalidate_recordset(["cascade_deadline"])
         values = []
         for sms in attempts:
             sms_values = sms._sms_notify_fallback_values()
@@ -221,7 +277,6 @@ class SmsSmsCascade(models.Model):
                 )
             values.append(sms_values)
         fallbacks = self.sudo().create(values)
-        attempts.write({"cascade_deadline": False})
         attempts._sms_notify_hand_trackers_over(fallbacks)
         if handed_over:
             fallbacks._sms_notify_charge_handed_over(handed_over)
@@ -247,13 +302,28 @@ class SmsSmsCascade(models.Model):
             "sms_notify_team_id": self.sms_notify_team_id.id,
             "template_id": self.template_id.id,
             "valid_until": self.valid_until,
+            "send_after": self._sms_notify_fallback_not_before(),
             "state": "outgoing",
         }
 
+    def _sms_notify_fallback_not_before(self):
+        """A promotion's SMS due during the quiet hours on its recipient's clock waits for
+        their end, as the promotion itself did (a notification's goes when it is due)."""
+        self.ensure_one()
+        if kinds.message_kind(self.message_kind) != kinds.ADVERTISING:
+            return False
+        quiet = self.company_id._sms_notify_quiet_hours(kinds.ADVERTISING)
+        now = fields.Datetime.now()
+        tz = self.partner_id.tz or self.company_id.partner_id.tz or "UTC"
+        wake = schedule.after_quiet_hours(now, quiet, tz)
+        return wake if wake != now else False
+
     def _sms_notify_hand_trackers_over(self, fallbacks):
-        """The notification (chatter) and tracker of each Viber attempt follow its SMS from
-        now on: what the customer finally got is what they show. ``fallbacks`` are in the
-        order of ``self``."""
+        """The notification (chatter) and tracker of each of these messages follow the
+        message of ``fallbacks`` in the same place from now on (a Viber attempt's, its SMS;
+        an SMS recalled, its Viber attempt again): what the customer finally got is what they
+        show. A mailing's trace keeps its link to the Viber message, whose id the tracked
+        links of both texts carry; its tracker carries the status."""
         by_uuid = dict(zip(self.mapped("uuid"), fallbacks.mapped("uuid"), strict=True))
         trackers = self.env["sms.tracker"].sudo().search([("sms_uuid", "in", list(by_uuid))])
         for tracker in trackers:
@@ -323,23 +393,23 @@ class SmsSmsCascade(models.Model):
     @api.model
     def _sms_notify_viber_share(self, company, days=VIBER_SHARE_DAYS):
         """The share of ``company``'s Viber messages of the last ``days`` that Viber
-        delivered (0 to 1), what the expected cost of a cascade counts on; ``None`` before
-        any Viber message was delivered or failed."""
-        since = fields.Datetime.now() - timedelta(days=days)
-        counts = dict(
-            self.sudo()._read_group(
-                [
-                    ("company_id", "=", company.id),
-                    ("channel", "=", cascade.VIBER),
-                    ("state", "in", ("sent", "error")),
-                    ("create_date", ">=", since),
-                ],
-                ["state"],
-                ["__count"],
-            )
+        delivered (0 to 1), what the expected cost of a cascade counts on: a message Viber
+        failed, or left silent until its SMS went, was not reached. ``None`` before any
+        Viber message was delivered or failed."""
+        self.flush_model(["company_id", "channel", "state", "cascade_origin_id"])
+        self.env.cr.execute(
+            """
+            SELECT COUNT(*) FILTER (WHERE viber.state = 'sent'),
+                   COUNT(*) FILTER (WHERE viber.state IN ('sent', 'error') OR EXISTS (
+                       SELECT 1 FROM sms_sms sms WHERE sms.cascade_origin_id = viber.id))
+              FROM sms_sms viber
+             WHERE viber.company_id = %s AND viber.channel = 'viber'
+               AND viber.create_date >= %s
+            """,
+            [company.id, fields.Datetime.now() - timedelta(days=days)],
         )
-        total = sum(counts.values())
-        return counts.get("sent", 0) / total if total else None
+        reached, total = self.env.cr.fetchone()
+        return reached / total if total else None
 
     # ------------------------------------------------------------------
     # Checks of a Viber attempt before it goes

@@ -362,7 +362,8 @@ class SmsSmsQueue(models.Model):
             try:
                 reports = client.find_sent(messages._sms_notify_outgoing(gateway))
             except NotImplementedError:
-                messages._sms_notify_fail(
+                # it may well have been sent, and by a gateway cascading itself its SMS too
+                messages.with_context(sms_notify_maybe_sent=True)._sms_notify_fail(
                     gateway,
                     "unknown",
                     self.env._(
@@ -547,6 +548,8 @@ class SmsSmsQueue(models.Model):
         return [
             dataclasses.replace(
                 message,
+                # a Viber message goes under the gateway's Viber sender, not the SMS one
+                sender=None if sms.channel == "viber" else message.sender,
                 channel=sms.channel,
                 kind=sms.message_kind or None,
                 image_url=sms.viber_image_url or None,

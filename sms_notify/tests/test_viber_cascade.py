@@ -4,9 +4,11 @@ through the sandbox (which sends Viber too and plays the operator by the number'
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
 from .common import SmsNotifyCommon, iap_accept_all, iap_endpoint
 
@@ -327,3 +329,52 @@ class TestViberCascade(SmsNotifyCommon):
             ["Anna Petrova: your glasses are ready."],
             "IAP got the SMS text only, never the Viber one",
         )
+
+    def test_viber_delivered_before_its_sms_left_recalls_the_sms(self):
+        customer = self._customer("+7 912 345-22-22")
+        with freeze_time(START):
+            viber = self._notify(customer)
+        self._run_queue(START)
+        deadline = START + timedelta(minutes=WAIT_MINUTES)
+        with freeze_time(deadline):
+            self.env["sms.sms"]._sms_notify_fall_back_overdue()
+        sms = viber.cascade_fallback_ids
+        self.assertEqual(sms.state, "outgoing", "created, not yet handed over")
+        with freeze_time(deadline + timedelta(seconds=1)):
+            viber._sms_notify_apply_delivery("sent")
+        self.assertEqual(sms.state, "canceled", "Viber got there first: the SMS stays home")
+        self.assertEqual(sms.failure_type, "sms_duplicate")
+        notification = self._notification(customer)
+        self.assertEqual(notification.sms_id_int, viber.id, "back to the Viber message")
+        self.assertEqual(notification.notification_status, "sent")
+
+    def test_one_sms_per_viber_message_whatever_decides_it(self):
+        customer = self._customer("+7 912 345-11-11")
+        with freeze_time(START):
+            viber = self._notify(customer)
+        values = {"number": customer.mobile, "body": "SMS", "cascade_origin_id": viber.id}
+        self.env["sms.sms"].create(dict(values, channel="sms"))
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            with self.env.cr.savepoint():
+                self.env["sms.sms"].create(dict(values, channel="sms"))
+                self.env.flush_all()
+
+    def test_a_promotion_s_sms_due_at_night_waits_for_the_morning(self):
+        self.template.message_kind = "advertising"
+        self.env.company.write(
+            {
+                "sms_notify_quiet_advertising": True,
+                "sms_notify_quiet_start": 21.0,
+                "sms_notify_quiet_end": 9.0,
+            }
+        )
+        customer = self._customer("+7 912 345-22-22")
+        customer.write({"tz": "Europe/Moscow", "sms_notify_ad_consent": True})
+        evening = datetime(2026, 12, 3, 17, 55)  # 20:55 in Moscow
+        with freeze_time(evening):
+            viber = self._notify(customer)
+        self._run_queue(evening)
+        with freeze_time(evening + timedelta(minutes=WAIT_MINUTES)):
+            self.env["sms.sms"]._sms_notify_fall_back_overdue()
+        # 21:05 in Moscow: the SMS waits for 09:00, 06:00 UTC
+        self.assertEqual(viber.cascade_fallback_ids.send_after, datetime(2026, 12, 4, 6, 0))

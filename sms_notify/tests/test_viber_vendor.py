@@ -172,6 +172,18 @@ class TestVonageCascade(ViberNotifyMixin, SmsNotifyCommon, HttpCase):
         self.assertEqual(sent[0]["request"]["text"], SMS_TEXT)
         self.assertNotIn("failover", sent[0]["request"])
 
+    def test_a_viber_message_vonage_may_hold_gets_no_sms_of_the_suite(self):
+        """Sending was interrupted: Vonage may hold the Viber message, and with it its own
+        SMS; the suite sends none of its own rather than a second one."""
+        # an answer of Vonage's servers failing: the request may have gone through
+        self.fake.fail("http_500")
+        [viber] = self._notify(self.customer, self.template)
+        self.assertEqual(viber.state, "process", "maybe sent: kept until known")
+        viber.claimed_datetime = viber.claimed_datetime - timedelta(hours=1)
+        self.env["sms.sms"]._process_queue()
+        self.assertEqual(viber.state, "error")
+        self.assertFalse(viber.cascade_fallback_ids)
+
     def test_a_forged_report_creates_no_sms(self):
         self.fake.not_viber_users.add("79123456789")
         [viber] = self._notify(self.customer, self.template)
@@ -193,6 +205,7 @@ class TestSmscViberCascade(ViberNotifyMixin, SmscGatewayCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.template = cls._viber_template()
+        cls.gateway.viber_sender = "OPTICS-VIBER"
 
     def _push(self, form):
         return self.url_open(urlsplit(self.gateway.webhook_url).path, data=form)
@@ -204,6 +217,7 @@ class TestSmscViberCascade(ViberNotifyMixin, SmscGatewayCommon, HttpCase):
             [viber] = self._notify(self.customer, self.template)
         viber_requests = [r for r in self.fake.requests if r.path.endswith("send.php")]
         self.assertEqual(viber_requests[-1].params.get("viber"), "1")
+        self.assertEqual(viber_requests[-1].params.get("sender"), "OPTICS-VIBER")
         sms_id, phone = viber.gateway_reference.split(":")
         self.fake.set_status(sms_id, phone, 20, err=21)
         self.assertEqual(self._push(self.fake.status_callback(sms_id, phone, 20)).status_code, 200)

@@ -533,8 +533,10 @@ class VonageClient(GatewayClient):
         # SDKs, see the module docstring)
         item = parse_float(workflow.get("item_number") or workflow.get("items_number"))
         total = parse_float(workflow.get("items_total"))
-        falls_back = bool(
-            workflow_id and status == "rejected" and (not item or not total or item < total)
+        # without the workflow (its spelling is unconfirmed), a rejected Viber message is
+        # taken as followed: the engine asks only of a message sent with its failover
+        falls_back = (
+            status == "rejected" and channel == VIBER and not (item and total and item >= total)
         )
         usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
         sms = data.get("sms") if isinstance(data.get("sms"), dict) else {}

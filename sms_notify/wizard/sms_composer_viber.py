@@ -40,14 +40,20 @@ class SmsComposerViber(models.TransientModel):
     viber_button_text = fields.Char(string="Viber Button")
     viber_button_url = fields.Char(string="Viber Button Link")
 
-    @api.depends("template_id")
+    @api.depends("template_id", "composition_mode", "res_id")
     def _compute_delivery(self):
         for composer in self:
             template = composer.template_id
             composer.delivery_mode = (
                 template.delivery_mode or composer.delivery_mode or cascade.SMS_ONLY
             )
-            composer.viber_body = template.viber_body or composer.viber_body or False
+            viber_body = template.viber_body
+            if viber_body and composer.composition_mode == "comment" and composer.res_id:
+                # shown as the customer reads it, as Odoo shows the SMS text
+                viber_body = template._render_field(
+                    "viber_body", [composer.res_id], compute_lang=True
+                )[composer.res_id]
+            composer.viber_body = viber_body or composer.viber_body or False
             composer.viber_wait_minutes = (
                 template.viber_wait_minutes or composer.viber_wait_minutes or DEFAULT_WAIT_MINUTES
             )
@@ -90,6 +96,10 @@ class SmsComposerViber(models.TransientModel):
         """Refuse, while the user can still change it, a Viber message no vendor would take
         and a wait out of Viber's bounds."""
         if (self.delivery_mode or cascade.SMS_ONLY) == cascade.SMS_ONLY:
+            return
+        if self.composition_mode == "mass":
+            # rules and mailings: their texts are checked as each message goes (see
+            # sms.sms._sms_notify_refuse_viber), a mailing's layout when it is written
             return
         try:
             cascade.check_wait((self.viber_wait_minutes or DEFAULT_WAIT_MINUTES) * 60)

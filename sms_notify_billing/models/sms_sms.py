@@ -77,6 +77,12 @@ class SmsSms(models.Model):
                 balance._refund(sum(refunded.mapped("price")), len(refunded), reason)
         charged.sudo().write({"price": 0})
 
+    def _sms_notify_fallback_values(self):
+        # the SMS after a Viber message of a registered service template is priced as one
+        return dict(
+            super()._sms_notify_fallback_values(), operator_registered=self.operator_registered
+        )
+
     def _sms_notify_charge_handed_over(self, gateway):
         """The SMS a gateway sent on its own after a Viber message is charged when it is
         known, whatever the balance: it left already."""

@@ -102,3 +102,18 @@ class TestViberMoney(BillingCommon):
         # 1.10 x 0.75 + 4.20 x 0.25
         self.assertIn("Expected: 1.88", summary)
         self.assertIn("75%", summary)
+
+    def test_the_sms_after_a_registered_service_template_keeps_its_price(self):
+        viber = (
+            self.env["sms.sms"]
+            .with_context(
+                sms_notify_delivery={"mode": "viber_sms", "wait": 600},
+                sms_notify_message_kind="service",
+                sms_notify_operator_registered=True,
+            )
+            .create({"number": "+79123451111", "body": "Your glasses are ready."})
+        )
+        self.assertTrue(viber.operator_registered)
+        # its SMS is created later, by the queue or a report, without that context
+        sms = self.env["sms.sms"].browse(viber.id)._sms_notify_fall_back()
+        self.assertTrue(sms.operator_registered, "priced as the registered service template")
