@@ -183,17 +183,9 @@ class SmsNotifyRule(models.Model):
     @api.constrains("viber_wait_minutes", "delivery_mode")
     def _check_viber_wait(self):
         for rule in self:
-            if rule.delivery_mode != cascade.VIBER_THEN_SMS:
-                continue
-            try:
-                cascade.check_wait(rule.viber_wait_minutes * 60)
-            except ValueError as error:
-                raise ValidationError(
-                    self.env._(
-                        "%(rule)s: wait for Viber between 1 minute and 24 hours.",
-                        rule=rule.name,
-                    )
-                ) from error
+            self.env["sms.sms"]._sms_notify_check_viber_wait(
+                rule.delivery_mode, rule.viber_wait_minutes, rule.name
+            )
 
     def _compute_scheduled_count(self):
         counts = dict(

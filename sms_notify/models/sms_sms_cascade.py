@@ -20,6 +20,7 @@ this file does what it decides, in the queue's transaction:
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools.sql import create_index, create_unique_index, drop_index
 
 from ..tools import cascade, kinds, schedule, viber
@@ -431,6 +432,19 @@ class SmsSmsCascade(models.Model):
             if reason:
                 refusals[sms] = reason
         return refusals
+
+    @api.model
+    def _sms_notify_check_viber_wait(self, mode, minutes, name):
+        """Refuse, naming ``name`` (a template, a rule, a mailing), a wait for Viber of
+        ``minutes`` out of Viber's bounds when it sends ``mode``."""
+        if mode != cascade.VIBER_THEN_SMS:
+            return
+        try:
+            cascade.check_wait((minutes or 0) * 60)
+        except ValueError as error:
+            raise ValidationError(
+                self.env._("%(name)s: wait for Viber between 1 minute and 24 hours.", name=name)
+            ) from error
 
     @api.model
     def _sms_notify_viber_refusal_text(self, reason):

@@ -131,17 +131,9 @@ class SmsTemplate(models.Model):
     @api.constrains("viber_wait_minutes", "delivery_mode")
     def _check_viber_wait(self):
         for template in self:
-            if template.delivery_mode != cascade.VIBER_THEN_SMS:
-                continue
-            try:
-                cascade.check_wait(template.viber_wait_minutes * 60)
-            except ValueError as error:
-                raise ValidationError(
-                    self.env._(
-                        "%(template)s: wait for Viber between 1 minute and 24 hours.",
-                        template=template.name,
-                    )
-                ) from error
+            self.env["sms.sms"]._sms_notify_check_viber_wait(
+                template.delivery_mode, template.viber_wait_minutes, template.name
+            )
 
     @api.depends("model")
     @api.depends_context("lang")

@@ -81,16 +81,11 @@ class MailingMailingViber(models.Model):
         for mailing in self:
             if (mailing.sms_notify_delivery_mode or cascade.SMS_ONLY) == cascade.SMS_ONLY:
                 continue
-            if mailing.sms_notify_delivery_mode == cascade.VIBER_THEN_SMS:
-                try:
-                    cascade.check_wait(mailing.sms_notify_viber_wait_minutes * 60)
-                except ValueError as error:
-                    raise ValidationError(
-                        self.env._(
-                            "%(mailing)s: wait for Viber between 1 minute and 24 hours.",
-                            mailing=mailing.display_name,
-                        )
-                    ) from error
+            sms._sms_notify_check_viber_wait(
+                mailing.sms_notify_delivery_mode,
+                mailing.sms_notify_viber_wait_minutes,
+                mailing.display_name,
+            )
             reason = viber.refusal(
                 # the text's length is checked per recipient; its presence here
                 "text" if (mailing.sms_notify_viber_body or mailing.body_plaintext) else "",
