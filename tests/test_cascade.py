@@ -21,7 +21,6 @@ from odoo.addons.sms_notify.tools.cascade import (
     check_wait,
     cost,
     next_step,
-    reached_by,
 )
 
 SENT_AT = datetime(2026, 12, 3, 10, 0, 0)
@@ -50,7 +49,11 @@ def test_viber_delivered_sends_no_sms():
 def test_not_a_viber_user_gets_the_sms_at_once():
     # the vendor refuses the number (not a Viber user, blocked, no device): an error at once
     assert step([viber("error")], 0) == Step(SEND_SMS)
-    assert step([viber("canceled")], 0) == Step(SEND_SMS)
+
+
+def test_viber_cancelled_before_it_left_sends_no_sms():
+    # no consent, validity over, a text not rendered: the same reason would cancel the SMS
+    assert step([viber("canceled")], 0) == Step(FAILED)
 
 
 def test_no_report_within_the_wait_sends_the_sms_then():
@@ -68,23 +71,13 @@ def test_viber_delivered_after_the_sms_left_is_recorded_and_nothing_more_goes():
     assert step(late, 12) == Step(WAIT)  # only the SMS's own report is awaited
     late_delivered = [viber("sent"), Attempt(SMS, "sent", SENT_AT + timedelta(minutes=10))]
     assert step(late_delivered, 15) == Step(DONE)
-    # Viber reached the customer first, at its own moment
-    assert reached_by(late_delivered) == VIBER
     failed_sms = [viber("error"), Attempt(SMS, "error", SENT_AT)]
     assert step(failed_sms, 1) == Step(FAILED)
-    assert reached_by(failed_sms) is None
 
 
 def test_viber_only_never_falls_back_to_sms():
     assert step([viber("error")], 0, mode=VIBER_ONLY) == Step(FAILED)
     assert step([viber("pending")], 60, mode=VIBER_ONLY) == Step(WAIT)
-
-
-def test_the_channel_that_reached_the_customer():
-    assert reached_by([viber("sent")]) == VIBER
-    fallback = [viber("error"), Attempt(SMS, "sent", SENT_AT + timedelta(seconds=5))]
-    assert reached_by(fallback) == SMS
-    assert reached_by([viber("pending")]) is None
 
 
 def test_cost_worst_case_pays_both_and_expected_weighs_viber_users():

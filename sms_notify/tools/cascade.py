@@ -3,12 +3,14 @@
 
 A notification sent *Viber then SMS* is a chain of attempts, each with its channel and the
 state Odoo's ``sms.sms`` gives it. The engine asks :func:`next_step` what to do after each
-change (an answer, a report, the wait running out) and does it; :func:`reached_by` tells the
-statistics which channel reached the customer. The rules:
+change (an answer, a report, the wait running out) and does it (the history tells which
+channel reached the customer: ``sms.notify.message.reached``). The rules:
 
 * Viber delivered (or read): done, no SMS.
 * Viber cannot reach the number (not a Viber user, the user blocked the business, no device
   able to show it) or fails in any other way: the SMS at once.
+* Viber cancelled before it left (no consent, validity over, a text not rendered): nothing,
+  as the same reason would cancel its SMS.
 * No delivery report from Viber within the wait the user set: the SMS then.
 * Once the SMS has left, nothing more is sent: a Viber report coming later (delivered after
   all) is recorded on its attempt, and no third message goes.
@@ -19,7 +21,7 @@ delivered late after the SMS left) and the expected cost for a share of Viber us
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from .gateway import SMS, VIBER
 
@@ -91,6 +93,8 @@ def next_step(mode, attempts, now, wait_seconds):
     attempt = viber[-1]
     if attempt.state == "sent":
         return Step(DONE)
+    if attempt.state == "canceled":
+        return Step(FAILED)
     if attempt.state not in ON_ITS_WAY:
         return Step(FAILED if mode == VIBER_ONLY else SEND_SMS)
     if mode == VIBER_ONLY or attempt.sent_at is None:
@@ -108,14 +112,6 @@ def _final(attempt):
     if attempt.state in ON_ITS_WAY:
         return Step(WAIT)
     return Step(FAILED)
-
-
-def reached_by(attempts):
-    """The channel that reached the customer first (its attempt delivered), or None."""
-    delivered = [attempt for attempt in attempts if attempt.state == "sent"]
-    if not delivered:
-        return None
-    return min(delivered, key=lambda attempt: attempt.sent_at or datetime.max).channel
 
 
 def cost(mode, viber_price, sms_price, sms_parts, viber_share=1.0):
