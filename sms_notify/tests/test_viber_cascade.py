@@ -378,3 +378,38 @@ class TestViberCascade(SmsNotifyCommon):
             self.env["sms.sms"]._sms_notify_fall_back_overdue()
         # 21:05 in Moscow: the SMS waits for 09:00, 06:00 UTC
         self.assertEqual(viber.cascade_fallback_ids.send_after, datetime(2026, 12, 4, 6, 0))
+
+    def test_odoo_s_sms_dialog_shows_the_viber_text_as_the_customer_reads_it(self):
+        customer = self._customer("+7 912 345-67-89")
+        composer = (
+            self.env["sms.composer"]
+            .with_context(default_res_model="res.partner", default_res_id=customer.id)
+            .create(
+                {
+                    "composition_mode": "comment",
+                    "res_model": "res.partner",
+                    "res_id": customer.id,
+                    "template_id": self.template.id,
+                }
+            )
+        )
+        self.assertEqual(composer.delivery_mode, "viber_sms")
+        self.assertTrue(composer.viber_body.startswith("Anna Petrova: your glasses are ready."))
+        self.assertNotIn("{{", composer.viber_body, "rendered, not the template's placeholders")
+        composer.viber_body = "Anna, see you today!"
+        composer.action_send_sms()
+        self.assertEqual(self._attempts(customer).body, "Anna, see you today!", "what was shown")
+
+    def test_a_rule_s_wait_is_bounded_like_a_template_s(self):
+        rule = self.env["sms.notify.rule"].create(
+            {
+                "name": "Glasses ready",
+                "model_id": self.partner_model.id,
+                "sms_template_id": self.template.id,
+                "condition_domain": "[('function', '=', 'Ready')]",
+            }
+        )
+        with self.assertRaisesRegex(ValidationError, "Glasses ready: wait for Viber"):
+            rule.viber_wait_minutes = 24 * 60 + 1
+        rule.delivery_mode = "sms"
+        rule.viber_wait_minutes = 0  # not waited for: sent by SMS only
