@@ -52,6 +52,22 @@ class SmsNotifyCommon(TransactionCase):
             self.env["sms.sms"]._process_queue()
         return message
 
+    def _composer_on(self, record, **values):
+        """Odoo's SMS dialog on ``record``, one customer (comment mode), as Notify and a
+        chatter's *Send SMS* open it; ``values`` set its template, text, way of sending..."""
+        return (
+            self.env["sms.composer"]
+            .with_context(default_res_model=record._name, default_res_id=record.id)
+            .create(
+                {
+                    "composition_mode": "comment",
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    **values,
+                }
+            )
+        )
+
     def _sms_of(self, message):
         return self.env["sms.sms"].search([("mail_message_id", "=", message.id)])
 

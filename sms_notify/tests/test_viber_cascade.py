@@ -46,20 +46,7 @@ class TestViberCascade(SmsNotifyCommon):
 
     def _notify(self, customer, **values):
         """What Notify does: the composer on the customer's card, in comment mode."""
-        composer = (
-            self.env["sms.composer"]
-            .with_context(default_res_model="res.partner", default_res_id=customer.id)
-            .create(
-                {
-                    "composition_mode": "comment",
-                    "res_model": "res.partner",
-                    "res_id": customer.id,
-                    "template_id": self.template.id,
-                    **values,
-                }
-            )
-        )
-        composer.action_send_sms()
+        self._composer_on(customer, template_id=self.template.id, **values).action_send_sms()
         return self.env["sms.sms"].search([("partner_id", "=", customer.id)])
 
     def _operator_reports(self, at):
@@ -381,18 +368,7 @@ class TestViberCascade(SmsNotifyCommon):
 
     def test_odoo_s_sms_dialog_shows_the_viber_text_as_the_customer_reads_it(self):
         customer = self._customer("+7 912 345-67-89")
-        composer = (
-            self.env["sms.composer"]
-            .with_context(default_res_model="res.partner", default_res_id=customer.id)
-            .create(
-                {
-                    "composition_mode": "comment",
-                    "res_model": "res.partner",
-                    "res_id": customer.id,
-                    "template_id": self.template.id,
-                }
-            )
-        )
+        composer = self._composer_on(customer, template_id=self.template.id)
         self.assertEqual(composer.delivery_mode, "viber_sms")
         self.assertTrue(composer.viber_body.startswith("Anna Petrova: your glasses are ready."))
         self.assertNotIn("{{", composer.viber_body, "rendered, not the template's placeholders")

@@ -31,16 +31,7 @@ class ViberNotifyMixin:
         )
 
     def _notify(self, customer, template):
-        self.env["sms.composer"].with_context(
-            default_res_model="res.partner", default_res_id=customer.id
-        ).create(
-            {
-                "composition_mode": "comment",
-                "res_model": "res.partner",
-                "res_id": customer.id,
-                "template_id": template.id,
-            }
-        ).action_send_sms()
+        self._composer_on(customer, template_id=template.id).action_send_sms()
         self.env["sms.sms"]._process_queue()
         return self.env["sms.sms"].search([("partner_id", "=", customer.id)], order="id")
 

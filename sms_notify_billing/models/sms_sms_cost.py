@@ -28,19 +28,6 @@ class SmsSmsCost(models.Model):
             viber_share=1.0 if share is None else share,
         )
         currency = balance.currency_id or company.currency_id
-        if mode != "sms":
-            text = self._sms_notify_cascade_text(preview, currency.name, mode, share)
-        else:
-            text = self.env._(
-                "%(messages)s message(s), %(segments)s SMS part(s): %(total)s %(currency)s. "
-                "Balance %(balance)s %(currency)s, %(after)s %(currency)s after sending.",
-                messages=preview.messages,
-                segments=preview.segments,
-                total=pricing.amount_text(preview.total),
-                currency=currency.name,
-                balance=pricing.amount_text(preview.balance),
-                after=pricing.amount_text(preview.balance_after),
-            )
         return {
             "billed": True,
             "messages": preview.messages,
@@ -51,8 +38,25 @@ class SmsSmsCost(models.Model):
             "balance_after": float(preview.balance_after),
             "enough": preview.enough,
             "expected": float(preview.expected) if share is not None else None,
-            "text": text,
+            "text": self._sms_notify_cost_text(preview, currency.name, mode, share),
         }
+
+    @api.model
+    def _sms_notify_cost_text(self, preview, currency, mode="sms", share=None):
+        """``preview`` (``tools.pricing.CostPreview``) in words, as the composer, the Notify
+        dialog and a mailing's summary show it."""
+        if mode != "sms":
+            return self._sms_notify_cascade_text(preview, currency, mode, share)
+        return self.env._(
+            "%(messages)s message(s), %(segments)s SMS part(s): %(total)s %(currency)s. "
+            "Balance %(balance)s %(currency)s, %(after)s %(currency)s after sending.",
+            messages=preview.messages,
+            segments=preview.segments,
+            total=pricing.amount_text(preview.total),
+            currency=currency,
+            balance=pricing.amount_text(preview.balance),
+            after=pricing.amount_text(preview.balance_after),
+        )
 
     @api.model
     def _sms_notify_cascade_text(self, preview, currency, mode, share):

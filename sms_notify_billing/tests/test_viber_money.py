@@ -40,18 +40,7 @@ class TestViberMoney(BillingCommon):
         )
 
     def _composer(self, customer):
-        return (
-            self.env["sms.composer"]
-            .with_context(default_res_model="res.partner", default_res_id=customer.id)
-            .create(
-                {
-                    "composition_mode": "comment",
-                    "res_model": "res.partner",
-                    "res_id": customer.id,
-                    "template_id": self.template.id,
-                }
-            )
-        )
+        return self._composer_on(customer, template_id=self.template.id)
 
     def _customer(self, mobile):
         return self.env["res.partner"].create(

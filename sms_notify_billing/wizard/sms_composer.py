@@ -36,7 +36,9 @@ class SmsComposer(models.TransientModel):
                 ._get_for_company(composer._sms_notify_cost_company(), create=False)
             )
             composer.sms_notify_currency_id = balance.currency_id or self.env.company.currency_id
-            preview = balance.tariff_id and composer._sms_notify_cost_preview(balance)
+            # Viber's reach, read once: the cost and its words both need it
+            share = composer._sms_notify_viber_share(balance.company_id)
+            preview = balance.tariff_id and composer._sms_notify_cost_preview(balance, share)
             composer.sms_notify_billed = bool(preview)
             if not preview:
                 composer.sms_notify_cost = composer.sms_notify_balance_after = 0
@@ -46,29 +48,15 @@ class SmsComposer(models.TransientModel):
             composer.sms_notify_cost = float(preview.total)
             composer.sms_notify_balance_after = float(preview.balance_after)
             composer.sms_notify_cost_enough = preview.enough
-            currency = balance.currency_id.name
-            if (composer.delivery_mode or "sms") != "sms":
-                composer.sms_notify_cost_summary = composer._sms_notify_cascade_summary(
-                    preview, currency
-                )
-                continue
-            composer.sms_notify_cost_summary = self.env._(
-                "%(messages)s message(s), %(segments)s SMS part(s): %(total)s %(currency)s. "
-                "Balance %(balance)s %(currency)s, %(after)s %(currency)s after sending.",
-                messages=preview.messages,
-                segments=preview.segments,
-                total=pricing.amount_text(preview.total),
-                currency=currency,
-                balance=pricing.amount_text(preview.balance),
-                after=pricing.amount_text(preview.balance_after),
+            composer.sms_notify_cost_summary = self.env["sms.sms"]._sms_notify_cost_text(
+                preview, balance.currency_id.name, composer.delivery_mode or "sms", share
             )
         return super(SmsComposer, unbilled)._compute_sms_notify_cost()
 
-    def _sms_notify_cost_preview(self, balance):
+    def _sms_notify_cost_preview(self, balance, share=None):
         """What sending would cost under the balance's tariff (see
         ``_sms_notify_segment_counts``); sent by Viber, at worst and as expected from the
-        share of customers Viber reached lately."""
-        share = self._sms_notify_viber_share(balance.company_id)
+        ``share`` of customers Viber reached lately (``_sms_notify_viber_share``)."""
         return pricing.preview(
             balance.tariff_id._pricing(),
             self._sms_notify_segment_counts(),
@@ -83,14 +71,6 @@ class SmsComposer(models.TransientModel):
         if (self.delivery_mode or "sms") == "sms":
             return None
         return self.env["sms.sms"]._sms_notify_viber_share(company)
-
-    def _sms_notify_cascade_summary(self, preview, currency):
-        return self.env["sms.sms"]._sms_notify_cascade_text(
-            preview,
-            currency,
-            self.delivery_mode,
-            self._sms_notify_viber_share(self._sms_notify_cost_company()),
-        )
 
     def _sms_notify_send_context(self):
         return {
