@@ -1,4 +1,4 @@
-from odoo.addons.sms_notify.tools.tokens import unrendered_reason
+from odoo.addons.sms_notify.tools.tokens import compile_tokens, unrendered_reason
 from odoo.addons.sms_notify_campaign_loyalty.tools import promo
 
 
@@ -35,3 +35,12 @@ def test_all_codes_lists_every_alias_once():
     codes = promo.all_codes()
     assert set(codes) == {code for codes in promo.CODES.values() for code in codes}
     assert len(codes) == len(set(codes))
+
+
+def test_a_jagatiq_promotion_text_is_shown_with_the_english_codes():
+    """``<<kodPromocyjny>>`` and ``<<nazwaPromocji>>`` are the promotion's tokens, and a saved
+    text shows them as ``:PromoCode:`` and ``:PromotionName:``."""
+    text = "<<nazwaPromocji>>: kod <<kodPromocyjny>>"
+    compiled = compile_tokens(text, [], keep=promo.shown_codes())
+    assert compiled == ":PromotionName:: kod :PromoCode:"
+    assert promo.find(compiled) == {promo.PROMO_CODE, promo.PROMOTION_NAME}

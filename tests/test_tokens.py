@@ -15,6 +15,7 @@ from odoo.addons.sms_notify.tools.tokens import (
     compile_tokens,
     decompile,
     find_tokens,
+    typed_tokens,
     unrendered_reason,
 )
 
@@ -292,3 +293,57 @@ def test_kept_codes_stay_as_typed_and_are_not_unknown():
     with pytest.raises(UnknownTokenError) as error:
         compile_tokens(text + " :Other:", TOKENS, keep=("PromoCode", "Промокод"))
     assert error.value.tokens == ["Other"]
+
+
+def test_tokens_of_other_services_are_read_in_their_own_forms():
+    """Texts pasted from a Polish shop till (``<<nrZamowienia>>``) or a Russian booking
+    service (``[Дата]``) compile like the suite's own ``:Code:`` form."""
+    jagatiq = Token("OrderNumber", "object.name", "Order number", aliases=("nrZamowienia",))
+    text = "Zamówienie <<nrZamowienia>> gotowe, [Имя]! Tel. [Tel]"
+    assert compile_tokens(text, [*TOKENS[:2], jagatiq, SHOP_PHONE]) == (
+        f"Zamówienie {ORDER} gotowe, {FIRST}! Tel. {PHONE}"
+    )
+
+
+def test_compiled_text_is_shown_back_in_the_suites_own_form():
+    text = "<<Имя>>, заказ [ID] готов. :Tel:"
+    assert decompile(compile_tokens(text, TOKENS), TOKENS) == (
+        ":FirstName:, заказ :OrderNumber: готов. :ShopPhone:"
+    )
+
+
+def test_square_brackets_around_other_words_stay_text():
+    """Brackets are punctuation too: ``[sale]`` or ``[1]`` is no token and no error."""
+    text = "[sale] -20% [1] [FirstName]"
+    assert compile_tokens(text, TOKENS) == f"[sale] -20% [1] {FIRST}"
+    assert find_tokens(text) == []
+
+
+def test_unknown_angle_token_is_refused_as_typed():
+    with pytest.raises(UnknownTokenError) as error:
+        compile_tokens("<<czasRealizacji>> and :Other:", TOKENS)
+    assert error.value.tokens == ["czasRealizacji", "Other"]
+    assert "<<czasRealizacji>>, :Other:" in str(error.value)
+
+
+def test_a_brace_before_an_angle_or_bracket_token_is_refused():
+    for text in ("{<<Имя>>", "{[Имя]"):
+        with pytest.raises(LiteralBracesError):
+            compile_tokens(text, TOKENS)
+    assert compile_tokens("{[word]", TOKENS) == "{[word]"
+
+
+def test_kept_codes_in_any_form_are_written_in_the_colon_form():
+    """A promotion code typed ``<<kodPromocyjny>>`` reaches the code filling as the kept
+    token it is, under the code ``keep`` maps it to."""
+    keep = {"PromoCode": "PromoCode", "kodPromocyjny": "PromoCode"}
+    assert compile_tokens("Kod: <<kodPromocyjny>> [PromoCode]", TOKENS, keep=keep) == (
+        "Kod: :PromoCode: :PromoCode:"
+    )
+
+
+def test_an_angle_token_left_in_a_text_is_refused_and_named_as_typed():
+    text = "Order <<nrZamowienia>> is ready [ok]"
+    assert unrendered_reason(text) == UNKNOWN_TOKEN
+    assert typed_tokens(text) == ["<<nrZamowienia>>"]
+    assert unrendered_reason("Sale [ok] << 50% >>") is None

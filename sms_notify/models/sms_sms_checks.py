@@ -134,7 +134,7 @@ class SmsSmsChecks(models.Model):
             return self.env._(
                 "the text still holds %(tokens)s, which no token of the document fills in. "
                 "Pick tokens from the palette beside the template's text.",
-                tokens=", ".join(f":{code}:" for code in tokens.find_tokens(body)),
+                tokens=", ".join(tokens.typed_tokens(body)),
             )
         return self.env._(
             "the text holds a placeholder that was not filled in ({{ without }}, or an "

@@ -11,6 +11,12 @@ A token's name starts with a letter (of any alphabet: codes may be Russian or Po
 by letters, digits or underscores, so that times (``20:00``, ``10:30:45``) and ratios (``3:2``)
 stay text.
 
+Texts written for other services work as they were written: ``<<nrZamowienia>>`` (the Polish
+shop tills' form) and ``[Дата]`` (the Russian booking services' form) are read as tokens too, and
+shown back in the suite's own ``:Code:`` form once compiled. Square brackets are ordinary
+punctuation as well, so ``[word]`` is a token only when a token has that code; ``<<word>>`` is
+always meant as one, and an unknown one is refused like an unknown ``:word:``.
+
 Odoo's inline templates have no way to write a literal ``{{``: everything from ``{{`` to the
 next ``}}`` is evaluated.  A placeholder printing the braces (``{{ '{{' }}``) would render only
 in Odoo's evaluated mode, which needs the template editor rights, and its restricted mode cannot
@@ -35,6 +41,10 @@ def _(message):
 #: followed by an accent, and the token must still be recognised
 _NAME = r"[^\W\d_][\w\u0300-\u036f]*"
 TOKEN_PATTERN = re.compile(rf":(?P<code>{_NAME}):")
+#: every form a token is typed in: ``:Code:``, ``<<Code>>``, ``[Code]``
+_TYPED_PATTERN = re.compile(
+    rf":(?P<colon>{_NAME}):|<<(?P<angle>{_NAME})>>|\[(?P<bracket>{_NAME})\]"
+)
 _CODE_PATTERN = re.compile(rf"{_NAME}\Z")
 #: Odoo's own placeholder syntax (``odoo.tools.rendering_tools.INLINE_TEMPLATE_REGEX``)
 _PLACEHOLDER_PATTERN = re.compile(r"\{\{(.+?)(\|\|\|\s*(.*?))?\}\}")
@@ -121,16 +131,34 @@ def _by_code(tokens):
     return by_code
 
 
+def _typed_code(match):
+    return match["colon"] or match["angle"] or match["bracket"]
+
+
+def _typed_tokens(text, known=()):
+    """The matches of tokens typed in ``text``: ``:Code:`` and ``<<Code>>`` always, ``[Code]``
+    only for a code of ``known`` (keys made by :func:`_key`)."""
+    for match in _TYPED_PATTERN.finditer(text or ""):
+        if match["bracket"] is None or _key(match["bracket"]) in known:
+            yield match
+
+
 def find_tokens(text):
-    """The codes typed between colons in ``text``, each once, in the order they first appear
-    (known or not)."""
-    return list(dict.fromkeys(match["code"] for match in TOKEN_PATTERN.finditer(text or "")))
+    """The codes typed as ``:Code:`` or ``<<Code>>`` in ``text``, each once, in the order they
+    first appear (known or not)."""
+    return list(dict.fromkeys(_typed_code(match) for match in _typed_tokens(text)))
 
 
-def _check_braces(text, translate):
+def typed_tokens(text):
+    """The tokens of :func:`find_tokens` as they were typed (``:Code:``, ``<<Code>>``), each
+    once: what a user looks for in the text."""
+    return list(dict.fromkeys(match.group() for match in _typed_tokens(text)))
+
+
+def _check_braces(text, translate, known):
     """Refuse ``{{`` typed as text, or a ``{`` that would make one with the placeholder a token
     compiles to."""
-    for match in TOKEN_PATTERN.finditer(text):
+    for match in _typed_tokens(text, known):
         if match.start() and text[match.start() - 1] == "{":
             excerpt = "{" + match.group()
             raise LiteralBracesError(translate(_BRACE_BEFORE_TOKEN_REASON, excerpt=excerpt))
@@ -139,12 +167,14 @@ def _check_braces(text, translate):
 
 
 def compile_tokens(text, tokens, translate=None, keep=()):
-    """Return ``text`` with each ``:code:`` of ``tokens`` (codes and aliases, case-sensitive)
-    replaced by its Odoo placeholder ``{{ expression }}``; everything else is left as typed.
-    The codes of ``keep`` are known but stay as typed: their values come later than Odoo's
-    rendering (a promotion code made once the recipients who get the SMS are known).
+    """Return ``text`` with each token of ``tokens`` (codes and aliases, case-sensitive) typed
+    as ``:code:``, ``<<code>>`` or ``[code]`` replaced by its Odoo placeholder
+    ``{{ expression }}``; everything else is left as typed.
+    The codes of ``keep`` are known but not compiled: their values come later than Odoo's
+    rendering (a promotion code made once the recipients who get the SMS are known). They are
+    written ``:code:`` whatever their form; ``keep`` may map each code to the one to write.
 
-    Raises :class:`UnknownTokenError` naming every code no token has, and
+    Raises :class:`UnknownTokenError` naming every ``:code:`` or ``<<code>>`` no token has, and
     :class:`LiteralBracesError` for braces Odoo would read as a placeholder.
     ``translate(message, **params)`` translates and formats the error messages; pass ``env._``
     from Odoo, the default leaves them in English.
@@ -152,21 +182,31 @@ def compile_tokens(text, tokens, translate=None, keep=()):
     translate = translate or _format
     text = text or ""
     by_code = _by_code(tokens)
-    kept = {_key(code) for code in keep}
-    unknown = [code for code in find_tokens(text) if _key(code) not in by_code.keys() | kept]
+    if not isinstance(keep, dict):
+        keep = {code: code for code in keep}
+    kept = {_key(code): shown for code, shown in keep.items()}
+    known = by_code.keys() | kept.keys()
+    unknown = {}
+    for match in _typed_tokens(text, known):
+        if _key(_typed_code(match)) not in known:
+            unknown.setdefault(_typed_code(match), match.group())
     if unknown:
         message = _UNKNOWN_TOKEN_REASON if len(unknown) == 1 else _UNKNOWN_TOKENS_REASON
-        named = ", ".join(f":{code}:" for code in unknown)
-        raise UnknownTokenError(translate(message, tokens=named), unknown)
-    _check_braces(text, translate)
-    return TOKEN_PATTERN.sub(
-        lambda match: (
-            match.group()
-            if _key(match["code"]) in kept
-            else "{{ " + by_code[_key(match["code"])].expression.strip() + " }}"
-        ),
-        text,
-    )
+        named = ", ".join(unknown.values())
+        raise UnknownTokenError(translate(message, tokens=named), list(unknown))
+    _check_braces(text, translate, known)
+
+    def placeholder(match):
+        code = _key(_typed_code(match))
+        if code in kept:
+            return f":{kept[code]}:"
+        return "{{ " + by_code[code].expression.strip() + " }}"
+
+    parts, end = [], 0
+    for match in _typed_tokens(text, known):
+        parts += [text[end : match.start()], placeholder(match)]
+        end = match.end()
+    return "".join(parts) + text[end:]
 
 
 def decompile(template, tokens):
@@ -196,7 +236,7 @@ def unrendered_reason(text):
     """Why ``text``, a message as it is about to be sent (placeholders already rendered), must
     not go, or ``None`` when it may.
 
-    A customer must never receive nothing, a ``:Token:`` no list offered, or Odoo's
+    A customer must never receive nothing, a ``:Token:`` or ``<<Token>>`` no list offered, or Odoo's
     ``{{ ... }}`` syntax: rendering leaves a placeholder with no ``}}``, or one it could not
     evaluate, as typed. Times (``10:00``) and lone colons are text, as in
     :func:`compile_tokens`; a ``}}`` alone is text too."""
@@ -205,6 +245,6 @@ def unrendered_reason(text):
         return EMPTY_TEXT
     if "{{" in text:
         return UNRENDERED_PLACEHOLDER
-    if TOKEN_PATTERN.search(text):
+    if find_tokens(text):
         return UNKNOWN_TOKEN
     return None

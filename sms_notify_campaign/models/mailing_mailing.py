@@ -179,9 +179,10 @@ class MailingMailing(models.Model):
         )
 
     def _sms_notify_kept_codes(self):
-        """Token codes the text may hold that stay as typed through Odoo's rendering, their
-        values filled in when the SMS are prepared (promotion codes add theirs)."""
-        return ()
+        """Token codes the text may hold that go through Odoo's rendering as ``:code:``, their
+        values filled in when the SMS are prepared (promotion codes add theirs), each mapped to
+        the code the text shows it as."""
+        return {}
 
     @api.depends("body_plaintext", "mailing_model_real")
     def _compute_sms_notify_text(self):

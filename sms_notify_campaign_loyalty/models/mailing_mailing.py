@@ -117,7 +117,7 @@ class MailingMailing(models.Model):
         return {res_id: promo.fill(text, code, name) for res_id, text in texts.items()}
 
     def _sms_notify_kept_codes(self):
-        return (*super()._sms_notify_kept_codes(), *promo.all_codes())
+        return {**super()._sms_notify_kept_codes(), **promo.shown_codes()}
 
     @api.depends("mailing_model_real")
     @api.depends_context("lang")

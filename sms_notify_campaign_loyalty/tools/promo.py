@@ -17,10 +17,11 @@ from ...sms_notify.tools.tokens import TOKEN_PATTERN
 PROMO_CODE = "PromoCode"
 PROMOTION_NAME = "PromotionName"
 #: the codes each token is typed with: its English code first, then its Russian and Polish
-#: aliases (the card-code aliases of the loyalty bridge, and the Polish words shop tills use)
+#: aliases (the card-code aliases of the loyalty bridge, and the Polish words shop tills use,
+#: spelt as JagatiqPOS writes them: ``<<kodPromocyjny>>``, ``<<nazwaPromocji>>``)
 CODES = {
-    PROMO_CODE: ("PromoCode", "Промокод", "KodPromocyjny", "KodRabatowy"),
-    PROMOTION_NAME: ("PromotionName", "Акция", "НазваниеАкции", "NazwaPromocji"),
+    PROMO_CODE: ("PromoCode", "Промокод", "KodPromocyjny", "kodPromocyjny", "KodRabatowy"),
+    PROMOTION_NAME: ("PromotionName", "Акция", "НазваниеАкции", "NazwaPromocji", "nazwaPromocji"),
 }
 MARKS = {PROMO_CODE: "\ue000", PROMOTION_NAME: "\ue001"}
 
@@ -32,6 +33,11 @@ _TOKEN_OF_CODE = {
 def all_codes():
     """Every code the promotion tokens are typed with, aliases included."""
     return tuple(code for codes in CODES.values() for code in codes)
+
+
+def shown_codes():
+    """Every code of :func:`all_codes`, mapped to the English code a saved text shows."""
+    return {code: codes[0] for codes in CODES.values() for code in codes}
 
 
 def _token(match):
