@@ -1,6 +1,6 @@
 {
     "name": "SMS Notify",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Marketing/SMS",
     "summary": "Notify customers by SMS through your own gateways, with full history",
     "author": "sms_notify contributors",
@@ -22,6 +22,7 @@
         "views/sms_notify_rule_views.xml",
         "views/sms_template_views.xml",
         "views/res_partner_views.xml",
+        "views/crm_team_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/sms_composer_views.xml",
         "wizard/sms_notify_wizard_views.xml",

@@ -16,6 +16,7 @@ from . import mail_notification
 from . import mail_thread
 from . import mail_template
 from . import sms_notify_message
+from . import crm_team
 from . import sms_notify_mixin
 from . import res_company
 from . import base_automation

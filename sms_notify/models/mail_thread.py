@@ -10,6 +10,10 @@ from .mail_message import CUSTOMER_EMAIL
 #: context as it can any JSON value
 SMS_POSTED_BY_CODE = object()
 
+#: the codes of the customer's first name and patronymic, ITigris's one-letter ones included
+FIRST_NAME = ("Имя", "И", "Imię")
+PATRONYMIC = ("Отчество", "О")
+
 
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
@@ -153,51 +157,55 @@ class MailThread(models.AbstractModel):
         """The tokens texts of this model may use, as ``Token`` objects; bridges add their
         documents' own (order number, appointment time...)."""
         customer = self._sms_notify_customer_path()
-        # Odoo renders these placeholders by following the fields from ``object``: a contact's
-        # shop is a field of its own (its company only says who may see it)
-        if self._name == "res.partner":
-            shop_name, shop_phone = "object.sms_notify_shop_name", "object.sms_notify_shop_phone"
-        elif "company_id" in self._fields:
-            shop_name, shop_phone = "object.company_id.name", "object.company_id.phone"
-        else:
-            shop_name = shop_phone = None
+        return [
+            *(self._sms_notify_customer_tokens(customer) if customer else ()),
+            *self._sms_notify_shop_tokens(),
+        ]
+
+    def _sms_notify_customer_tokens(self, customer):
+        """The tokens of the customer ``customer`` (a placeholder path) leads to, with the
+        codes other services' texts use for them (ITigris: ``:Уваж: :И: :О:``)."""
         _ = self.env._
-        tokens = []
-        if shop_name:
-            tokens = [
-                Token("ShopName", shop_name, _("Shop name"), ("Магазин", "Салон", "Sklep")),
-                Token("ShopPhone", shop_phone, _("Shop phone"), ("Tel", "Телефон", "Telefon")),
-            ]
-        if customer:
-            tokens = [
-                Token(
-                    "Salutation",
-                    f"{customer}.sms_notify_salutation",
-                    _("Salutation by gender (Dear Ms / Уважаемая / Szanowna Pani)"),
-                    ("Уваж", "Обращение", "Zwrot"),
-                ),
-                Token(
-                    "FirstName",
-                    f"{customer}.sms_notify_first_name",
-                    _("First name"),
-                    ("Имя", "Imię"),
-                ),
-                Token(
-                    "Patronymic",
-                    f"{customer}.sms_notify_patronymic",
-                    _("Patronymic"),
-                    ("Отчество",),
-                ),
-                Token(
-                    "LastName",
-                    f"{customer}.sms_notify_last_name",
-                    _("Last name"),
-                    ("Фамилия", "Nazwisko"),
-                ),
-                Token("CustomerName", f"{customer}.name", _("Full name"), ("Клиент", "Klient")),
-                *tokens,
-            ]
-        return tokens
+        return [
+            Token(
+                "Salutation",
+                f"{customer}.sms_notify_salutation",
+                _("Salutation by gender (Dear Ms / Уважаемая / Szanowna Pani)"),
+                ("Уваж", "Обращение", "Zwrot"),
+            ),
+            Token("FirstName", f"{customer}.sms_notify_first_name", _("First name"), FIRST_NAME),
+            Token("Patronymic", f"{customer}.sms_notify_patronymic", _("Patronymic"), PATRONYMIC),
+            Token(
+                "LastName",
+                f"{customer}.sms_notify_last_name",
+                _("Last name"),
+                ("Фамилия", "Nazwisko"),
+            ),
+            Token("CustomerName", f"{customer}.name", _("Full name"), ("Клиент", "Klient")),
+        ]
+
+    def _sms_notify_shop_tokens(self):
+        """The shop's name, phone and address: the record's department's where it has one
+        (``sms_notify_shop_*`` fields), else its company's (SBIS: "the commercial name, else
+        the organisation's")."""
+        _ = self.env._
+        if "sms_notify_shop_name" in self._fields:
+            paths = {part: f"object.sms_notify_shop_{part}" for part in ("name", "phone")}
+            if "sms_notify_shop_address" in self._fields:
+                paths["address"] = "object.sms_notify_shop_address"
+        elif "company_id" in self._fields:
+            paths = {"name": "object.company_id.name", "phone": "object.company_id.phone"}
+        else:
+            return []
+        labels = {
+            "name": ("ShopName", _("Shop name"), ("Магазин", "Салон", "Sklep")),
+            "phone": ("ShopPhone", _("Shop phone"), ("Tel", "Телефон", "Telefon")),
+            "address": ("ShopAddress", _("Shop address"), ("Адрес", "Adres")),
+        }
+        return [
+            Token(labels[part][0], path, labels[part][1], labels[part][2])
+            for part, path in paths.items()
+        ]
 
     def _sms_notify_post_email(
         self, customer, subject, body, template=None, team=None, company=None

@@ -44,9 +44,11 @@ class ResPartner(models.Model):
     )
     sms_notify_shop_name = fields.Char(
         compute="_compute_sms_notify_shop",
-        help="The shop a message to this contact comes from: the company sending it.",
+        help="The shop a message to this contact comes from: the sender's department, else "
+        "the company sending it.",
     )
     sms_notify_shop_phone = fields.Char(compute="_compute_sms_notify_shop")
+    sms_notify_shop_address = fields.Char(compute="_compute_sms_notify_shop")
     sms_notify_birthday = fields.Date(
         string="Birthday",
         help="For birthday greetings and offers.",
@@ -76,10 +78,14 @@ class ResPartner(models.Model):
         self.env.add_to_compute(self._fields["sms_notify_next_birthday"], passed)
         passed._recompute_recordset(["sms_notify_next_birthday"])
 
-    @api.depends_context("company")
+    @api.depends_context("company", "uid")
     def _compute_sms_notify_shop(self):
-        self.sms_notify_shop_name = self.env.company.name
-        self.sms_notify_shop_phone = self.env.company.phone
+        # a message from the customer card comes from the sender's own department
+        company = self.env.company
+        team = self.env.user.sale_team_id.filtered(
+            lambda team: team.company_id in (company, self.env["res.company"])
+        )
+        self.update(team._sms_notify_shop(company))
 
     @api.depends("sms_notify_gender", "lang")
     def _compute_sms_notify_salutation(self):

@@ -13,6 +13,24 @@ class SmsNotifyMixin(models.AbstractModel):
         compute="_compute_sms_notify_allowed",
         help="The current user may notify for this document's department.",
     )
+    sms_notify_shop_name = fields.Char(
+        string="Shop Name",
+        compute="_compute_sms_notify_shop",
+        help="The shop messages about this document come from: its department's commercial "
+        "name, else the company's name.",
+    )
+    sms_notify_shop_phone = fields.Char(string="Shop Phone", compute="_compute_sms_notify_shop")
+    sms_notify_shop_address = fields.Char(string="Shop Address", compute="_compute_sms_notify_shop")
+
+    def _compute_sms_notify_shop(self):
+        for record in self:
+            record.update(record._sms_notify_team()._sms_notify_shop(record._sms_notify_company()))
+
+    def _sms_notify_company(self):
+        """The company whose name and phone messages about this document give when its
+        department has none of its own."""
+        self.ensure_one()
+        return ("company_id" in self._fields and self["company_id"]) or self.env.company
 
     @api.depends_context("uid")
     def _compute_sms_notify_allowed(self):

@@ -97,6 +97,34 @@ class SmsTemplate(models.Model):
         except (UnknownTokenError, LiteralBracesError) as error:
             raise ValidationError(str(error)) from error
 
+    @api.model
+    def _sms_notify_upgrade_shop_placeholders(self):
+        """Move templates compiled when the shop tokens read the company directly to the
+        department-aware ``sms_notify_shop_*`` fields of their model, in every language."""
+        old_paths = ("object.company_id", "object.user_id.company_id")
+        models = [
+            name
+            for name in self.with_context(active_test=False).search([]).mapped("model")
+            if name in self.env and "sms_notify_shop_name" in self.env[name]._fields
+        ]
+        if not models:
+            return
+        for old in old_paths:
+            for part in ("name", "phone"):
+                # jsonb of every translation: the placeholder is the same in each language
+                self.env.cr.execute(
+                    """UPDATE sms_template
+                          SET body = replace(body::text, %(old)s, %(new)s)::jsonb,
+                              viber_body = replace(viber_body::text, %(old)s, %(new)s)::jsonb
+                        WHERE model IN %(models)s""",
+                    {
+                        "old": f"{{{{ {old}.{part} }}}}",
+                        "new": f"{{{{ object.sms_notify_shop_{part} }}}}",
+                        "models": tuple(models),
+                    },
+                )
+        self.invalidate_model(["body", "viber_body"])
+
     @api.depends("body", "model")
     def _compute_sms_notify_text(self):
         for template in self:

@@ -85,12 +85,13 @@ class TestTemplateTokens(SmsNotifyCommon):
                 "CustomerName",
                 "ShopName",
                 "ShopPhone",
+                "ShopAddress",
             ],
         )
         by_code = {token["code"]: token for token in palette}
         self.assertEqual(
             by_code["FirstName"],
-            {"code": "FirstName", "label": "First name", "aliases": ["Имя", "Imię"]},
+            {"code": "FirstName", "label": "First name", "aliases": ["Имя", "И", "Imię"]},
         )
         self.assertEqual(by_code["ShopName"]["label"], "Shop name")
 
@@ -182,3 +183,56 @@ class TestTemplateTokens(SmsNotifyCommon):
             render._render_template_inline_template_regex(
                 "{{ object.create_uid.password }}", "res.partner", partners.ids
             )
+
+    def test_a_message_from_the_card_speaks_for_the_senders_department(self):
+        """Sent from the customer card, the shop tokens give the sender's department's
+        commercial name, phone and address, else the company's."""
+        template = self._template("<<ShopName>>, [ShopPhone], [ShopAddress]")
+        seller = self.env["res.users"].create(
+            {"name": "Seller", "login": "seller_shop_tokens", "groups_id": []}
+        )
+        shop = self.env["crm.team"].create(
+            {
+                "name": "Arbat",
+                "sms_notify_commercial_name": "Optika Nova na Arbate",
+                "sms_notify_phone": "+7 495 765-43-21",
+                "sms_notify_address": "Arbat 10",
+                "member_ids": [(4, seller.id)],
+            }
+        )
+        self.assertEqual(seller.sale_team_id, shop)
+        self.env.company.partner_id.write({"street": "Lenina 1", "zip": "101000", "city": "Moscow"})
+        as_seller = self.customer.with_user(seller)
+        self.assertEqual(
+            [as_seller.sms_notify_shop_name, as_seller.sms_notify_shop_phone],
+            ["Optika Nova na Arbate", "+7 495 765-43-21"],
+        )
+        self.assertEqual(as_seller.sms_notify_shop_address, "Arbat 10")
+        self.assertEqual(
+            self._render(template), "Optika Nova, +7 495 123-45-67, Lenina 1, 101000 Moscow"
+        )
+        self.assertEqual(template.sms_notify_text, ":ShopName:, :ShopPhone:, :ShopAddress:")
+
+    def test_itigris_one_letter_name_tokens(self):
+        self.customer.name = "Петрова Анна Сергеевна"
+        template = self._template(":И: :О:, ждём вас!")
+        self.assertEqual(self._render(template), "Анна Сергеевна, ждём вас!")
+        self.assertEqual(template.sms_notify_text, ":FirstName: :Patronymic:, ждём вас!")
+
+    def test_upgrade_moves_templates_to_the_department_aware_shop_fields(self):
+        """Templates compiled when the shop tokens read the company directly show and render
+        the shop tokens after the upgrade, in every language."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        template = self.env["sms.template"].create(
+            {
+                "name": "Old",
+                "model_id": self.partner_model.id,
+                "body": "{{ object.company_id.name }}, {{ object.company_id.phone }}",
+            }
+        )
+        template.with_context(lang="ru_RU").body = "Магазин {{ object.company_id.name }}"
+        self.env["sms.template"]._sms_notify_upgrade_shop_placeholders()
+        self.assertEqual(template.sms_notify_text, ":ShopName:, :ShopPhone:")
+        self.assertEqual(
+            template.with_context(lang="ru_RU").body, "Магазин {{ object.sms_notify_shop_name }}"
+        )

@@ -68,6 +68,10 @@ class CalendarEvent(models.Model):
     def _sms_notify_team(self):
         return self.sms_notify_team_id
 
+    def _sms_notify_company(self):
+        # appointments have no company of their own: the shop is the organizer's
+        return self.user_id.company_id or super()._sms_notify_company()
+
     def _sms_notify_customer_path(self):
         return "object.sms_notify_customer_id"
 
@@ -89,17 +93,4 @@ class CalendarEvent(models.Model):
             ),
             Token("Employee", "object.user_id.name", _("Employee"), ("Сотрудник", "Specjalista")),
             Token("Service", "object.name", _("Service"), ("Услуга", "Usługa")),
-            # appointments have no company of their own: the shop is the organizer's
-            Token(
-                "ShopName",
-                "object.user_id.company_id.name",
-                _("Shop name"),
-                ("Магазин", "Салон", "Sklep"),
-            ),
-            Token(
-                "ShopPhone",
-                "object.user_id.company_id.phone",
-                _("Shop phone"),
-                ("Tel", "Телефон", "Telefon"),
-            ),
         ]

@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 
 from odoo.addons.sms_notify.tools.names import split_full_name
-from odoo.addons.sms_notify.tools.tokens import Token
 
 
 class MailingContact(models.Model):
@@ -27,6 +26,7 @@ class MailingContact(models.Model):
     )
     sms_notify_shop_name = fields.Char(string="Shop Name", compute="_compute_sms_notify_shop")
     sms_notify_shop_phone = fields.Char(string="Shop Phone", compute="_compute_sms_notify_shop")
+    sms_notify_shop_address = fields.Char(string="Shop Address", compute="_compute_sms_notify_shop")
 
     @api.depends("name", "first_name", "last_name")
     def _compute_sms_notify_name_parts(self):
@@ -43,34 +43,17 @@ class MailingContact(models.Model):
     @api.depends_context("company")
     def _compute_sms_notify_shop(self):
         # a mailing contact belongs to no company: the shop is the one sending the mailing
-        self.sms_notify_shop_name = self.env.company.name
-        self.sms_notify_shop_phone = self.env.company.phone
+        self.update(self.env["crm.team"]._sms_notify_shop(self.env.company))
 
     def _sms_notify_tokens(self):
         """A mailing list's contact has no customer card: its tokens are read from its own name,
         with the same codes and aliases as a contact's (see ``mail.thread``)."""
-        _ = self.env._
+        # read from its own name: a mailing contact has no gender to address it by
         return [
+            *(
+                token
+                for token in self._sms_notify_customer_tokens("object")
+                if token.code != "Salutation"
+            ),
             *super()._sms_notify_tokens(),
-            Token("FirstName", "object.sms_notify_first_name", _("First name"), ("Имя", "Imię")),
-            Token("Patronymic", "object.sms_notify_patronymic", _("Patronymic"), ("Отчество",)),
-            Token(
-                "LastName",
-                "object.sms_notify_last_name",
-                _("Last name"),
-                ("Фамилия", "Nazwisko"),
-            ),
-            Token("CustomerName", "object.name", _("Full name"), ("Клиент", "Klient")),
-            Token(
-                "ShopName",
-                "object.sms_notify_shop_name",
-                _("Shop name"),
-                ("Магазин", "Салон", "Sklep"),
-            ),
-            Token(
-                "ShopPhone",
-                "object.sms_notify_shop_phone",
-                _("Shop phone"),
-                ("Tel", "Телефон", "Telefon"),
-            ),
         ]

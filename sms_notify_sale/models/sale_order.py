@@ -1,6 +1,12 @@
+from datetime import timedelta
+from math import inf
+
+from babel.dates import format_timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount
+from odoo.tools import format_amount, format_datetime
+from odoo.tools.misc import babel_locale_parse
 
 from odoo.addons.sms_notify.tools.tokens import Token
 
@@ -30,12 +36,56 @@ class SaleOrder(models.Model):
         "delivery date, else the expected one, in the customer's language and time zone.",
     )
 
-    @api.depends("commitment_date", "expected_date", "partner_id.lang", "partner_id.tz")
+    sms_notify_ready_time_text = fields.Char(
+        string="Ready At for Messages",
+        compute="_compute_sms_notify_ready_date_text",
+        help="The day and time the order is expected (the promised delivery date, else the "
+        "expected one), in the customer's language and time zone.",
+    )
+    sms_notify_lead_time_text = fields.Char(
+        string="Lead Time for Messages",
+        compute="_compute_sms_notify_ready_date_text",
+        help="How long the order takes from being placed to being ready (45 minutes, 2 days), "
+        "in the customer's language.",
+    )
+    sms_notify_payment_text = fields.Char(
+        string="Payment Method for Messages",
+        compute="_compute_sms_notify_payment_text",
+        help="How the customer pays: the method of the online payment made for the order, "
+        "else its payment terms.",
+    )
+
+    @api.depends(
+        "date_order", "commitment_date", "expected_date", "partner_id.lang", "partner_id.tz"
+    )
     def _compute_sms_notify_ready_date_text(self):
         for order in self:
-            order.sms_notify_ready_date_text = order._sms_notify_day_text(
-                order.commitment_date or order.expected_date, order.partner_id
+            customer = order.partner_id
+            ready = order.commitment_date or order.expected_date
+            lang = customer.lang or self.env.lang
+            order.sms_notify_ready_date_text = order._sms_notify_day_text(ready, customer)
+            order.sms_notify_ready_time_text = ready and format_datetime(
+                self.env,
+                ready,
+                tz=customer.tz or self.env.user.tz or "UTC",
+                dt_format="short",
+                lang_code=lang,
             )
+            order.sms_notify_lead_time_text = (
+                ready and order.date_order and _duration_text(ready - order.date_order, lang)
+            )
+
+    @api.depends("transaction_ids.state", "payment_term_id")
+    def _compute_sms_notify_payment_text(self):
+        for order in self:
+            # only the name of the payment method is read from the transactions, which a
+            # salesperson may not see
+            paid = order.sudo().transaction_ids.filtered(
+                lambda tx: tx.state in ("authorized", "done")
+            )[-1:]
+            order.sms_notify_payment_text = (
+                paid.payment_method_id.name or paid.provider_id.name or order.payment_term_id.name
+            ) or False
 
     @api.depends("amount_total", "currency_id")
     def _compute_sms_notify_amount_text(self):
@@ -48,17 +98,36 @@ class SaleOrder(models.Model):
         _ = self.env._
         return [
             *super()._sms_notify_tokens(),
+            # the aliases of JagatiqPOS are spelt as its texts write them: <<nrZamowienia>>
             Token(
                 "OrderNumber",
                 "object.name",
                 _("Order number"),
-                ("ID", "НомерЗаказа", "NumerZamowienia"),
+                ("ID", "НомерЗаказа", "NumerZamowienia", "nrZamowienia"),
             ),
             Token(
                 "OrderTotal",
                 "object.sms_notify_amount_text",
                 _("Order total"),
-                ("СуммаЗаказа", "Kwota"),
+                ("СуммаЗаказа", "Kwota", "wartoscZamowienia"),
+            ),
+            Token(
+                "ReadyTime",
+                "object.sms_notify_ready_time_text",
+                _("Ready date and time"),
+                ("ВремяГотовности", "czasDostawy"),
+            ),
+            Token(
+                "LeadTime",
+                "object.sms_notify_lead_time_text",
+                _("Time the order takes"),
+                ("СрокИсполнения", "czasRealizacji"),
+            ),
+            Token(
+                "PaymentMethod",
+                "object.sms_notify_payment_text",
+                _("Payment method"),
+                ("СпособОплаты", "rodzPlatnosci"),
             ),
             Token(
                 "ReadyDate",
@@ -122,3 +191,25 @@ class SaleOrder(models.Model):
                 )
             )
         return super()._sms_notify_check_ready()
+
+
+def _duration_text(delta, lang):
+    """``delta`` as a customer reads a lead time, in ``lang``: whole days from a day on
+    ("3 дня"), else hours and minutes ("1 godzina 30 minut"); nothing for no time at all."""
+    minutes = round(delta.total_seconds() / 60)
+    if minutes <= 0:
+        return False
+    locale = babel_locale_parse(lang)
+
+    def amount(value, unit):
+        # an infinite threshold keeps the unit asked for (no "1 week" for 7 days)
+        return format_timedelta(
+            timedelta(**{unit + "s": value}), granularity=unit, threshold=inf, locale=locale
+        )
+
+    if minutes >= 24 * 60:
+        return amount(round(minutes / (24 * 60)), "day")
+    hours, minutes = divmod(minutes, 60)
+    return " ".join(
+        amount(value, unit) for value, unit in ((hours, "hour"), (minutes, "minute")) if value
+    )
