@@ -116,6 +116,26 @@ class TestPromoCodes(PromoCommon):
         trace = self._traces(mailing)
         self.assertEqual(self._sms(trace).body, f"Anna, Spring coupon {trace.loyalty_card_code}")
 
+    def test_a_jagatiq_promotion_text_works_as_written(self):
+        """JagatiqPOS writes the promotion's tokens ``<<nazwaPromocji>>`` and
+        ``<<kodPromocyjny>>``: pasted as they are, each recipient gets their own code, and the
+        saved text shows the suite's codes."""
+        mailing = self._mailing(self.partners[:1], "x")
+        mailing.sms_notify_text = "<<nazwaPromocji>>: kod <<kodPromocyjny>> dla [Imię]"
+        # what the form shows once the mailing is saved and read again
+        mailing.flush_recordset()
+        mailing.invalidate_recordset(["sms_notify_text"])
+        self.assertEqual(
+            mailing.sms_notify_text, ":PromotionName:: kod :PromoCode: dla :FirstName:"
+        )
+
+        mailing.action_send_sms()
+
+        trace = self._traces(mailing)
+        self.assertEqual(
+            self._sms(trace).body, f"Spring coupon: kod {trace.loyalty_card_code} dla Anna"
+        )
+
     def test_preview_and_counter_read_a_code_as_long_as_the_coupons(self):
         """Counted as typed, :PromoCode: is shorter than a code: a text that fits one SMS as
         typed may need two once each recipient's code is in it."""
