@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 import pytz
 
 from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools.misc import format_date
 
 from odoo.addons.sms_notify.tools.tokens import Token
@@ -168,6 +169,35 @@ class LoyaltyCard(models.Model):
             ]
         )
         cards._sms_notify_recompute_expiring()
+        self._sms_notify_schedule_reminders()
+
+    @api.model
+    def _sms_notify_schedule_reminders(self):
+        """Rules timed before a date of the card schedule a card when that date is computed;
+        a card whose date was computed before its rule was switched on is scheduled here, the
+        night after. Cards with a message of the rule still to come, even one cancelled by
+        hand, are left as they are."""
+        Scheduled = self.env["sms.notify.scheduled"].sudo()
+        now = fields.Datetime.now()
+        rules = (
+            self.env["sms.notify.rule"]
+            .sudo()
+            .search([("model_id.model", "=", self._name), ("notify_trigger", "=", "before_date")])
+        )
+        for rule in rules:
+            planned = Scheduled.search(
+                [("rule_id", "=", rule.id), ("due_datetime", ">=", now)]
+            ).mapped("res_id")
+            domain = expression.AND(
+                [
+                    rule._condition(),
+                    [
+                        (rule.date_field_id.name, ">=", fields.Date.today()),
+                        ("id", "not in", planned),
+                    ],
+                ]
+            )
+            rule._schedule(self.search(domain))
 
     @api.model
     def _cron_sms_notify_remove_expired_points(self):

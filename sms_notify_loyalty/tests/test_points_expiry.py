@@ -217,3 +217,29 @@ class TestPointsExpiry(RulesCommon):
             self._commit_point()
         [message] = self._scheduled(self.rule)
         self.assertEqual(message.due_datetime, datetime(2027, 3, 28, 6, 0))
+
+    def test_cards_before_the_rule_was_switched_on_are_reminded_the_night_after(self):
+        with freeze_time("2027-03-10 10:00:00"):
+            card = self._card((date(2027, 3, 1), 100, 0))
+            self._commit_point()
+            self.rule.active = True
+            self.assertFalse(self._scheduled(self.rule), "the card's date did not change")
+            Card = self.env["loyalty.card"]
+            Card._cron_sms_notify_recompute_expiring()
+            [message] = self._scheduled(self.rule)
+            self.assertEqual(
+                (message.res_id, message.due_datetime), (card.id, datetime(2027, 3, 24, 6))
+            )
+            Card._cron_sms_notify_recompute_expiring()
+            self.assertEqual(self._scheduled(self.rule), message, "one reminder per card")
+            message.action_cancel()
+            Card._cron_sms_notify_recompute_expiring()
+            self.assertEqual(self._scheduled(self.rule), message, "cancelled by hand stays so")
+        with freeze_time("2027-03-28 10:00:00"):
+            late = self._card((date(2027, 3, 1), 40, 0))
+            self._commit_point()
+            Card._cron_sms_notify_recompute_expiring()
+            self.assertFalse(
+                self._scheduled(self.rule).filtered(lambda message: message.res_id == late.id),
+                "3 days before: too late for a reminder a week before",
+            )
