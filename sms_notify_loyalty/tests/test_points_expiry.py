@@ -146,6 +146,15 @@ class TestPointsExpiry(RulesCommon):
         card.expiration_date = False
         self.assertFalse(card.sms_notify_expiring_points, "points live as long as the card")
 
+    def test_palette_labels_of_the_new_tokens_are_translated(self):
+        card = self._card((date(2027, 3, 1), 10, 0))
+        labels = {
+            token.code: token.label
+            for token in card.with_context(lang="ru_RU")._sms_notify_tokens()
+        }
+        self.assertEqual(labels["PointsExpiring"], "Баллы, которые сгорят ближайшими")
+        self.assertEqual(labels["PointsExpiringDate"], "Дата, когда сгорят ближайшие баллы")
+
     def test_validity_cannot_be_negative(self):
         with self.assertRaisesRegex(ValidationError, "negative number of days"):
             self.program.sms_notify_points_validity_days = -1
