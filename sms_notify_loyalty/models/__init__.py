@@ -1,1 +1,2 @@
 from . import loyalty_card
+from . import loyalty_program

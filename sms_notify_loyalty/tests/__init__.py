@@ -1,1 +1,2 @@
 from . import test_notify_loyalty
+from . import test_points_expiry
