@@ -1,6 +1,6 @@
 {
     "name": "SMS Notify - Appointments",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Marketing/SMS",
     "summary": "Confirm, remind and cancel appointments by SMS",
     "author": "sms_notify contributors",
@@ -13,6 +13,7 @@
     "data": [
         "security/ir.model.access.csv",
         "data/sms_template_data.xml",
+        "data/mail_template_data.xml",
         "data/sms_notify_rule_data.xml",
         "views/calendar_event_views.xml",
     ],

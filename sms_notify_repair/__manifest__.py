@@ -13,6 +13,7 @@
     "data": [
         "security/ir.model.access.csv",
         "data/sms_template_data.xml",
+        "data/mail_template_data.xml",
         "data/sms_notify_rule_data.xml",
         "views/repair_order_views.xml",
     ],

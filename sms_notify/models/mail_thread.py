@@ -86,6 +86,40 @@ class MailThread(models.AbstractModel):
         )
         waiting._cancel(reason or self.env._("The document was cancelled."))
 
+    def _sms_notify_default_templates(self):
+        """The SMS template and the e-mail template *Notify* opens with for this record, those
+        that fit its state ("Order ready" on a ready order), each empty when none fits: bridges
+        override it, choosing among their templates with ``_sms_notify_fitting_templates``."""
+        self.ensure_one()
+        return self.env["sms.template"], self.env["mail.template"]
+
+    def _sms_notify_fitting_templates(self, xmlids):
+        """Of the templates ``xmlids`` name, best first, the first SMS template and the first
+        e-mail template this record may use: templates of its model, for its department or for
+        every one, that the user may read (record rules keep other companies' away). A
+        template deleted or restricted to another department gives way to the next one."""
+        self.ensure_one()
+        team = self._sms_notify_team()
+        fitting = []
+        for model in ("sms.template", "mail.template"):
+            ids = []
+            for xmlid in xmlids:
+                template = self.env.ref(xmlid, raise_if_not_found=False)
+                if template and template._name == model:
+                    ids.append(template.id)
+            usable = self.env[model].search(
+                [
+                    ("id", "in", ids),
+                    ("model", "=", self._name),
+                    "|",
+                    ("sms_notify_team_ids", "=", False),
+                    ("sms_notify_team_ids", "in", team.ids),
+                ]
+            )
+            first = next((id_ for id_ in ids if id_ in usable.ids), None)
+            fitting.append(self.env[model].browse(first or []))
+        return tuple(fitting)
+
     def _sms_notify_team(self):
         """The department (sales team) the record belongs to, if it has one."""
         field = self._fields.get("team_id")

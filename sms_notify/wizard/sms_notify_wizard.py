@@ -37,6 +37,12 @@ class SmsNotifyWizard(models.TransientModel):
         "sms.template",
         string="SMS Template",
         domain=TEMPLATE_DOMAIN,
+        compute="_compute_templates",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Opens with the template that fits the document's state (Order ready on a ready "
+        "order); pick another one freely.",
     )
     sms_body = fields.Text(
         string="SMS Text",
@@ -88,6 +94,12 @@ class SmsNotifyWizard(models.TransientModel):
         "mail.template",
         string="E-mail Template",
         domain=TEMPLATE_DOMAIN,
+        compute="_compute_templates",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Opens with the template that fits the document's state (Order ready on a ready "
+        "order); pick another one freely.",
     )
     email_kind = fields.Selection(
         kinds.MESSAGE_KIND_SELECTION,
@@ -127,6 +139,17 @@ class SmsNotifyWizard(models.TransientModel):
         for wizard in self:
             record = wizard._get_record()
             wizard.partner_id = record and record._sms_notify_customer()
+
+    @api.depends("res_model", "res_id")
+    def _compute_templates(self):
+        for wizard in self:
+            record = wizard._get_record()
+            sms_template, mail_template = (
+                record._sms_notify_default_templates()
+                if record
+                else (wizard.sms_template_id, wizard.mail_template_id)
+            )
+            wizard.sms_template_id, wizard.mail_template_id = sms_template, mail_template
 
     @api.depends("sms_template_id")
     def _compute_message_kind(self):

@@ -1,1 +1,2 @@
 from . import calendar_event
+from . import calendar_event_change

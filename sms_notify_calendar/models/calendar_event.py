@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytz
 
 from odoo import api, fields, models
@@ -71,6 +73,26 @@ class CalendarEvent(models.Model):
     def _sms_notify_company(self):
         # appointments have no company of their own: the shop is the organizer's
         return self.user_id.company_id or super()._sms_notify_company()
+
+    def _sms_notify_default_templates(self):
+        """An appointment to come opens Notify on its reminder on the day before it, on its
+        change notice once it changed, else on its confirmation; a past one on none."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        if not self.start or self.start <= now:
+            return super()._sms_notify_default_templates()
+        if self.start - now <= timedelta(days=1):
+            kind = "reminder"
+        elif self.sms_notify_changes:
+            kind = "changed"
+        else:
+            kind = "confirmed"
+        return self._sms_notify_fitting_templates(
+            [
+                f"sms_notify_calendar.sms_template_appointment_{kind}",
+                f"sms_notify_calendar.mail_template_appointment_{kind}",
+            ]
+        )
 
     def _sms_notify_customer_path(self):
         return "object.sms_notify_customer_id"

@@ -1,7 +1,9 @@
 from datetime import datetime
 
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.sms_notify.tests.common import SmscGatewayCommon
 
@@ -53,6 +55,82 @@ class TestNotifyAppointment(SmscGatewayCommon):
         self.env["sms.sms"]._process_queue()
         [request] = self.fake.requests_to("/sys/send.php")
         self.assertEqual(request.params["phones"], "+79123456789")
+
+    def _open_notify(self):
+        action = self.event.action_sms_notify()
+        return Form(self.env["sms.notify.wizard"].with_context(**action["context"]))
+
+    def _templates(self, kind):
+        return (
+            self.env.ref(f"sms_notify_calendar.sms_template_appointment_{kind}"),
+            self.env.ref(f"sms_notify_calendar.mail_template_appointment_{kind}"),
+        )
+
+    def test_notify_opens_on_the_template_of_the_appointments_moment(self):
+        with freeze_time("2026-11-28 09:00:00"):
+            notify = self._open_notify()
+            self.assertEqual(
+                (notify.sms_template_id, notify.mail_template_id), self._templates("confirmed")
+            )
+            self.assertTrue(notify.sms_body.startswith("Уважаемая Anna, ваша запись на Eye test"))
+            other = self.env["res.users"].create({"name": "Oleg", "login": "oleg_notify"})
+            self.event.user_id = other
+            notify = self._open_notify()
+            self.assertEqual(
+                (notify.sms_template_id, notify.mail_template_id), self._templates("changed")
+            )
+            self.assertIn("ваша запись изменена: новый специалист: Oleg.", notify.sms_body)
+        with freeze_time("2026-12-02 15:00:00"):
+            notify = self._open_notify()
+            self.assertEqual(
+                (notify.sms_template_id, notify.mail_template_id), self._templates("reminder")
+            )
+        with freeze_time("2026-12-03 13:00:00"):
+            notify = self._open_notify()
+            self.assertFalse(notify.sms_template_id, "the appointment is over")
+            self.assertFalse(notify.mail_template_id)
+
+    def test_template_of_another_department_is_not_preselected(self):
+        sms_template, mail_template = self._templates("confirmed")
+        workshop = self.env["crm.team"].create({"name": "Workshop"})
+        sms_template.sms_notify_team_ids = workshop
+        with freeze_time("2026-11-28 09:00:00"):
+            notify = self._open_notify()
+        self.assertFalse(notify.sms_template_id)
+        self.assertEqual(notify.mail_template_id, mail_template)
+
+    def test_emails_in_russian_and_polish(self):
+        self.env["res.lang"]._activate_lang("pl_PL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["sms_notify_calendar"], ["pl_PL"], overwrite=True
+        )
+        self.customer.name = "Петрова Анна Сергеевна"
+        self.event.sms_notify_changes = "service"
+        expected = {
+            "ru_RU": {
+                "confirmed": ("Ваша запись на 03.12.2026 подтверждена", "Уважаемая Анна,"),
+                "changed": ("Ваша запись изменена", "новая услуга: Eye test"),
+                "reminder": ("Напоминание: ваша запись на 03.12.2026", "Анна,"),
+            },
+            "pl_PL": {
+                "confirmed": ("Twoja wizyta 03.12.2026 jest potwierdzona", "Szanowna Pani Анна,"),
+                "changed": ("Twoja wizyta została zmieniona", "nowa usługa: Eye test"),
+                "reminder": ("Przypomnienie: Twoja wizyta 03.12.2026", "godz. 15:30"),
+            },
+        }
+        for lang, by_kind in expected.items():
+            self.customer.lang = lang
+            for kind, (subject, phrase) in by_kind.items():
+                with self.subTest(lang=lang, kind=kind):
+                    template = self._templates(kind)[1]
+                    rendered = template._generate_template(
+                        self.event.ids, ["subject", "body_html"]
+                    )[self.event.id]
+                    self.assertEqual(rendered["subject"], subject)
+                    body = str(rendered["body_html"])
+                    self.assertIn(phrase, body)
+                    self.assertIn("Анна", body)
+                    self.assertIn("Irina Optician", body)
 
     def test_other_department_is_refused(self):
         seller = self.env["res.users"].create(

@@ -51,6 +51,17 @@ class RepairOrder(models.Model):
             ),
         ]
 
+    def _sms_notify_default_templates(self):
+        self.ensure_one()
+        if self.state != "done":
+            return super()._sms_notify_default_templates()
+        return self._sms_notify_fitting_templates(
+            [
+                "sms_notify_repair.sms_template_repair_done",
+                "sms_notify_repair.mail_template_repair_done",
+            ]
+        )
+
     def action_repair_cancel(self):
         result = super().action_repair_cancel()
         self._sms_notify_cancel_scheduled(self.env._("The repair was cancelled."))

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.sms_notify.tests.common import RulesCommon, SmscGatewayCommon
 
@@ -47,6 +47,49 @@ class TestNotifyRepair(SmscGatewayCommon):
         wizard.action_send()
         self.env["sms.sms"]._process_queue()
         self.assertIn("ремонт", self.fake.requests_to("/sys/send.php")[0].params["mes"])
+
+    def _open_notify(self):
+        action = self.repair.action_sms_notify()
+        return Form(self.env["sms.notify.wizard"].with_context(**action["context"]))
+
+    def test_done_repair_opens_notify_on_repair_done(self):
+        self.customer.email = "anna@example.com"
+        self.repair.state = "done"
+        notify = self._open_notify()
+        self.assertEqual(notify.sms_template_id, self.template)
+        self.assertEqual(
+            notify.mail_template_id, self.env.ref("sms_notify_repair.mail_template_repair_done")
+        )
+        self.assertTrue(notify.sms_body.startswith("Уважаемая Anna, ремонт"))
+        self.assertEqual(notify.email_subject, f"Ремонт {self.repair.name} выполнен")
+        self.assertIn("Уважаемая Anna", notify.email_body)
+
+    def test_repair_done_of_another_department_is_not_preselected(self):
+        self.repair.state = "done"
+        mail_template = self.env.ref("sms_notify_repair.mail_template_repair_done")
+        shop = self.env["crm.team"].create({"name": "Shop"})
+        self.template.sms_notify_team_ids = shop
+        mail_template.sms_notify_team_ids = shop
+        notify = self._open_notify()
+        self.assertFalse(notify.sms_template_id)
+        self.assertFalse(notify.mail_template_id)
+
+    def test_repair_done_email_in_russian_and_polish(self):
+        self.env["res.lang"]._activate_lang("pl_PL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["sms_notify_repair"], ["pl_PL"], overwrite=True
+        )
+        self.customer.name = "Петрова Анна Сергеевна"
+        template = self.env.ref("sms_notify_repair.mail_template_repair_done")
+        for lang, subject, phrase in (
+            ("ru_RU", f"Ремонт {self.repair.name} выполнен", "Уважаемая Анна,"),
+            ("pl_PL", f"Naprawa {self.repair.name} została wykonana", "Szanowna Pani Анна,"),
+        ):
+            with self.subTest(lang=lang):
+                self.customer.lang = lang
+                rendered = template._generate_template(self.repair.ids, ["subject", "body_html"])
+                self.assertEqual(rendered[self.repair.id]["subject"], subject)
+                self.assertIn(phrase, str(rendered[self.repair.id]["body_html"]))
 
     def test_other_department_is_refused(self):
         self.repair.state = "done"

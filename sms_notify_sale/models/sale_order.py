@@ -171,6 +171,24 @@ class SaleOrder(models.Model):
                 or (ready_when == "delivered" and delivered)
             )
 
+    def _sms_notify_default_templates(self):
+        """An order that left the shop opens Notify on "Order on its way", a ready one on
+        "Order ready"; where the company calls an order ready once it is delivered, delivered
+        means ready and waiting."""
+        self.ensure_one()
+        xmlids = []
+        if self.sms_notify_delivered and self.company_id.sms_notify_sale_ready != "delivered":
+            xmlids += [
+                "sms_notify_sale.sms_template_order_left",
+                "sms_notify_sale.mail_template_order_left",
+            ]
+        if self.sms_notify_ready:
+            xmlids += [
+                "sms_notify_sale.sms_template_order_ready",
+                "sms_notify_sale.mail_template_order_ready",
+            ]
+        return self._sms_notify_fitting_templates(xmlids)
+
     def _action_cancel(self):
         result = super()._action_cancel()
         self._sms_notify_cancel_scheduled(self.env._("The order was cancelled."))

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.sms_notify.tests.common import SmscGatewayCommon
 
@@ -44,6 +44,57 @@ class TestNotifySaleOrder(SmscGatewayCommon):
             f"Your order {self.order.name} is ready.",
         )
         self.assertIn("is ready", self.order.message_ids[:1].body)
+
+    def _open_notify(self, order=None):
+        """Notify as the browser opens it: the dialog's defaults and onchanges."""
+        action = (order or self.order).action_sms_notify()
+        return Form(self.env["sms.notify.wizard"].with_context(**action["context"]))
+
+    def test_ready_order_opens_notify_on_order_ready(self):
+        self.customer.email = "anna@example.com"
+        self.order.action_confirm()
+        self._deliver()
+        notify = self._open_notify()
+        self.assertEqual(
+            notify.sms_template_id, self.env.ref("sms_notify_sale.sms_template_order_ready")
+        )
+        self.assertEqual(
+            notify.mail_template_id, self.env.ref("sms_notify_sale.mail_template_order_ready")
+        )
+        self.assertIn(f"your order {self.order.name} is ready", notify.sms_body)
+        self.assertEqual(notify.email_subject, f"Your order {self.order.name} is ready")
+        notify.channel = "both"
+        notify.save().action_send()
+        self.env["sms.sms"]._process_queue()
+        self.assertIn("is ready", self.fake.requests_to("/sys/send.php")[0].params["mes"])
+        email = self.order.message_ids.filtered(lambda message: message.subject)[:1]
+        self.assertEqual(email.subject, f"Your order {self.order.name} is ready")
+
+    def test_order_that_left_the_shop_opens_notify_on_its_way(self):
+        self.order.company_id.sms_notify_sale_ready = "confirmed"
+        self.order.action_confirm()
+        self.assertEqual(
+            self._open_notify().sms_template_id,
+            self.env.ref("sms_notify_sale.sms_template_order_ready"),
+            "confirmed, not delivered: ready and waiting",
+        )
+        self._deliver()
+        notify = self._open_notify()
+        self.assertEqual(
+            notify.sms_template_id, self.env.ref("sms_notify_sale.sms_template_order_left")
+        )
+        self.assertEqual(
+            notify.mail_template_id, self.env.ref("sms_notify_sale.mail_template_order_left")
+        )
+
+    def test_a_template_picked_by_hand_wins(self):
+        self.order.company_id.sms_notify_sale_ready = "confirmed"
+        self.order.action_confirm()
+        thanks = self.env.ref("sms_notify_sale.sms_template_order_thanks")
+        notify = self._open_notify()
+        notify.sms_template_id = thanks
+        self.assertIn("thank you for your order", notify.sms_body)
+        self.assertEqual(notify.save().sms_template_id, thanks)
 
     def test_company_chooses_what_ready_means(self):
         self.order.company_id.sms_notify_sale_ready = "confirmed"
@@ -153,6 +204,21 @@ class TestNotifyDepartments(SmscGatewayCommon):
         with self.assertRaisesRegex(AccessError, "Old Shop"):
             wizard.action_send()
         self.assertFalse(self.env["sms.sms"].search([("body", "=", "Ready")]))
+
+    def test_template_of_another_department_is_not_preselected(self):
+        self.order.team_id = self.own_team
+        ready_sms = self.env.ref("sms_notify_sale.sms_template_order_ready")
+        ready_mail = self.env.ref("sms_notify_sale.mail_template_order_ready")
+        ready_sms.sms_notify_team_ids = ready_mail.sms_notify_team_ids = self.other_team
+        action = self._as_salesperson().action_sms_notify()
+        Wizard = self.env["sms.notify.wizard"].with_user(self.salesperson)
+        notify = Form(Wizard.with_context(**action["context"]))
+        self.assertFalse(notify.sms_template_id)
+        self.assertFalse(notify.mail_template_id)
+        ready_sms.sms_notify_team_ids = ready_mail.sms_notify_team_ids = self.own_team
+        notify = Form(Wizard.with_context(**action["context"]))
+        self.assertEqual(notify.sms_template_id, ready_sms)
+        self.assertEqual(notify.mail_template_id, ready_mail)
 
     def test_own_department_is_allowed(self):
         self.order.team_id = self.own_team

@@ -1,3 +1,5 @@
+import re
+
 from odoo.tests import tagged
 
 from odoo.addons.sms_notify.tests.common import SmsNotifyCommon
@@ -93,3 +95,50 @@ class TestShippedTemplates(SmsNotifyCommon):
         self.assertIn("has left the shop", self._render(left, "en_US"))
         rule = self.env.ref("sms_notify_sale.sms_notify_rule_order_left")
         self.assertEqual(rule.with_context(lang="ru_RU").name, "Заказ отправлен")
+
+    def test_emails_beside_the_sms_in_the_customers_language(self):
+        name = self.order.name
+        expected = {
+            "order_ready": {
+                "ru_RU": (f"Ваш заказ {name} готов", "Уважаемая</t>", "Ждём вас!"),
+                "pl_PL": (f"Twoje zamówienie {name} jest gotowe", "Szanowna Pani", "Zapraszamy!"),
+            },
+            "order_thanks": {
+                "ru_RU": (f"Спасибо за заказ {name}", "Спасибо за заказ", "Optika Nova"),
+                "pl_PL": (f"Dziękujemy za zamówienie {name}", "Dziękujemy", "Optika Nova"),
+            },
+            "order_accepted": {
+                "ru_RU": (f"Мы приняли ваш заказ {name}", "принят", "+7 495 123-45-67"),
+                "pl_PL": (f"Przyjęliśmy Twoje zamówienie {name}", "Damy znać", "Optika Nova"),
+            },
+            "order_left": {
+                "ru_RU": (f"Ваш заказ {name} в пути", "уже в пути", "Optika Nova"),
+                "pl_PL": (f"Twoje zamówienie {name} jest w drodze", "opuściło sklep", "Optika"),
+            },
+        }
+        for stage, by_lang in expected.items():
+            template = self.env.ref(f"sms_notify_sale.mail_template_{stage}")
+            self.assertEqual(template.message_kind, "service")
+            for lang, (subject, *phrases) in by_lang.items():
+                with self.subTest(stage=stage, lang=lang):
+                    self.customer.lang = lang
+                    rendered = template._generate_template(
+                        self.order.ids, ["subject", "body_html"]
+                    )[self.order.id]
+                    self.assertEqual(rendered["subject"], subject)
+                    body = str(rendered["body_html"])
+                    # the customer's first name, not the sample written in the template
+                    self.assertIn("Анна", body)
+                    self.assertNotIn("Anna", body)
+                    self.assertIn(name, body)
+                    for phrase in phrases:
+                        self.assertIn(phrase.replace("</t>", ""), body)
+
+    def test_email_may_be_edited_by_users_who_are_not_template_editors(self):
+        """Its placeholders are the SMS tokens' own, which such users may write."""
+        allowed = self.env["sale.order"].mail_allowed_qweb_expressions()
+        for stage in ("order_ready", "order_thanks", "order_accepted", "order_left"):
+            template = self.env.ref(f"sms_notify_sale.mail_template_{stage}")
+            expressions = set(re.findall(r't-out="([^"]+)"', template.body_html))
+            expressions |= set(re.findall(r"\{\{ (.+?) \}\}", template.subject))
+            self.assertLessEqual(expressions, set(allowed), stage)
