@@ -39,7 +39,7 @@ class SmsComposer(models.TransientModel):
         readonly=True,
         copy=False,
         help="What the last send did: the messages queued, the skipped ones per reason, the "
-        "cost (see sms.sms._sms_notify_outcome).",
+        "cost.",
     )
 
     @api.depends("message_kind", "composition_mode", "res_ids", "res_id", "number_field_name")
