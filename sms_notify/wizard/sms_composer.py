@@ -38,8 +38,7 @@ class SmsComposer(models.TransientModel):
         string="Outcome",
         readonly=True,
         copy=False,
-        help="What the last send did: the messages queued, the skipped ones per reason, the "
-        "cost.",
+        help="What the last send did: the messages queued, the skipped ones per reason, the cost.",
     )
 
     @api.depends("message_kind", "composition_mode", "res_ids", "res_id", "number_field_name")

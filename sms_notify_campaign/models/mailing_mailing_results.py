@@ -210,10 +210,11 @@ class MailingMailingResults(models.Model):
         )
         if not preview["billed"]:
             return Markup("")
+        balance = f"{preview['balance']:,.2f}"
         return Markup("<p class='o_sms_notify_campaign_balance'>{}</p>").format(
             _(
                 "SMS balance left: %(balance)s %(currency)s",
-                balance=f"{preview['balance']:,.2f}",
+                balance=balance,
                 currency=preview["currency"].name,
             )
         )
