@@ -7,6 +7,7 @@ from . import sms_sms_checks
 from . import sms_sms_reports
 from . import sms_sms_cascade
 from . import sms_sms_cost
+from . import sms_sms_outcome
 from . import res_config_settings
 from . import bulk_rows
 from . import sms_template

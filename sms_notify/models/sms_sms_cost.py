@@ -10,9 +10,12 @@ class SmsSmsCost(models.Model):
     _inherit = "sms.sms"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
-    def _sms_notify_cost_preview(self, company, kind, segment_counts, mode="sms"):
+    def _sms_notify_cost_preview(
+        self, company, kind, segment_counts, mode="sms", operator_registered=False
+    ):
         """What sending messages of ``kind`` with ``segment_counts`` parts each would cost
-        ``company``, sent in ``mode`` (see ``tools.cascade``), as a dict:
+        ``company``, sent in ``mode`` (see ``tools.cascade``), as a dict (a tariff prices
+        ``operator_registered`` service templates apart):
 
         - ``billed``: the price comes from the company's tariff (SMS Notify - Billing
           overrides this method); otherwise it is the vendor's estimate;

@@ -34,6 +34,12 @@ class SmsComposer(models.TransientModel):
     sms_notify_consent_warning = fields.Text(
         string="Consent", compute="_compute_sms_notify_consent_warning"
     )
+    sms_notify_outcome = fields.Json(
+        string="Outcome",
+        readonly=True,
+        copy=False,
+        help="What the last send did: the messages queued, the skipped ones per reason, the cost.",
+    )
 
     @api.depends("message_kind", "composition_mode", "res_ids", "res_id", "number_field_name")
     def _compute_sms_notify_consent_warning(self):
@@ -156,6 +162,49 @@ class SmsComposer(models.TransientModel):
             segment_counts = [gsm.analyze(self.body or "").segments] * len(recipients)
         return segment_counts
 
+    def action_send_sms(self):
+        """Odoo's, then what happened, told to the sender as the dialog closes: the messages
+        queued, the skipped ones with their reasons, the cost and, with billing, the balance
+        left."""
+        result = super(
+            SmsComposer, self.with_context(sms_notify_report_outcome=True)
+        ).action_send_sms()
+        if result or not self.sms_notify_outcome:
+            return result
+        return self._sms_notify_outcome_action()
+
+    def _sms_notify_outcome_action(self):
+        sms = self.env["sms.sms"]
+        outcome = self.sms_notify_outcome
+        skipped = bool(outcome["skipped"])
+        if not outcome["queued"]:
+            title = self.env._("No SMS sent")
+        elif skipped:
+            title = self.env._("SMS sent, some recipients skipped")
+        else:
+            title = self.env._("SMS sent")
+        return sms._sms_notify_outcome_action(
+            title, sms._sms_notify_outcome_lines(outcome), skipped=skipped
+        )
+
+    def _sms_notify_keep_outcome(self, sent):
+        """Keep what the send that returned ``sent`` did (Odoo's ``_action_send_sms`` returns
+        the chatter messages in comment mode, the SMS in mass mode) for
+        ``action_send_sms`` to tell."""
+        if not sent or not isinstance(sent, models.BaseModel) or not self.id:
+            return
+        messages = sent.sudo()
+        if sent._name == "mail.message":
+            messages = self.env["sms.sms"].sudo().search([("mail_message_id", "in", sent.ids)])
+        elif sent._name != "sms.sms":
+            return
+        if not messages:
+            # Odoo IAP deletes the messages it sent: nothing left to count
+            return
+        self.sms_notify_outcome = messages._sms_notify_outcome(
+            self.message_kind, self.delivery_mode or "sms"
+        )
+
     def _action_send_sms(self):
         self._sms_notify_check_may_send()
         self._sms_notify_check_texts()
@@ -168,10 +217,13 @@ class SmsComposer(models.TransientModel):
                 )
             )
         # the messages created below take their kind and template from the context (see sms.sms)
-        return super(
+        sent = super(
             SmsComposer,
             self.with_context(**self._sms_notify_send_context()),
         )._action_send_sms()
+        if self.env.context.get("sms_notify_report_outcome"):
+            self._sms_notify_keep_outcome(sent)
+        return sent
 
     def _sms_notify_send_context(self):
         """What the messages created from this composer take from the context (see sms.sms)."""
@@ -343,6 +395,8 @@ class SmsComposer(models.TransientModel):
                     if values[record.id]["state"] == "outgoing"
                 ]
             )
+        if not self._sms_notify_mailing():
+            self._sms_notify_cancel_refused(values)
         companies = self._sms_notify_companies(records)
         for record in records:
             values[record.id]["company_id"] = companies[record.id].id
@@ -350,6 +404,46 @@ class SmsComposer(models.TransientModel):
             for record in records:
                 values[record.id]["sms_notify_team_id"] = record._sms_notify_team().id
         return values
+
+    def _sms_notify_cancel_refused(self, values):
+        """Cancel at once, with the reason, the messages of ``values`` (see
+        ``_prepare_mass_sms_values``) their recipient did not agree to receive, as the queue
+        would (``sms.sms._sms_notify_refuse_without_consent``): the sender then sees them
+        skipped in the send's outcome rather than cancelled later. A mailing's are left to
+        the queue, as its summary foretold."""
+        outgoing = [
+            sms_values for sms_values in values.values() if sms_values["state"] == "outgoing"
+        ]
+        if not outgoing:
+            return
+        sms = self.env["sms.sms"]
+        blacklisted = sms._sms_notify_blacklisted(
+            {sms_values["number"] for sms_values in outgoing if sms_values["number"]}
+        )
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .browse({sms_values["partner_id"] for sms_values in outgoing} - {False})
+        )
+        partners.fetch(["sms_notify_opt_out", "sms_notify_ad_consent"])
+        now = fields.Datetime.now()
+        for sms_values in outgoing:
+            partner = partners.browse(sms_values["partner_id"])
+            reason = consent.refusal(
+                self.message_kind,
+                blacklisted=sms_values["number"] in blacklisted,
+                customer=bool(partner),
+                opted_out=partner.sms_notify_opt_out,
+                advertising_consent=partner.sms_notify_ad_consent,
+            )
+            if reason:
+                failure_type, text = sms._sms_notify_consent_refusal(reason)
+                sms_values.update(
+                    state="canceled",
+                    failure_type=failure_type,
+                    gateway_error=text,
+                    status_datetime=now,
+                )
 
     def _sms_notify_companies(self, records):
         """``{record id: company}``: the company each message is sent and paid for, the

@@ -290,9 +290,20 @@ class SmsNotifyWizard(models.TransientModel):
                 raise UserError(self.env._("Write the e-mail subject, or pick an e-mail template."))
             if refusal := self._email_refusal():
                 raise UserError(refusal)
+        sms = self.env["sms.sms"]
+        lines, skipped, reached = [], False, False
         if self._sends_sms():
             # refuses, with the reason, a text over the limit or a customer without consent
-            self._sms_composer().action_send_sms()
+            composer = self._sms_composer()
+            composer.action_send_sms()
+            if outcome := composer.sms_notify_outcome:
+                lines += sms._sms_notify_outcome_lines(outcome)
+                skipped = bool(outcome["skipped"])
+                reached = bool(outcome["queued"])
+            else:
+                # sent through Odoo IAP, which keeps no trace of them to count
+                lines.append(self.env._("SMS sent"))
+                reached = True
         if self._sends_email():
             # a contact's chatter takes the e-mail of a user who may send from the card
             record._sms_notify_poster()._sms_notify_post_email(
@@ -302,4 +313,12 @@ class SmsNotifyWizard(models.TransientModel):
                 template=self.mail_template_id,
                 team=self.team_id,
             )
-        return {"type": "ir.actions.act_window_close"}
+            lines.append(self.env._("E-mail sent to %(address)s", address=self.email_to))
+            reached = True
+        customer = self.partner_id.display_name or self.record_name
+        title = (
+            self.env._("%(customer)s notified", customer=customer)
+            if reached
+            else self.env._("Nothing sent to %(customer)s", customer=customer)
+        )
+        return sms._sms_notify_outcome_action(title, lines, skipped=skipped)

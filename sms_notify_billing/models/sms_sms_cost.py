@@ -8,13 +8,17 @@ class SmsSmsCost(models.Model):
     _inherit = "sms.sms"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
-    def _sms_notify_cost_preview(self, company, kind, segment_counts, mode="sms"):
+    def _sms_notify_cost_preview(
+        self, company, kind, segment_counts, mode="sms", operator_registered=False
+    ):
         """Under the company's tariff: the price of sending and the balance left after it
         (by Viber, at worst and as expected); without a tariff, the core's estimate from the
         vendor's reported costs."""
         balance = self.env["sms.notify.balance"].sudo()._get_for_company(company, create=False)
         if not balance.tariff_id:
-            return super()._sms_notify_cost_preview(company, kind, segment_counts, mode=mode)
+            return super()._sms_notify_cost_preview(
+                company, kind, segment_counts, mode=mode, operator_registered=operator_registered
+            )
         segment_counts = [count for count in segment_counts if count > 0]
         share = self._sms_notify_viber_share(company) if mode != "sms" else None
         # the texts of mailings and automatic messages are not registered service templates
@@ -22,7 +26,7 @@ class SmsSmsCost(models.Model):
             balance.tariff_id._pricing(),
             segment_counts,
             kind,
-            False,
+            operator_registered,
             balance.balance,
             mode=mode,
             viber_share=1.0 if share is None else share,
@@ -40,6 +44,17 @@ class SmsSmsCost(models.Model):
             "expected": float(preview.expected) if share is not None else None,
             "text": self._sms_notify_cost_text(preview, currency.name, mode, share),
         }
+
+    def _sms_notify_outcome_preview(self, company, kind, mode="sms"):
+        """Priced as they will be charged: a registered service template's messages at the
+        service price (one send comes from one template)."""
+        return self._sms_notify_cost_preview(
+            company,
+            kind,
+            self._sms_notify_parts(),
+            mode=mode,
+            operator_registered=any(self.sudo().mapped("operator_registered")),
+        )
 
     @api.model
     def _sms_notify_cost_text(self, preview, currency, mode="sms", share=None):

@@ -109,8 +109,9 @@ class MailingMailingResults(models.Model):
                 values["sms_notify_sent_segments"] += row["segments"]
                 values["sms_notify_vendor_cost"] += row.get("vendor_cost", 0.0)
             if gateways:
-                values["sms_notify_results"] = mailing._sms_notify_results_html(
-                    gateways, failures[mailing], cost_fields
+                values["sms_notify_results"] = (
+                    mailing._sms_notify_results_html(gateways, failures[mailing], cost_fields)
+                    + mailing._sms_notify_balance_html()
                 )
             mailing.update(values)
 
@@ -200,6 +201,23 @@ class MailingMailingResults(models.Model):
                 "<tbody>{}</tbody></table>"
             ).format(_("Status"), _("Reason"), _("Messages"), reason_lines)
         return html
+
+    def _sms_notify_balance_html(self):
+        """The SMS balance the mailing's company has left, when it pays from one (SMS Notify
+        - Billing answers through the cost preview); nothing otherwise."""
+        preview = self.env["sms.sms"]._sms_notify_cost_preview(
+            self._sms_notify_company(), self.message_kind, []
+        )
+        if not preview["billed"]:
+            return Markup("")
+        balance = f"{preview['balance']:,.2f}"
+        return Markup("<p class='o_sms_notify_campaign_balance'>{}</p>").format(
+            _(
+                "SMS balance left: %(balance)s %(currency)s",
+                balance=balance,
+                currency=preview["currency"].name,
+            )
+        )
 
     def action_sms_notify_view_messages(self):
         """The mailing's SMS in the history, filtered by the status the button shows (the

@@ -140,6 +140,8 @@ class TestCampaignResults(HttpCase, SmscGatewayCommon):
         if "price" in history._fields:
             # billing is installed: the price charged has its column too
             self.assertIn(history._fields["price"].string, html)
+        # nothing is charged without a tariff: no balance to tell
+        self.assertNotIn("SMS balance left", html)
 
     def test_results_show_the_price_charged_when_billing_is_installed(self):
         """The campaign addon does not depend on billing: billing's price reaches the results
@@ -151,6 +153,7 @@ class TestCampaignResults(HttpCase, SmscGatewayCommon):
         self.env["sms.notify.ledger"].sudo().create(
             {"balance_id": balance.id, "kind": "topup", "amount": 1000, "name": "Top-up"}
         )
+        before = balance.balance
         sms_all = self._send_and_report()
         charged = sum(sms_all.mapped("price"))
         self.assertGreater(charged, 0)
@@ -159,8 +162,13 @@ class TestCampaignResults(HttpCase, SmscGatewayCommon):
             [("mailing_id", "=", self.mailing.id)], [], ["price:sum"]
         )
         self.assertAlmostEqual(price, charged)
-        total_row = str(self.mailing.sms_notify_results).split("fw-bold", 1)[1].split("</tr>")[0]
+        html = str(self.mailing.sms_notify_results)
+        total_row = html.split("fw-bold", 1)[1].split("</tr>")[0]
         self.assertIn(f"<td class='text-end'>{charged:.2f}</td>", total_row)
+        # and the balance the mailing left, the ledger's
+        balance.invalidate_recordset(["balance"])
+        self.assertAlmostEqual(balance.balance, before - charged, places=2)
+        self.assertIn(f"SMS balance left: {balance.balance:,.2f} {balance.currency_id.name}", html)
 
     def test_each_result_opens_the_matching_messages(self):
         self._send_and_report()
