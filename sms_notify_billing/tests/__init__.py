@@ -4,3 +4,4 @@ from . import test_sender_name
 from . import test_access_billing
 from . import test_billing_paths
 from . import test_viber_money
+from . import test_packages
