@@ -14,6 +14,7 @@ from odoo.addons.sms_notify_billing.tools.pricing import (
     SHARED_NAME,
     Tariff,
     amount_text,
+    count_text,
     covered,
     message_kind,
     package_covered,
@@ -164,3 +165,8 @@ def test_a_package_takes_as_many_messages_as_it_holds_in_sending_order():
     assert package_covered(0, 2) == [False, False]
     assert package_covered(-3, 1) == [False], "an adjusted package below zero sends nothing"
     assert package_covered(5, 0) == []
+
+
+def test_numbers_of_messages_are_written_with_thousands():
+    assert count_text(20000) == "20,000"
+    assert count_text(Decimal("2.5")) == "2.5"

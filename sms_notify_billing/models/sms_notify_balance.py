@@ -55,7 +55,6 @@ class SmsNotifyBalance(models.Model):
         "the balance is topped up again. 0: no warning."
     )
     low_package_threshold = fields.Integer(
-        string="Low Package Threshold",
         help="Under a message package tariff: below this number of messages left the users "
         "to warn get an activity and an e-mail, once until a package is bought again. 0: no "
         "warning.",
@@ -443,8 +442,8 @@ class SmsNotifyBalance(models.Model):
                 "threshold of %(threshold)s. Messages it cannot cover are not sent: request a "
                 "new package.",
                 company=self.company_id.name,
-                left=f"{self.package_messages_left:,}",
-                threshold=f"{self.low_package_threshold:,}",
+                left=pricing.count_text(self.package_messages_left),
+                threshold=pricing.count_text(self.low_package_threshold),
             )
             subject = self.env._("Low message package: %(company)s", company=self.company_id.name)
         else:

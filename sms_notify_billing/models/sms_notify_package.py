@@ -38,7 +38,7 @@ class SmsNotifyPackage(models.Model):
         for package in self:
             package.display_name = self.env._(
                 "%(messages)s messages, %(price)s %(currency)s",
-                messages=f"{package.messages:,}",
+                messages=pricing.count_text(package.messages),
                 price=pricing.amount_text(package.price),
                 currency=package.currency_id.name or "",
             )

@@ -44,7 +44,6 @@ class SmsNotifyTopup(models.Model):
         "requested, and paying it adds its messages to the balance.",
     )
     package_messages = fields.Integer(
-        string="Package Messages",
         compute="_compute_package_messages",
         store=True,
         help="The messages the package adds once paid, as offered when it was requested.",
@@ -300,7 +299,7 @@ class SmsNotifyTopup(models.Model):
         if self.package_id:
             return self.env._(
                 "Paid: %(messages)s messages added to the message package.",
-                messages=f"{self.package_messages:,}",
+                messages=pricing.count_text(self.package_messages),
             )
         return self.env._(
             "Paid: %(amount)s %(currency)s added to the SMS balance.",

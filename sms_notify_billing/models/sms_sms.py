@@ -55,7 +55,7 @@ class SmsSms(models.Model):
                 self.env._(
                     "Not sent: the message package is used up (%(left)s messages left). Buy a "
                     "new package in SMS Notify › Balance, then resend the message.",
-                    left=f"{amount:,}",
+                    left=pricing.count_text(amount),
                 ),
             )
         elif refused:

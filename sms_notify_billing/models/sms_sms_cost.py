@@ -79,23 +79,23 @@ class SmsSmsCost(models.Model):
                 "package, if every Viber message is followed by its SMS. %(left)s messages "
                 "left, %(after)s after sending at most.",
                 messages=preview.messages,
-                units=f"{preview.units:,}",
-                left=f"{preview.left:,}",
-                after=f"{preview.left_after:,}",
+                units=pricing.count_text(preview.units),
+                left=pricing.count_text(preview.left),
+                after=pricing.count_text(preview.left_after),
             )
             if share is not None:
                 text += " " + self.env._(
                     "Expected: %(expected)s, as Viber reached %(share)s%% of the customers in "
                     "the last 30 days.",
-                    expected=f"{preview.expected:,}",
+                    expected=pricing.count_text(preview.expected),
                     share=round(share * 100),
                 )
             return text
         return self.env._(
             "%(units)s messages of your package. %(left)s messages left, %(after)s after sending.",
-            units=f"{preview.units:,}",
-            left=f"{preview.left:,}",
-            after=f"{preview.left_after:,}",
+            units=pricing.count_text(preview.units),
+            left=pricing.count_text(preview.left),
+            after=pricing.count_text(preview.left_after),
         )
 
     @api.model

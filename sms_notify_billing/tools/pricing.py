@@ -37,6 +37,11 @@ def amount_text(value):
     return f"{value:,.2f}"
 
 
+def count_text(value):
+    """A number of messages as messages to the user write it: ``20,000``."""
+    return f"{value:,}"
+
+
 def to_amount(value):
     """``value`` (float, int, str or Decimal) as an exact amount of two decimals."""
     if isinstance(value, float):

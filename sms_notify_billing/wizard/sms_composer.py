@@ -23,6 +23,7 @@ class SmsComposer(models.TransientModel):
     )
     sms_notify_cost_enough = fields.Boolean(compute="_compute_sms_notify_cost")
     sms_notify_package = fields.Boolean(
+        string="Message Package",
         compute="_compute_sms_notify_cost",
         help="The company's tariff is a message package: sending takes messages from it.",
     )

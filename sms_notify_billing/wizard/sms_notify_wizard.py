@@ -6,7 +6,7 @@ class SmsNotifyWizard(models.TransientModel):
 
     billed = fields.Boolean(compute="_compute_balance_checks")
     cost_enough = fields.Boolean(compute="_compute_balance_checks")
-    package_billed = fields.Boolean(compute="_compute_balance_checks")
+    package_billed = fields.Boolean(string="Message Package", compute="_compute_balance_checks")
 
     @api.depends(
         "sms_body", "message_kind", "sms_template_id", "partner_id", "channel", "delivery_mode"

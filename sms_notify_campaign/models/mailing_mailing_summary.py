@@ -212,6 +212,8 @@ class MailingMailing(models.Model):
             return
         if summary.get("package"):
             # a message package: what sending takes and what is left are messages
+            needed = f"{summary['package_messages']:,}"
+            left = f"{summary['package_left']:,}"
             raise UserError(
                 self.env._(
                     "The SMS mailing %(mailing)s cannot be sent: it takes up to %(needed)s "
@@ -219,8 +221,8 @@ class MailingMailing(models.Model):
                     "Notify › Balance, or take recipients off the mailing (Recipients button) "
                     "until it fits.",
                     mailing=self.display_name,
-                    needed=f"{summary['package_messages']:,}",
-                    left=f"{summary['package_left']:,}",
+                    needed=needed,
+                    left=left,
                 )
             )
         cost = f"{summary['total'] or 0.0:,.2f}"
