@@ -35,6 +35,7 @@ class SmsNotifyTopup(models.Model):
     company_id = fields.Many2one(related="balance_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="balance_id.currency_id")
     amount = fields.Monetary(required=True, tracking=True, help="The amount to add to the balance.")
+    tariff_type = fields.Selection(related="balance_id.tariff_type", string="Tariff Type")
     package_id = fields.Many2one(
         "sms.notify.package",
         string="Message Package",
