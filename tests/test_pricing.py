@@ -9,12 +9,16 @@ from odoo.addons.sms_notify.tools import gsm
 from odoo.addons.sms_notify_billing.tools.pricing import (
     ADVERTISING,
     OWN_NAME,
+    PACKAGE,
     SERVICE,
     SHARED_NAME,
     Tariff,
     amount_text,
+    count_text,
     covered,
     message_kind,
+    package_covered,
+    package_preview,
     preview,
     to_amount,
 )
@@ -126,3 +130,43 @@ def test_a_cascade_preview_gives_the_worst_case_and_the_expected_cost():
     )
     sms_only = preview(VIBER_TARIFF, [2], SERVICE, False, 20)
     assert sms_only.total == sms_only.expected == Decimal("8.40")
+
+
+def test_a_package_tariff_counts_messages_not_money():
+    assert Tariff(PACKAGE).counts_messages
+    assert not SHARED.counts_messages
+    assert not OWN.counts_messages
+
+
+def test_a_package_gives_one_message_per_notification_whatever_its_parts():
+    result = package_preview([1, 3, 8], left=10)
+    assert (result.messages, result.segments, result.units) == (3, 12, 3)
+    assert result.left_after == 7
+    assert result.enough
+    assert result.expected == Decimal("3.0")
+    assert not package_preview([1, 1, 1], left=2).enough
+    assert package_preview([1, 1], left=2).enough, "the last message of the package goes"
+
+
+def test_a_package_counts_a_viber_message_and_its_sms_as_two_messages():
+    # Viber then SMS: at most the Viber message and its SMS, each one message
+    cascade = package_preview([2, 2], left=4, mode="viber_sms", viber_share=0.75)
+    assert (cascade.units, cascade.left_after, cascade.enough) == (4, 0, True)
+    # expected: a Viber message Viber does not deliver is given back, and its SMS taken
+    # instead: one message per customer
+    assert cascade.expected == Decimal("2.0")
+    assert not package_preview([2, 2], left=3, mode="viber_sms").enough
+    viber = package_preview([5], left=1, mode="viber", viber_share=0.5)
+    assert (viber.units, viber.segments, viber.expected) == (1, 0, Decimal("0.5"))
+
+
+def test_a_package_takes_as_many_messages_as_it_holds_in_sending_order():
+    assert package_covered(2, 3) == [True, True, False]
+    assert package_covered(0, 2) == [False, False]
+    assert package_covered(-3, 1) == [False], "an adjusted package below zero sends nothing"
+    assert package_covered(5, 0) == []
+
+
+def test_numbers_of_messages_are_written_with_thousands():
+    assert count_text(20000) == "20,000"
+    assert count_text(Decimal("2.5")) == "2.5"

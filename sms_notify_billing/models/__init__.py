@@ -1,4 +1,5 @@
 from . import sms_notify_tariff
+from . import sms_notify_package
 from . import sms_notify_balance
 from . import sms_notify_ledger
 from . import sms_notify_operator

@@ -31,6 +31,12 @@ class SmsNotifyBalance(models.Model):
     )
     tariff_type = fields.Selection(related="tariff_id.tariff_type")
     balance = fields.Monetary(compute="_compute_balance", help="The sum of all movements.")
+    package_messages_left = fields.Integer(
+        string="Messages Left",
+        compute="_compute_balance",
+        help="Under a message package tariff: the messages of the packages bought that are "
+        "not sent yet. Each message sent takes one, whatever its length.",
+    )
     ledger_ids = fields.One2many("sms.notify.ledger", "balance_id", string="Movements")
     minimum_topup = fields.Monetary(
         string="Minimum Top-up",
@@ -48,6 +54,11 @@ class SmsNotifyBalance(models.Model):
         help="Below this balance the users to warn get an activity and an e-mail, once until "
         "the balance is topped up again. 0: no warning."
     )
+    low_package_threshold = fields.Integer(
+        help="Under a message package tariff: below this number of messages left the users "
+        "to warn get an activity and an e-mail, once until a package is bought again. 0: no "
+        "warning.",
+    )
     low_balance_user_ids = fields.Many2many("res.users", string="Users to Warn")
     low_balance_warned = fields.Boolean(readonly=True, copy=False)
     sender = fields.Char(
@@ -56,6 +67,13 @@ class SmsNotifyBalance(models.Model):
         help="The tariff's shared name, or the company's own sender name once it is active; "
         "without either, the sender name of the gateway.",
     )
+
+    @api.constrains("low_package_threshold")
+    def _check_package_threshold_not_negative(self):
+        if any(sms_balance.low_package_threshold < 0 for sms_balance in self):
+            raise ValidationError(
+                self.env._("The low package threshold cannot be negative (0: no warning).")
+            )
 
     @api.constrains("minimum_topup", "low_balance_threshold")
     def _check_amounts_not_negative(self):
@@ -72,15 +90,22 @@ class SmsNotifyBalance(models.Model):
         ("company_unique", "UNIQUE(company_id)", "A company has a single SMS balance."),
     ]
 
-    @api.depends("ledger_ids.amount")
+    @api.depends("ledger_ids.amount", "ledger_ids.package_messages")
     def _compute_balance(self):
-        balances = dict(
-            self.env["sms.notify.ledger"]
+        balances = {
+            sms_balance: (amount, messages)
+            for sms_balance, amount, messages in self.env["sms.notify.ledger"]
             .sudo()
-            ._read_group([("balance_id", "in", self.ids)], ["balance_id"], ["amount:sum"])
-        )
+            ._read_group(
+                [("balance_id", "in", self.ids)],
+                ["balance_id"],
+                ["amount:sum", "package_messages:sum"],
+            )
+        }
         for sms_balance in self:
-            sms_balance.balance = balances.get(sms_balance, 0.0)
+            amount, messages = balances.get(sms_balance, (0.0, 0))
+            sms_balance.balance = amount
+            sms_balance.package_messages_left = messages
 
     def _compute_topup_count(self):
         # the smart button shows to administrators only, but the balance form is readable by
@@ -140,8 +165,19 @@ class SmsNotifyBalance(models.Model):
             "views": [(False, "form")],
             "target": "current",
             "name": self.env._("Request Top-up"),
-            "context": {"default_balance_id": self.id, "default_amount": self.minimum_topup},
+            "context": {
+                "default_balance_id": self.id,
+                **self._topup_defaults(),
+            },
         }
+
+    def _topup_defaults(self):
+        """What a new top-up request proposes: the smallest package of a package tariff,
+        else the minimum amount."""
+        package = self.tariff_id.package_ids[:1] if self._counts_messages() else None
+        if package:
+            return {"default_package_id": package.id, "default_amount": package.price}
+        return {"default_amount": self.minimum_topup}
 
     def action_view_topups(self):
         self.ensure_one()
@@ -149,10 +185,7 @@ class SmsNotifyBalance(models.Model):
             "sms_notify_billing.sms_notify_topup_action"
         )
         action["domain"] = [("balance_id", "=", self.id)]
-        action["context"] = {
-            "default_balance_id": self.id,
-            "default_amount": self.minimum_topup,
-        }
+        action["context"] = {"default_balance_id": self.id, **self._topup_defaults()}
         return action
 
     def action_adjust(self):
@@ -186,6 +219,11 @@ class SmsNotifyBalance(models.Model):
                 return own.name
         return tariff.shared_sender or False
 
+    def _counts_messages(self):
+        """Under a message package tariff the balance is the package's messages left."""
+        self.ensure_one()
+        return self.tariff_id.tariff_type == pricing.PACKAGE
+
     def _locked_balance(self):
         """The balance, with its row locked until the end of the transaction: the caller
         charges what this balance covers before anyone else may read it."""
@@ -198,14 +236,32 @@ class SmsNotifyBalance(models.Model):
         )
         return cr.fetchone()[0]
 
+    def _locked_package_messages(self):
+        """The messages left in the package, under the same row lock as the money balance
+        (see ``_locked_balance``)."""
+        self.ensure_one()
+        cr = self.env.cr
+        cr.execute("SELECT id FROM sms_notify_balance WHERE id = %s FOR UPDATE", [self.id])
+        cr.execute(
+            """SELECT COALESCE(SUM(package_messages), 0) FROM sms_notify_ledger
+                WHERE balance_id = %s AND package_messages <> 0""",
+            [self.id],
+        )
+        return cr.fetchone()[0]
+
     def _charge(self, messages, force=False):
         """Charge ``messages`` (in sending order) to the balance; return the ones it does not
         cover. Must run in a transaction of its own, committed before the messages are handed
         over, whose cursor reads committed data (see ``sms.sms._sms_notify_claim``): two
         workers charging at once then take turns on the balance's row lock, and the second
         sees the first one's debit. ``force`` charges them all, covered or not: messages a
-        gateway sent on its own (the SMS of a vendor's cascade)."""
+        gateway sent on its own (the SMS of a vendor's cascade).
+
+        Return ``(refused messages, what the balance held)``: an amount of money, or the
+        messages left under a message package (``_consume_package``)."""
         self.ensure_one()
+        if self._counts_messages():
+            return self._consume_package(messages, force=force)
         tariff = self.tariff_id
         prices = tariff._pricing()
         kinds = messages.mapped("message_kind")
@@ -268,6 +324,77 @@ class SmsNotifyBalance(models.Model):
         charged._sms_notify_write_later(charged_values)
         return messages.browse(refused_ids), balance
 
+    def _consume_package(self, messages, force=False):
+        """``_charge`` under a message package: each message takes one message of the package,
+        whatever its parts or channel (the SMS after a Viber attempt is a message of its own),
+        as long as the package holds one."""
+        left = self._locked_package_messages()
+        covered = [True] * len(messages) if force else pricing.package_covered(left, len(messages))
+        kinds = messages.mapped("message_kind")
+        channels = messages.mapped("channel")
+        segments = messages.mapped("segments")
+        debits = {}  # (channel, sms kind) → [messages, segments]
+        charged_ids, refused_ids = [], []
+        for sms_id, kind, channel, count, fits in zip(
+            messages._ids, kinds, channels, segments, covered, strict=True
+        ):
+            if not fits:
+                refused_ids.append(sms_id)
+                continue
+            charged_ids.append(sms_id)
+            debit = debits.setdefault((channel, pricing.message_kind(kind)), [0, 0])
+            debit[0] += 1
+            debit[1] += count or 0
+        kind_labels = dict(
+            self.env["sms.sms"]._fields["message_kind"]._description_selection(self.env)
+        )
+        self.env["sms.notify.ledger"].sudo().create(
+            [
+                {
+                    "balance_id": self.id,
+                    "kind": "debit",
+                    "amount": 0,
+                    "package_messages": -count,
+                    "tariff_id": self.tariff_id.id,
+                    "message_kind": kind,
+                    "message_count": count,
+                    "segment_count": parts,
+                    "name": self.env._(
+                        "%(kind)s Viber messages sent from the package: %(count)s",
+                        count=count,
+                        kind=kind_labels.get(kind, kind),
+                    )
+                    if channel == "viber"
+                    else self.env._(
+                        "%(kind)s SMS sent from the package: %(count)s, SMS parts: %(parts)s",
+                        count=count,
+                        kind=kind_labels.get(kind, kind),
+                        parts=parts,
+                    ),
+                }
+                for (channel, kind), (count, parts) in debits.items()
+            ]
+        )
+        charged = messages.browse(charged_ids)
+        charged._sms_notify_write_later([{"package_message": True}] * len(charged))
+        return messages.browse(refused_ids), left
+
+    def _refund_package(self, count, reason):
+        """Give ``count`` messages back to the package."""
+        self.ensure_one()
+        if count <= 0:
+            return
+        self.env["sms.notify.ledger"].sudo().create(
+            {
+                "balance_id": self.id,
+                "kind": "refund",
+                "amount": 0,
+                "package_messages": count,
+                "message_count": count,
+                "name": reason,
+            }
+        )
+
     def _refund(self, amount, count, reason):
         self.ensure_one()
         if amount <= 0:
@@ -290,9 +417,14 @@ class SmsNotifyBalance(models.Model):
         """Warn the chosen users once when the balance falls below the threshold; arm the
         warning again once a top-up lifts it above."""
         for sms_balance in self.sudo():
-            if not sms_balance.low_balance_threshold:
+            if sms_balance._counts_messages():
+                threshold = sms_balance.low_package_threshold
+                low = sms_balance.package_messages_left < threshold
+            else:
+                threshold = sms_balance.low_balance_threshold
+                low = sms_balance.balance < threshold
+            if not threshold:
                 continue
-            low = sms_balance.balance < sms_balance.low_balance_threshold
             if low == sms_balance.low_balance_warned:
                 continue
             sms_balance.low_balance_warned = low
@@ -303,6 +435,33 @@ class SmsNotifyBalance(models.Model):
         users = self.low_balance_user_ids.filtered("active")
         if not users:
             return
+        if self._counts_messages():
+            summary = self.env._("Buy a message package")
+            note = self.env._(
+                "The message package of %(company)s is down to %(left)s messages, below the "
+                "threshold of %(threshold)s. Messages it cannot cover are not sent: request a "
+                "new package.",
+                company=self.company_id.name,
+                left=pricing.count_text(self.package_messages_left),
+                threshold=pricing.count_text(self.low_package_threshold),
+            )
+            subject = self.env._("Low message package: %(company)s", company=self.company_id.name)
+        else:
+            summary, note, subject = self._low_balance_texts()
+        for user in users:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo", summary=summary, note=note, user_id=user.id
+            )
+        self.message_post(
+            body=note,
+            subject=subject,
+            partner_ids=users.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+            message_type="notification",
+        )
+
+    def _low_balance_texts(self):
+        """``(activity summary, note, e-mail subject)`` of the money balance's warning."""
         summary = self.env._("Top up the SMS balance")
         note = self.env._(
             "The SMS balance of %(company)s is down to %(balance)s %(currency)s, below the "
@@ -313,16 +472,10 @@ class SmsNotifyBalance(models.Model):
             currency=self.currency_id.name,
             threshold=pricing.amount_text(self.low_balance_threshold),
         )
-        for user in users:
-            self.activity_schedule(
-                "mail.mail_activity_data_todo", summary=summary, note=note, user_id=user.id
-            )
-        self.message_post(
-            body=note,
-            subject=self.env._("Low SMS balance: %(company)s", company=self.company_id.name),
-            partner_ids=users.partner_id.ids,
-            subtype_xmlid="mail.mt_comment",
-            message_type="notification",
+        return (
+            summary,
+            note,
+            self.env._("Low SMS balance: %(company)s", company=self.company_id.name),
         )
 
     @api.model

@@ -22,6 +22,7 @@ class SmsNotifyLedger(models.Model):
     )
     company_id = fields.Many2one(related="balance_id.company_id", store=True)
     currency_id = fields.Many2one(related="balance_id.currency_id")
+    tariff_type = fields.Selection(related="balance_id.tariff_type", string="Tariff Type")
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     kind = fields.Selection(
         [
@@ -41,6 +42,10 @@ class SmsNotifyLedger(models.Model):
     )
     amount = fields.Monetary(
         required=True, help="Positive: added to the balance. Negative: taken from it."
+    )
+    package_messages = fields.Integer(
+        help="Messages of a message package. Positive: added to the package (a paid package, "
+        "a refund). Negative: taken from it, one per message sent.",
     )
     name = fields.Char(string="Description", required=True)
     user_id = fields.Many2one("res.users", string="By", default=lambda self: self.env.user)
@@ -71,7 +76,11 @@ class SmsNotifyLedger(models.Model):
             "UNIQUE(balance_id, fee_period)",
             "The monthly fee was already charged for this month.",
         ),
-        ("amount_not_zero", "CHECK(amount <> 0)", "A balance movement needs an amount."),
+        (
+            "amount_not_zero",
+            "CHECK(amount <> 0 OR package_messages <> 0)",
+            "A balance movement needs an amount or a number of package messages.",
+        ),
         ("topup_once", "UNIQUE(topup_id)", "This top-up request was already credited."),
     ]
 
@@ -81,6 +90,12 @@ class SmsNotifyLedger(models.Model):
         self.env.cr.execute(
             """CREATE INDEX IF NOT EXISTS sms_notify_ledger_balance_index
                    ON sms_notify_ledger (balance_id) INCLUDE (amount)"""
+        )
+        # and so is a message package
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS sms_notify_ledger_package_index
+                   ON sms_notify_ledger (balance_id) INCLUDE (package_messages)
+                WHERE package_messages <> 0"""
         )
         return result
 

@@ -20,13 +20,23 @@ class SmsNotifyTariff(models.Model):
         [
             (pricing.SHARED_NAME, "Shared sender name"),
             (pricing.OWN_NAME, "Own sender name"),
+            (pricing.PACKAGE, "Message package"),
         ],
         string="Type",
         required=True,
         default=pricing.SHARED_NAME,
         help="Shared sender name: every message goes out under the provider's name, at one "
         "price. Own sender name: your registered name, a monthly fee for its registration with "
-        "the operators, and separate prices for service and advertising messages.",
+        "the operators, and separate prices for service and advertising messages. Message "
+        "package: you buy a number of messages in advance and each message sent takes one, "
+        "whatever its length.",
+    )
+    package_ids = fields.One2many(
+        "sms.notify.package",
+        "tariff_id",
+        string="Packages",
+        help="The package sizes offered, with their prices: a top-up request buys one, and "
+        "paying it adds its messages to the balance.",
     )
     price_per_message = fields.Monetary(
         string="Price per SMS", help="Price of each SMS part, whatever the message's kind."

@@ -35,6 +35,20 @@ class SmsNotifyTopup(models.Model):
     company_id = fields.Many2one(related="balance_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="balance_id.currency_id")
     amount = fields.Monetary(required=True, tracking=True, help="The amount to add to the balance.")
+    tariff_type = fields.Selection(related="balance_id.tariff_type", string="Tariff Type")
+    package_id = fields.Many2one(
+        "sms.notify.package",
+        string="Message Package",
+        tracking=True,
+        domain="[('company_id', '=', company_id)]",
+        help="Under a message package tariff: the package to buy. Its price is the amount "
+        "requested, and paying it adds its messages to the balance.",
+    )
+    package_messages = fields.Integer(
+        compute="_compute_package_messages",
+        store=True,
+        help="The messages the package adds once paid, as offered when it was requested.",
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -65,6 +79,18 @@ class SmsNotifyTopup(models.Model):
     _sql_constraints = [
         ("amount_positive", "CHECK(amount > 0)", "A top-up needs a positive amount."),
     ]
+
+    @api.depends("package_id")
+    def _compute_package_messages(self):
+        # only when the package is chosen: a later change of the offer leaves the request as
+        # it was asked
+        for topup in self:
+            topup.package_messages = topup.package_id.messages
+
+    @api.onchange("package_id")
+    def _onchange_package_id(self):
+        if self.package_id:
+            self.amount = self.package_id.price
 
     @api.model
     def _workflow_fields(self):
@@ -100,6 +126,8 @@ class SmsNotifyTopup(models.Model):
                 if value and not (name == "state" and value == "draft")
             )
         for vals in vals_list:
+            if vals.get("package_id") and not vals.get("amount"):
+                vals["amount"] = self.env["sms.notify.package"].browse(vals["package_id"]).price
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 sms_balance = sms_balances.browse(
                     vals.get("balance_id")
@@ -113,7 +141,11 @@ class SmsNotifyTopup(models.Model):
         if not self._in_workflow():
             self._check_workflow_fields(vals)
             # what was asked of the provider, and credited, stays as it was asked
-            locked = [name for name in ("amount", "balance_id") if name in vals]
+            locked = [
+                name
+                for name in ("amount", "balance_id", "package_id", "package_messages")
+                if name in vals
+            ]
             changed = self.filtered(
                 lambda topup: (
                     topup.state != "draft"
@@ -148,7 +180,10 @@ class SmsNotifyTopup(models.Model):
     # ------------------------------------------------------------------
 
     def _check_minimum(self):
+        """A package is bought at its price; an amount of money is at least the minimum."""
         for topup in self:
+            if topup._check_package():
+                continue
             minimum = topup.balance_id.minimum_topup
             if topup.currency_id.compare_amounts(topup.amount, minimum) < 0:
                 raise UserError(
@@ -161,6 +196,30 @@ class SmsNotifyTopup(models.Model):
                         amount=pricing.amount_text(topup.amount),
                     )
                 )
+
+    def _check_package(self):
+        """Whether this request buys a package (of its balance's company); a balance under a
+        package tariff buys packages only."""
+        self.ensure_one()
+        if self.package_id:
+            if self.package_id.company_id != self.company_id:
+                raise UserError(
+                    self.env._(
+                        "%(name)s: the package %(package)s is offered to another company. "
+                        "Choose one of your company's packages.",
+                        name=self.name,
+                        package=self.package_id.display_name,
+                    )
+                )
+            return True
+        if self.balance_id.tariff_id.tariff_type == pricing.PACKAGE:
+            raise UserError(
+                self.env._(
+                    "%(name)s: your tariff is a message package. Choose the package to buy.",
+                    name=self.name,
+                )
+            )
+        return False
 
     def action_request(self):
         if any(topup.state != "draft" for topup in self):
@@ -220,21 +279,34 @@ class SmsNotifyTopup(models.Model):
                     {
                         "balance_id": topup.balance_id.id,
                         "kind": "topup",
-                        "amount": topup.amount,
                         "topup_id": topup.id,
                         "name": self.env._("Top-up %(name)s", name=topup.name),
+                        **topup._credit_values(),
                     }
                 )
             )
             topup._workflow_write({"state": "paid", "paid_date": now, "ledger_id": credit.id})
-            topup.message_post(
-                body=self.env._(
-                    "Paid: %(amount)s %(currency)s added to the SMS balance.",
-                    amount=pricing.amount_text(topup.amount),
-                    currency=topup.currency_id.name,
-                )
-            )
+            topup.message_post(body=topup._paid_note())
         return True
+
+    def _credit_values(self):
+        """What paying adds: the package's messages (its price was money paid for them, not
+        added to the money balance), or the amount."""
+        if self.package_id:
+            return {"amount": 0, "package_messages": self.package_messages}
+        return {"amount": self.amount}
+
+    def _paid_note(self):
+        if self.package_id:
+            return self.env._(
+                "Paid: %(messages)s messages added to the message package.",
+                messages=pricing.count_text(self.package_messages),
+            )
+        return self.env._(
+            "Paid: %(amount)s %(currency)s added to the SMS balance.",
+            amount=pricing.amount_text(self.amount),
+            currency=self.currency_id.name,
+        )
 
     def action_cancel(self):
         if any(topup.state == "paid" for topup in self):

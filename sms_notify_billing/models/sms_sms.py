@@ -21,6 +21,13 @@ class SmsSms(models.Model):
         help="Charged to the SMS balance under the tariff in force when it was handed over; "
         "0 when it was refunded or nothing is charged.",
     )
+    package_message = fields.Boolean(
+        string="Paid from the Package",
+        readonly=True,
+        copy=False,
+        help="It took one message of the company's message package (whatever its SMS parts); "
+        "unticked when the message was given back.",
+    )
 
     def _sms_notify_balance(self, company=None):
         """The SMS balance of ``company`` (by default the company of these messages, which
@@ -41,7 +48,17 @@ class SmsSms(models.Model):
         # the ledger is written on the side cursor; the messages, and the price each one is
         # given, stay in this transaction with the rest of their claim
         refused, amount = balance.with_env(balance.env(cr=cr))._charge(messages)
-        if refused:
+        if refused and balance._counts_messages():
+            refused._sms_notify_fail(
+                refused.gateway_id[:1],
+                "sms_credit",
+                self.env._(
+                    "Not sent: the message package is used up (%(left)s messages left). Buy a "
+                    "new package in SMS Notify › Balance, then resend the message.",
+                    left=pricing.count_text(amount),
+                ),
+            )
+        elif refused:
             refused._sms_notify_fail(
                 refused.gateway_id[:1],
                 "sms_credit",
@@ -57,16 +74,31 @@ class SmsSms(models.Model):
         }
 
     def _sms_notify_reserved(self):
-        return self.mapped("price")
+        # a message paid from the package is planned as such: its price is no amount
+        return [
+            {"package": 1} if from_package else price
+            for price, from_package in zip(
+                self.mapped("price"), self.mapped("package_message"), strict=True
+            )
+        ]
 
     def _sms_notify_restore_reserved(self, reserved):
-        if reserved:
+        if isinstance(reserved, dict):
+            if reserved.get("package"):
+                self.sudo().write({"package_message": True})
+        elif reserved:
             self.sudo().write({"price": reserved})
         return super()._sms_notify_restore_reserved(reserved)
 
     def _sms_notify_release(self, reason):
         """Give back to the balance what these messages were charged (each one once)."""
         super()._sms_notify_release(reason)
+        from_package = self._sms_notify_where("package_message", bool)
+        for company, given_back in from_package.sudo().grouped("company_id").items():
+            balance = self._sms_notify_balance(company)
+            if balance:
+                balance._refund_package(len(given_back), reason)
+        from_package.sudo().write({"package_message": False})
         charged = self._sms_notify_where("price", bool)
         if not charged:
             return

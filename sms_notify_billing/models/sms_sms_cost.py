@@ -21,6 +21,8 @@ class SmsSmsCost(models.Model):
             )
         segment_counts = [count for count in segment_counts if count > 0]
         share = self._sms_notify_viber_share(company) if mode != "sms" else None
+        if balance._counts_messages():
+            return self._sms_notify_package_cost_preview(balance, segment_counts, mode, share)
         # the texts of mailings and automatic messages are not registered service templates
         preview = pricing.preview(
             balance.tariff_id._pricing(),
@@ -54,6 +56,61 @@ class SmsSmsCost(models.Model):
             self._sms_notify_parts(),
             mode=mode,
             operator_registered=any(self.sudo().mapped("operator_registered")),
+        )
+
+    @api.model
+    def _sms_notify_package_cost_preview(self, balance, segment_counts, mode, share):
+        """The preview under a message package: no amount, the messages it takes and the
+        ones left (``package``, ``package_messages``, ``package_left`` beside the usual
+        keys)."""
+        preview = pricing.package_preview(
+            segment_counts,
+            balance.package_messages_left,
+            mode=mode,
+            viber_share=1.0 if share is None else share,
+        )
+        return {
+            "billed": True,
+            "package": True,
+            "messages": preview.messages,
+            "segments": preview.segments,
+            "total": None,
+            "currency": balance.currency_id,
+            "balance": None,
+            "balance_after": None,
+            "enough": preview.enough,
+            "expected": None,
+            "package_messages": preview.units,
+            "package_left": preview.left,
+            "text": self._sms_notify_package_text(preview, mode, share),
+        }
+
+    @api.model
+    def _sms_notify_package_text(self, preview, mode="sms", share=None):
+        """``preview`` (``tools.pricing.PackagePreview``) in words."""
+        if mode == "viber_sms":
+            text = self.env._(
+                "%(messages)s message(s) by Viber, then SMS: at most %(units)s messages of your "
+                "package, if every Viber message is followed by its SMS. %(left)s messages "
+                "left, %(after)s after sending at most.",
+                messages=preview.messages,
+                units=pricing.count_text(preview.units),
+                left=pricing.count_text(preview.left),
+                after=pricing.count_text(preview.left_after),
+            )
+            if share is not None:
+                text += " " + self.env._(
+                    "Expected: %(expected)s, as Viber reached %(share)s%% of the customers in "
+                    "the last 30 days.",
+                    expected=pricing.count_text(preview.expected),
+                    share=round(share * 100),
+                )
+            return text
+        return self.env._(
+            "%(units)s messages of your package. %(left)s messages left, %(after)s after sending.",
+            units=pricing.count_text(preview.units),
+            left=pricing.count_text(preview.left),
+            after=pricing.count_text(preview.left_after),
         )
 
     @api.model

@@ -3,6 +3,9 @@
 Prices are per segment (operators bill every part of a concatenated SMS) and exact to the
 cent or kopeck: amounts are ``Decimal``, rounded half up to two places once per message, the way
 a price list rounds, so that the ledger's sum equals the sum of the prices shown per message.
+
+A message package counts messages instead: every message sent takes one from it, whatever
+its parts and channel (the SMS that follows a Viber attempt is a message of its own).
 """
 
 from dataclasses import dataclass
@@ -22,6 +25,9 @@ SHARED_NAME = "shared"
 #: the company's own registered name: a monthly fee, and service messages cheaper than
 #: advertising ones when their template is registered with the operators
 OWN_NAME = "own"
+#: a package of messages bought in advance: each message sent takes one, whatever its length
+PACKAGE = "package"
+TARIFF_TYPES = (SHARED_NAME, OWN_NAME, PACKAGE)
 
 CENT = Decimal("0.01")
 
@@ -29,6 +35,11 @@ CENT = Decimal("0.01")
 def amount_text(value):
     """An amount as messages to the user write it: ``1,234.50``."""
     return f"{value:,.2f}"
+
+
+def count_text(value):
+    """A number of messages as messages to the user write it: ``20,000``."""
+    return f"{value:,}"
 
 
 def to_amount(value):
@@ -50,7 +61,7 @@ class Tariff:
     price_viber_advertising: Decimal = Decimal(0)
 
     def __post_init__(self):
-        if self.tariff_type not in (SHARED_NAME, OWN_NAME):
+        if self.tariff_type not in TARIFF_TYPES:
             raise ValueError(f"unknown tariff type {self.tariff_type!r}")
         for name in (
             "price_per_message",
@@ -61,6 +72,11 @@ class Tariff:
             "price_viber_advertising",
         ):
             object.__setattr__(self, name, to_amount(getattr(self, name)))
+
+    @property
+    def counts_messages(self):
+        """The balance is a number of messages (a package), not an amount of money."""
+        return self.tariff_type == PACKAGE
 
     def viber_price(self, kind):
         """Price of one Viber message of ``kind``, whatever its length: Viber bills a
@@ -164,3 +180,48 @@ def preview(
         balance=to_amount(balance),
         expected=to_amount(sum((expected for _worst, expected in costs), Decimal(0))),
     )
+
+
+@dataclass(frozen=True)
+class PackagePreview:
+    """What sending takes from a message package: ``units`` at most (a cascade whose every
+    Viber message is followed by its SMS), ``expected`` for the share of customers Viber
+    reaches, and the messages ``left`` in the package before sending."""
+
+    messages: int
+    segments: int
+    units: int
+    left: int
+    expected: Decimal | None = None
+
+    @property
+    def left_after(self):
+        return self.left - self.units
+
+    @property
+    def enough(self):
+        return self.units <= self.left
+
+
+def package_preview(segment_counts, left, mode=cascade.SMS_ONLY, viber_share=1.0):
+    """What sending messages of ``segment_counts`` SMS parts each in ``mode`` takes from a
+    package holding ``left`` messages: one per message sent, whatever its parts; by *Viber,
+    then SMS*, two at most (the Viber message and its SMS), as the queue counts them."""
+    segment_counts = list(segment_counts)
+    share = Decimal(repr(float(viber_share)))
+    # each channel's message is one unit: the cascade's cost with every price at 1
+    costs = [cascade.cost(mode, 1, 1, 1, share) for _count in segment_counts]
+    expected = sum((Decimal(expected) for _worst, expected in costs), Decimal(0))
+    return PackagePreview(
+        messages=len(segment_counts),
+        segments=sum(segment_counts) if mode != cascade.VIBER_ONLY else 0,
+        units=int(sum(worst for worst, _expected in costs)),
+        left=int(left),
+        expected=expected.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
+    )
+
+
+def package_covered(left, count):
+    """Which of ``count`` messages (in sending order) a package of ``left`` messages takes:
+    as many as it holds, never below zero."""
+    return [index < max(int(left), 0) for index in range(count)]

@@ -22,6 +22,11 @@ class SmsComposer(models.TransientModel):
         compute="_compute_sms_notify_cost",
     )
     sms_notify_cost_enough = fields.Boolean(compute="_compute_sms_notify_cost")
+    sms_notify_package = fields.Boolean(
+        string="Message Package",
+        compute="_compute_sms_notify_cost",
+        help="The company's tariff is a message package: sending takes messages from it.",
+    )
 
     @api.depends(*COST_DEPENDS)
     def _compute_sms_notify_cost(self):
@@ -38,6 +43,10 @@ class SmsComposer(models.TransientModel):
             composer.sms_notify_currency_id = balance.currency_id or self.env.company.currency_id
             # Viber's reach, read once: the cost and its words both need it
             share = composer._sms_notify_viber_share(balance.company_id)
+            composer.sms_notify_package = bool(balance.tariff_id) and balance._counts_messages()
+            if composer.sms_notify_package:
+                composer._sms_notify_package_preview(balance, share)
+                continue
             preview = balance.tariff_id and composer._sms_notify_cost_preview(balance, share)
             composer.sms_notify_billed = bool(preview)
             if not preview:
@@ -52,6 +61,23 @@ class SmsComposer(models.TransientModel):
                 preview, balance.currency_id.name, composer.delivery_mode or "sms", share
             )
         return super(SmsComposer, unbilled)._compute_sms_notify_cost()
+
+    def _sms_notify_package_preview(self, balance, share=None):
+        """Under a message package: the messages sending takes and the ones left, no amount."""
+        mode = self.delivery_mode or "sms"
+        preview = pricing.package_preview(
+            # an empty text is not sent
+            [count for count in self._sms_notify_segment_counts() if count > 0],
+            balance.package_messages_left,
+            mode=mode,
+            viber_share=1.0 if share is None else share,
+        )
+        self.sms_notify_billed = True
+        self.sms_notify_cost = self.sms_notify_balance_after = 0
+        self.sms_notify_cost_enough = preview.enough
+        self.sms_notify_cost_summary = self.env["sms.sms"]._sms_notify_package_text(
+            preview, mode, share
+        )
 
     def _sms_notify_cost_preview(self, balance, share=None):
         """What sending would cost under the balance's tariff (see

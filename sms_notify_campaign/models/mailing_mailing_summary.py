@@ -210,6 +210,21 @@ class MailingMailing(models.Model):
         summary = self._sms_notify_summarize()
         if summary["enough"]:
             return
+        if summary.get("package"):
+            # a message package: what sending takes and what is left are messages
+            needed = f"{summary['package_messages']:,}"
+            left = f"{summary['package_left']:,}"
+            raise UserError(
+                self.env._(
+                    "The SMS mailing %(mailing)s cannot be sent: it takes up to %(needed)s "
+                    "messages of your package and %(left)s are left. Buy a package in SMS "
+                    "Notify › Balance, or take recipients off the mailing (Recipients button) "
+                    "until it fits.",
+                    mailing=self.display_name,
+                    needed=needed,
+                    left=left,
+                )
+            )
         cost = f"{summary['total'] or 0.0:,.2f}"
         balance = f"{summary['balance'] or 0.0:,.2f}"
         raise UserError(

@@ -401,3 +401,25 @@ class TestCampaignSummaryBilled(BillingMixin, CampaignCommon):
         self.assertEqual(self.mailing.state, "draft")
         self.assertFalse(self.env["sms.sms"].search([("mailing_id", "=", self.mailing.id)]))
         self.assertIn("Top up the balance", self.mailing.message_ids[0].body)
+
+    def test_under_a_message_package_the_summary_counts_messages_and_refuses_beyond_it(self):
+        self._bill(self.env.ref("sms_notify_billing.sms_notify_tariff_package"))
+        self.env["sms.notify.ledger"].sudo().create(
+            {
+                "balance_id": self.sms_balance.id,
+                "kind": "topup",
+                "amount": 0,
+                "package_messages": 1,
+                "name": "Test package",
+            }
+        )
+        with self.assertRaisesRegex(UserError, "up to 2 messages of your package and 1 are left"):
+            self.mailing.action_put_in_queue()
+        self.assertRecordValues(
+            self.mailing,
+            [{"sms_notify_cost_known": False, "sms_notify_cost_enough": False}],
+        )
+        self.assertIn("2 messages of your package", self.mailing.sms_notify_cost_text)
+        self._exclude(self.mailing, self.people["opted_out"])
+        self.mailing.action_put_in_queue()
+        self.assertEqual(self.mailing.state, "in_queue")
