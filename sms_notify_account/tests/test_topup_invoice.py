@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
@@ -148,3 +150,14 @@ class TestTopupInvoice(AccountTestInvoicingCommon):
         self._bill(topup).button_cancel()
         topup.action_cancel()
         self.assertEqual(topup.state, "cancelled")
+
+    def test_a_request_paid_online_gets_no_bill(self):
+        # what an online payment bridge answers when a payment provider takes the amount
+        topups = type(self.env["sms.notify.topup"])
+        with patch.object(topups, "_can_pay_online", lambda topup: True):
+            topup = self._requested()
+        self.assertFalse(topup.invoice_id)
+        self.assertFalse(
+            self.env["account.move"].search([("invoice_origin", "=", topup.name)]),
+            "paid through the payment provider, not by a bill",
+        )

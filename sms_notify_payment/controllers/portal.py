@@ -1,7 +1,7 @@
 import werkzeug
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.http import request
 
 from odoo.addons.payment import utils as payment_utils
@@ -17,13 +17,19 @@ class PaymentPortal(payment_portal.PaymentPortal):
     def _sms_notify_topup_to_pay(topup_id):
         """The requested top-up ``topup_id``, read as the logged-in user (their access rights
         and company rules apply), or a ``ValidationError``."""
-        topup = request.env["sms.notify.topup"].browse(topup_id)
+        topup = request.env["sms.notify.topup"].browse(topup_id).exists()
         try:
             topup.check_access("read")
-            if not topup.exists():
-                raise MissingError("")
-        except (AccessError, MissingError) as error:
-            raise ValidationError(request.env._("The provided parameters are invalid.")) from error
+        except AccessError as error:
+            topup = None
+            refusal = error
+        else:
+            refusal = None
+        if not topup:
+            # the same answer whether the request does not exist or is someone else's
+            raise ValidationError(
+                request.env._("The provided parameters are invalid.")
+            ) from refusal
         if topup.state != "requested":
             raise ValidationError(
                 request.env._(

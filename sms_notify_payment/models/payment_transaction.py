@@ -28,15 +28,17 @@ class PaymentTransaction(models.Model):
         """Credit the balance of the top-ups paid by confirmed transactions. Odoo post-processes
         a transaction when the payer comes back to the status page or, failing that, by its
         cron; crediting is idempotent, so it happens once either way."""
-        super()._post_process()
+        result = super()._post_process()
         for transaction in self.filtered(
             lambda transaction: transaction.state == "done" and transaction.sms_notify_topup_id
         ):
             transaction.sms_notify_topup_id.sudo()._credit_online_payment(transaction)
+        return result
 
     def _log_message_on_linked_documents(self, message):
-        super()._log_message_on_linked_documents(message)
+        result = super()._log_message_on_linked_documents(message)
         author = self.env.user.partner_id if self.env.uid == SUPERUSER_ID else self.partner_id
         topup = self.sms_notify_topup_id or self.source_transaction_id.sms_notify_topup_id
         if topup:
             topup.sudo().message_post(body=message, author_id=author.id)
+        return result
