@@ -1,4 +1,4 @@
-import werkzeug
+import urllib.parse
 
 from odoo import http
 from odoo.exceptions import AccessError, ValidationError
@@ -46,7 +46,7 @@ class PaymentPortal(payment_portal.PaymentPortal):
         if topup_id:
             if request.env.user._is_public():
                 return request.redirect(
-                    f"/web/login?redirect={werkzeug.urls.url_quote(request.httprequest.full_path)}"
+                    f"/web/login?redirect={urllib.parse.quote(request.httprequest.full_path)}"
                 )
             topup = self._sms_notify_topup_to_pay(topup_id)
             partner = request.env.user.partner_id

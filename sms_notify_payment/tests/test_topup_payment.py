@@ -167,3 +167,7 @@ class TestTopupOnlinePayment(BillingMixin, HttpCase):
         self.assertFalse(
             self.env["payment.transaction"].search([("sms_notify_topup_id", "=", topup.id)])
         )
+        self.authenticate(None, None)
+        page = self.url_open(f"/payment/pay?sms_notify_topup_id={topup.id}", allow_redirects=False)
+        self.assertIn(page.status_code, (302, 303))
+        self.assertIn("/web/login", page.headers["Location"], "visitors log in first")
