@@ -108,6 +108,8 @@ def main():
 
     devenv.step_banner(f"database {db}")
     installed = []
+    # Odoo's demo payment provider comes along, for paying top-ups online
+    addons = [*addons, *devenv.DEMO_EXTRAS]
     if pg.database_exists(db):
         try:
             states = pg.module_states(db, addons)

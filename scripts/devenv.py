@@ -33,6 +33,12 @@ def addons():
     return sorted(path.parent.name for path in REPO.glob("*/__manifest__.py"))
 
 
+#: Odoo's own addons the demo database and the suite's tests install besides the repository's:
+#: Odoo's demo payment provider, which top-ups are paid online with (sms_notify_payment) and
+#: which no addon may depend on, as it is for demonstrations only
+DEMO_EXTRAS = ["payment_demo"]
+
+
 def env_value(*names, default=None):
     """First non-empty environment variable among ``names`` (make variables come first)."""
     for name in names:

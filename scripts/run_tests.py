@@ -209,16 +209,22 @@ def log_problems(report, status, label):
     return problems
 
 
-def odoo_tests(ctx, addons, name="odoo", absent=()):
-    """Install ``addons`` with demo data and run their tests; the addons of ``absent`` must
-    stay uninstalled (nothing pulled them in)."""
+def odoo_tests(ctx, addons, name="odoo", absent=(), extras=()):
+    """Install ``addons`` (and Odoo's ``extras``, whose tests do not run) with demo data and
+    run their tests; the addons of ``absent`` must stay uninstalled (nothing pulled them in)."""
     step = Step(name, ran=True)
     db = f"sms_notify_test_{name}_{ctx.stamp}"
     log_path = LOG_DIR / f"{name}-tests.log"
     tags = ",".join(f"/{name}" for name in addons)
     try:
         status = devenv.run_logged(
-            ctx.server(db, "-i", ",".join(addons), "--test-enable", f"--test-tags={tags}"),
+            ctx.server(
+                db,
+                "-i",
+                ",".join([*addons, *extras]),
+                "--test-enable",
+                f"--test-tags={tags}",
+            ),
             log_path,
             timeout=ODOO_TIMEOUT,
             env=ctx.odoo.env,
@@ -361,7 +367,13 @@ def main(argv=None):
             workdir = tempfile.mkdtemp(prefix="sms_notify_run_")
             try:
                 ctx = OdooRun(odoo, pg, workdir)
-                tests = timed("Odoo tests (all addons, with demo data)", odoo_tests, ctx, addons)
+                tests = timed(
+                    "Odoo tests (all addons, with demo data)",
+                    odoo_tests,
+                    ctx,
+                    addons,
+                    extras=devenv.DEMO_EXTRAS,
+                )
                 steps.append(tests)
                 # billing and every other addon are optional: the core alone must install and
                 # pass its own tests without them

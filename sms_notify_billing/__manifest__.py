@@ -18,6 +18,7 @@
         "data/sms_notify_balance_data.xml",
         "data/sms_notify_operator_data.xml",
         "data/sms_notify_topup_data.xml",
+        "data/mail_template_data.xml",
         "views/sms_notify_tariff_views.xml",
         "views/sms_notify_balance_views.xml",
         "views/sms_notify_ledger_views.xml",

@@ -32,7 +32,10 @@ class SmsNotifyTopup(models.Model):
         # the bill is recorded as a draft: the provider's own invoice, once it arrives, brings
         # its number, date and taxes, which the accountant checks and completes before
         # confirming it, as for any vendor bill
-        for topup in self.filtered("balance_id.provider_id"):
+        # a request paid online settles with the payment provider: it gets no bill
+        for topup in self.filtered(
+            lambda topup: topup.balance_id.provider_id and not topup._can_pay_online()
+        ):
             bill = (
                 self.env["account.move"]
                 .sudo()

@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
@@ -15,9 +17,17 @@ class TestTopupInvoice(AccountTestInvoicingCommon):
         cls.provider = cls.partner_a
         cls.balance = cls.env["sms.notify.balance"]._get_for_company(cls.env.company)
         cls.balance.write({"provider_id": cls.provider.id, "minimum_topup": 1000})
+        cls.env.company.sms_notify_provider_email = "orders@sms-provider.example"
         cls.manager = new_test_user(
             cls.env,
             login="topup-invoice-manager",
+            groups="base.group_user,sms_notify.group_sms_notify_manager",
+            company_id=cls.env.company.id,
+        )
+        # who confirms a payment by hand is never who asked for the top-up
+        cls.other_manager = new_test_user(
+            cls.env,
+            login="topup-invoice-other-manager",
             groups="base.group_user,sms_notify.group_sms_notify_manager",
             company_id=cls.env.company.id,
         )
@@ -73,17 +83,17 @@ class TestTopupInvoice(AccountTestInvoicingCommon):
         self.balance.provider_id = False
         topup = self._requested()
         self.assertFalse(topup.invoice_id)
-        topup.action_mark_paid()
+        topup.with_user(self.other_manager).action_mark_paid()
         self.assertEqual(topup.state, "paid")
 
     def test_marking_paid_by_hand_is_refused_while_the_bill_is_unpaid(self):
         before = self._balance()
         topup = self._requested()
         with self.assertRaisesRegex(UserError, "register the payment on the bill"):
-            topup.action_mark_paid()
+            topup.with_user(self.other_manager).action_mark_paid()
         self._bill(topup).action_post()
         with self.assertRaisesRegex(UserError, "register the payment on the bill"):
-            topup.action_mark_paid()
+            topup.with_user(self.other_manager).action_mark_paid()
         self.assertEqual(topup.state, "requested")
         self.assertEqual(self._balance(), before)
 
@@ -140,3 +150,14 @@ class TestTopupInvoice(AccountTestInvoicingCommon):
         self._bill(topup).button_cancel()
         topup.action_cancel()
         self.assertEqual(topup.state, "cancelled")
+
+    def test_a_request_paid_online_gets_no_bill(self):
+        # what an online payment bridge answers when a payment provider takes the amount
+        topups = type(self.env["sms.notify.topup"])
+        with patch.object(topups, "_can_pay_online", lambda topup: True):
+            topup = self._requested()
+        self.assertFalse(topup.invoice_id)
+        self.assertFalse(
+            self.env["account.move"].search([("invoice_origin", "=", topup.name)]),
+            "paid through the payment provider, not by a bill",
+        )

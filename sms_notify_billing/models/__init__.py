@@ -10,3 +10,5 @@ from . import sms_sms
 from . import sms_template
 from . import sms_notify_message
 from . import sms_sms_cost
+from . import res_company
+from . import res_config_settings

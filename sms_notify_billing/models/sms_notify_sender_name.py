@@ -84,6 +84,17 @@ class SmsNotifySenderName(models.Model):
         copy=False,
         help="Why the name was refused, as the operator or the SMS provider said.",
     )
+    company_country_id = fields.Many2one(related="company_id.country_id")
+    operator_ids = fields.Many2many(
+        "sms.notify.operator",
+        string="Operators to Ask",
+        compute="_compute_operator_ids",
+        store=True,
+        readonly=False,
+        domain="['|', ('country_id', '=', False), ('country_id', '=', company_country_id)]",
+        help="The operators the name is registered with: every active operator of the company's "
+        "country (and those without a country) unless you take some off.",
+    )
     registration_ids = fields.One2many(
         "sms.notify.sender.registration",
         "sender_name_id",
@@ -119,6 +130,19 @@ class SmsNotifySenderName(models.Model):
             sender.expected_date = sender.submission_date and (
                 sender.submission_date + timedelta(days=REGISTRATION_DAYS)
             )
+
+    @api.depends("company_id")
+    def _compute_operator_ids(self):
+        operators = self.env["sms.notify.operator"]
+        for sender in self:
+            sender.operator_ids = operators.search(
+                operators._domain_offered_to(sender.company_id.country_id)
+            )
+
+    @api.constrains("operator_ids", "company_id")
+    def _check_operators_of_the_country(self):
+        for sender in self:
+            sender.operator_ids._check_offered_to(sender.company_id)
 
     @api.depends("name")
     def _compute_name_problems(self):
@@ -207,16 +231,21 @@ class SmsNotifySenderName(models.Model):
                         name=sender.name,
                     )
                 )
-        operators = self.env["sms.notify.operator"].search([])
-        if not operators:
-            raise UserError(
-                self.env._(
-                    "There is no active mobile operator to register the name with. Add them "
-                    "in SMS Notify › Configuration › Operators."
+            if not sender.operator_ids:
+                raise UserError(
+                    self.env._(
+                        "Choose the operators to register %(name)s with (Operators to Ask). "
+                        "Only operators of the company's country (%(country)s) and those "
+                        "without a country are offered: add them in SMS Notify › Configuration "
+                        "› Operators, or set the company's country.",
+                        name=sender.name,
+                        country=sender.company_id.country_id.name or self.env._("none set"),
+                    )
                 )
-            )
+            sender.company_id._sms_notify_provider_email()
         today = fields.Date.context_today(self)
         for sender in self:
+            operators = sender.operator_ids
             sender.write(
                 {
                     "state": "submitted",
@@ -227,6 +256,7 @@ class SmsNotifySenderName(models.Model):
                     + [Command.create({"operator_id": operator.id}) for operator in operators],
                 }
             )
+            sender._send_to_provider()
             sender.message_post(
                 body=self.env._(
                     "Submitted for registration with %(operators)s; expected by %(date)s.",
@@ -244,6 +274,17 @@ class SmsNotifySenderName(models.Model):
                     user_id=user.id,
                 )
         return True
+
+    def _send_to_provider(self):
+        """E-mail the request and its documents to the provider from the chatter: the e-mail is
+        a message of the name's thread, so the provider's reply to it is filed there too."""
+        self.ensure_one()
+        self.message_post_with_source(
+            "sms_notify_billing.mail_template_sender_name_registration",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            attachment_ids=self.attachment_ids.ids,
+        )
 
     def _update_registration_state(self):
         """A submitted name becomes registered once every operator registered it."""

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -11,7 +11,13 @@ class SmsNotifySenderRegistration(models.Model):
         "sms.notify.sender.name", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="sender_name_id.company_id", store=True)
-    operator_id = fields.Many2one("sms.notify.operator", required=True, ondelete="restrict")
+    company_country_id = fields.Many2one(related="sender_name_id.company_id.country_id")
+    operator_id = fields.Many2one(
+        "sms.notify.operator",
+        required=True,
+        ondelete="restrict",
+        domain="['|', ('country_id', '=', False), ('country_id', '=', company_country_id)]",
+    )
     operator_sequence = fields.Integer(related="operator_id.sequence", store=True)
     state = fields.Selection(
         [
@@ -24,6 +30,11 @@ class SmsNotifySenderRegistration(models.Model):
     )
     date = fields.Date(help="When the operator registered or refused the name.")
     note = fields.Char(help="The operator's answer: a reference number, or why it refused.")
+
+    @api.constrains("operator_id", "sender_name_id")
+    def _check_operator_of_the_country(self):
+        for line in self:
+            line.operator_id._check_offered_to(line.company_id)
 
     def _check_submitted(self):
         for line in self:

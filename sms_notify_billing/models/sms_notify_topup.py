@@ -225,6 +225,8 @@ class SmsNotifyTopup(models.Model):
         if any(topup.state != "draft" for topup in self):
             raise UserError(self.env._("Only draft top-ups can be requested."))
         self._check_minimum()
+        for company in self.company_id:
+            company._sms_notify_provider_email()
         self._workflow_write(
             {
                 "state": "requested",
@@ -233,6 +235,7 @@ class SmsNotifyTopup(models.Model):
             }
         )
         for topup in self:
+            topup._send_to_provider()
             topup.message_post(
                 body=self.env._(
                     "Top-up of %(amount)s %(currency)s requested.",
@@ -243,14 +246,45 @@ class SmsNotifyTopup(models.Model):
         self._create_invoice()
         return True
 
+    def _send_to_provider(self):
+        """E-mail the request to the provider from the chatter, where its reply is filed."""
+        self.ensure_one()
+        self.message_post_with_source(
+            "sms_notify_billing.mail_template_topup_request",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+
     def _create_invoice(self):
         """Hook: prepare the provider's invoice of requested top-ups. Without an invoicing
         bridge there is none: an administrator marks the request paid once the provider's
         invoice is settled."""
 
+    def _can_pay_online(self):
+        """Hook: whether the request can be paid online (an online payment bridge answers).
+        A request paid online needs no bill: invoicing bridges prepare none for it."""
+        self.ensure_one()
+        return False
+
     def _check_can_mark_paid(self):
-        """Hook: raise a ``UserError`` when ``self`` may not be credited yet (e.g. its invoice
-        is unpaid)."""
+        """Raise a ``UserError`` when ``self`` may not be credited yet. Bridges add their
+        reasons (e.g. an unpaid invoice).
+
+        Whoever asked for a top-up does not also confirm that it was paid: another
+        administrator does, or the system once the payment arrives (a paid bill, an online
+        payment), which credits in superuser mode."""
+        if self.env.su:
+            return
+        own = self.filtered(lambda topup: topup.requested_by == self.env.user)
+        if own:
+            raise UserError(
+                self.env._(
+                    "You requested %(names)s yourself, so another SMS Notify administrator "
+                    "confirms that it was paid. Paying it online, or paying the provider's "
+                    "bill, credits the balance by itself.",
+                    names=", ".join(own.mapped("name")),
+                )
+            )
 
     def _lock_for_payment(self):
         """Lock the requests until the end of the transaction and read their state again, so
@@ -270,8 +304,14 @@ class SmsNotifyTopup(models.Model):
                 self.env._("Only requested top-ups can be paid: request it first, or reset it.")
             )
         to_credit._check_can_mark_paid()
+        to_credit._credit_balance()
+        return True
+
+    def _credit_balance(self):
+        """Add the requests' amounts to their balances and mark them paid. Callers lock the
+        requests (``_lock_for_payment``) and make sure they are requested and not credited."""
         now = fields.Datetime.now()
-        for topup in to_credit:
+        for topup in self:
             credit = (
                 self.env["sms.notify.ledger"]
                 .sudo()
@@ -287,7 +327,6 @@ class SmsNotifyTopup(models.Model):
             )
             topup._workflow_write({"state": "paid", "paid_date": now, "ledger_id": credit.id})
             topup.message_post(body=topup._paid_note())
-        return True
 
     def _credit_values(self):
         """What paying adds: the package's messages (its price was money paid for them, not

@@ -8,6 +8,8 @@ class BillingMixin:
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # requests are e-mailed to the provider: without its address they are refused
+        cls.env.company.sms_notify_provider_email = "orders@sms-provider.example"
         cls.sms_balance = cls.env["sms.notify.balance"]._get_for_company(cls.env.company)
         cls.sms_balance.write({"tariff_id": False, "low_balance_threshold": 0})
         if cls.sms_balance.balance:

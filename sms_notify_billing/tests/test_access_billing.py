@@ -67,8 +67,12 @@ class TestTopupWorkflow(BillingAdminAccessCommon):
         self._topup("action_request", [[topup_id]])
         with self.assertRpcRefused("UserError", "left draft"):
             self._topup("write", [[topup_id], {"amount": 150000.0}])
-        self._topup("action_mark_paid", [[topup_id]])
-        self._topup("action_mark_paid", [[topup_id]])
+        # the requester does not confirm their own payment; another administrator does
+        with self.assertRpcRefused("UserError", "another SMS Notify administrator"):
+            self._topup("action_mark_paid", [[topup_id]])
+        self.assertEqual(self._balance(), 0)
+        for _twice in range(2):
+            self._as(self.settings_admin, "sms.notify.topup", "action_mark_paid", [[topup_id]])
         topup = self.env["sms.notify.topup"].browse(topup_id)
         self.assertEqual(self._balance(), 1200)
         with self.assertRpcRefused("UserError", "left draft"):

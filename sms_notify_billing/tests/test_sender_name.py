@@ -5,8 +5,10 @@ import psycopg2
 
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.mail.tests.common import MailCase
 
 from ..models.sms_notify_sender_name import REGISTRATION_DAYS
 
@@ -28,6 +30,13 @@ class TestSenderName(TransactionCase):
                 "company_id": cls.company.id,
                 "company_ids": [Command.set((cls.company | cls.other_company).ids)],
                 "groups_id": [Command.set([cls.env.ref("sms_notify.group_sms_notify_manager").id])],
+            }
+        )
+        # the operators that come with the addon are Russian ones
+        (cls.company | cls.other_company).write(
+            {
+                "country_id": cls.env.ref("base.ru").id,
+                "sms_notify_provider_email": "registrations@provider.example",
             }
         )
         cls.operators = cls.env["sms.notify.operator"].search([])
@@ -212,3 +221,191 @@ class TestSenderName(TransactionCase):
         )
         self.assertFalse(visible)
         self.assertTrue(self.SenderName.search([("id", "=", north.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestSenderNameOperatorsOfTheCountry(TransactionCase):
+    """A sender name is registered with the operators of its company's country and those of
+    no country, whatever the form or an RPC call asks."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.write(
+            {
+                "country_id": cls.env.ref("base.pl").id,
+                "sms_notify_provider_email": "registrations@provider.example",
+            }
+        )
+        Operator = cls.env["sms.notify.operator"]
+        cls.russian = Operator.search([("country_id", "=", cls.env.ref("base.ru").id)])
+        cls.orange = Operator.create(
+            {"name": "Orange Polska", "code": "orange", "country_id": cls.env.ref("base.pl").id}
+        )
+        cls.everywhere = Operator.create({"name": "Global Alpha Registry", "code": "global"})
+        cls.manager = new_test_user(
+            cls.env,
+            login="sender_country_manager",
+            groups="base.group_user,sms_notify.group_sms_notify_manager",
+        )
+        cls.SenderName = cls.env["sms.notify.sender.name"].with_user(cls.manager)
+
+    def _create(self, **values):
+        sender = self.SenderName.create(
+            {"name": "OPTIKA", "basis": "legal_name", "basis_detail": "Optika sp. z o.o.", **values}
+        )
+        sender.attachment_ids = [
+            Command.create(
+                {
+                    "name": "krs_extract.pdf",
+                    "datas": base64.b64encode(b"%PDF-1.4 KRS"),
+                    "res_model": sender._name,
+                    "res_id": sender.id,
+                }
+            )
+        ]
+        return sender
+
+    def test_operators_of_the_country_and_of_no_country_are_offered(self):
+        sender = self._create()
+        self.assertEqual(sender.operator_ids, self.orange | self.everywhere)
+        offered = self.env["sms.notify.operator"].search(
+            sender.operator_ids._domain_offered_to(sender.company_country_id)
+        )
+        self.assertFalse(offered & self.russian)
+        sender.action_submit()
+        self.assertEqual(sender.registration_ids.operator_id, self.orange | self.everywhere)
+
+    def test_an_operator_of_another_country_is_refused(self):
+        mts = self.russian.filtered(lambda operator: operator.code == "mts")
+        with self.assertRaises(ValidationError) as refusal:
+            self._create(operator_ids=[Command.link(mts.id)])
+        self.assertIn(
+            "MTS register sender names in Russian Federation only", str(refusal.exception)
+        )
+        self.assertIn("Choose operators of the company's country", str(refusal.exception))
+        sender = self._create()
+        with self.assertRaises(ValidationError):
+            sender.write({"operator_ids": [Command.link(mts.id)]})
+        sender.action_submit()
+        with self.assertRaises(ValidationError):
+            sender.registration_ids[:1].write({"operator_id": mts.id})
+        self.assertEqual(sender.registration_ids.operator_id, self.orange | self.everywhere)
+
+    def test_operators_can_be_taken_off_before_submitting(self):
+        sender = self._create()
+        sender.operator_ids = [Command.unlink(self.everywhere.id)]
+        sender.action_submit()
+        self.assertEqual(sender.registration_ids.operator_id, self.orange)
+
+    def test_no_operator_for_the_country_says_where_to_add_them(self):
+        self.company.country_id = self.env.ref("base.de")
+        self.everywhere.active = False
+        sender = self._create()
+        self.assertFalse(sender.operator_ids)
+        with self.assertRaisesRegex(UserError, "Germany.*Configuration › Operators"):
+            sender.action_submit()
+        self.assertEqual(sender.state, "draft")
+
+
+@tagged("post_install", "-at_install")
+class TestSenderNameToProvider(MailCase, TransactionCase):
+    """Submitting a sender name e-mails it, with its documents, to the provider; the
+    provider's answer comes back through Odoo's mail gateway onto the name."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.write(
+            {
+                "country_id": cls.env.ref("base.ru").id,
+                "sms_notify_provider_email": "registrations@provider.example",
+            }
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="sender_mail_manager",
+            email="marina@optika.example",
+            groups="base.group_user,sms_notify.group_sms_notify_manager",
+        )
+
+    def _create(self):
+        sender = (
+            self.env["sms.notify.sender.name"]
+            .with_user(self.manager)
+            .create({"name": "OPTIKA", "basis": "trademark", "basis_detail": "No. 123456"})
+        )
+        sender.attachment_ids = [
+            Command.create(
+                {
+                    "name": "trademark_certificate.pdf",
+                    "datas": base64.b64encode(b"%PDF-1.4 certificate"),
+                    "res_model": sender._name,
+                    "res_id": sender.id,
+                }
+            )
+        ]
+        return sender
+
+    def test_submission_is_mailed_with_the_documents_and_the_reply_is_filed(self):
+        sender = self._create()
+        with self.mock_mail_gateway():
+            sender.action_submit()
+        sent = [
+            mail
+            for mail in self._mails
+            if "registrations@provider.example" in str(mail["email_to"])
+        ]
+        self.assertEqual(len(sent), 1, self._mails)
+        email = sent[0]
+        self.assertIn("OPTIKA", email["subject"])
+        self.assertIn("No. 123456", email["body"])
+        self.assertIn("MTS", email["body"])
+        self.assertEqual(
+            [name for name, _content, _mime in email["attachments"]],
+            ["trademark_certificate.pdf"],
+        )
+        posted = sender.message_ids.filtered(
+            lambda message: message.message_id == email["message_id"]
+        )
+        self.assertEqual(len(posted), 1, "the e-mail is a message of the name's chatter")
+        self.assertEqual(posted.attachment_ids, sender.attachment_ids)
+
+        reply = "\r\n".join(
+            [
+                "Return-Path: <registrations@provider.example>",
+                "From: SMS Provider <registrations@provider.example>",
+                "To: marina@optika.example",
+                f"Subject: Re: {email['subject']}",
+                "Date: Thu, 03 Dec 2026 15:00:00 +0000",
+                "Message-ID: <answer-4711@provider.example>",
+                f"In-Reply-To: {email['message_id']}",
+                f"References: {email['message_id']}",
+                "MIME-Version: 1.0",
+                "Content-Type: text/plain; charset=utf-8",
+                "",
+                "MTS registered OPTIKA under reference MTS-4711.",
+                "",
+            ]
+        )
+        self.env["mail.thread"].sudo().message_process(False, reply)
+        answer = sender.message_ids.filtered(
+            lambda message: message.message_id == "<answer-4711@provider.example>"
+        )
+        self.assertEqual(len(answer), 1, "the provider's answer is filed on the name")
+        self.assertIn("MTS-4711", answer.body)
+        self.assertEqual(answer.author_id.email, "registrations@provider.example")
+
+    def test_submission_without_the_provider_address_says_where_to_set_it(self):
+        self.company.sms_notify_provider_email = False
+        sender = self._create()
+        with self.assertRaisesRegex(UserError, "Settings › SMS Notify › SMS Provider's E-mail"):
+            sender.action_submit()
+        self.assertEqual(sender.state, "draft")
+        self.assertFalse(sender.registration_ids)
+
+    def test_the_provider_address_must_be_an_address(self):
+        with self.assertRaisesRegex(ValidationError, "is not an e-mail address"):
+            self.company.sms_notify_provider_email = "provider at example"

@@ -1,6 +1,8 @@
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
+from odoo.addons.mail.tests.common import MailCase
+
 from ..models.sms_notify_balance import DEFAULT_MINIMUM_TOPUP
 from .common import BillingCommon
 
@@ -21,9 +23,18 @@ class TestTopup(BillingCommon):
             groups="base.group_user,sms_notify.group_sms_notify_manager",
         )
         cls.topups = cls.env["sms.notify.topup"].with_user(cls.manager)
+        # who confirms the payment of a request is never who asked for it
+        cls.other_manager = new_test_user(
+            cls.env,
+            login="topup-other-manager",
+            groups="base.group_user,sms_notify.group_sms_notify_manager",
+        )
 
     def _topup(self, amount=DEFAULT_MINIMUM_TOPUP):
         return self.topups.create({"amount": amount})
+
+    def _mark_paid(self, topup):
+        return topup.with_user(self.other_manager).action_mark_paid()
 
     def _balance(self):
         self.sms_balance.invalidate_recordset(["balance"])
@@ -72,7 +83,7 @@ class TestTopup(BillingCommon):
         topup.action_request()
         self.assertEqual(self._balance(), before, "requested is not paid yet")
 
-        topup.action_mark_paid()
+        self._mark_paid(topup)
         self.assertEqual(self._balance(), before + 1500)
         self.assertEqual(topup.state, "paid")
         self.assertTrue(topup.paid_date)
@@ -81,7 +92,7 @@ class TestTopup(BillingCommon):
         self.assertEqual(credit.balance_id, self.sms_balance)
         self.assertIn(topup.name, credit.name)
 
-        topup.action_mark_paid()
+        self._mark_paid(topup)
         self.assertEqual(self._balance(), before + 1500)
         credits = self.env["sms.notify.ledger"].search([("topup_id", "=", topup.id)])
         self.assertEqual(len(credits), 1)
@@ -90,12 +101,12 @@ class TestTopup(BillingCommon):
         before = self._balance()
         draft = self._topup()
         with self.assertRaises(UserError):
-            draft.action_mark_paid()
+            self._mark_paid(draft)
         cancelled = self._topup()
         cancelled.action_request()
         cancelled.action_cancel()
         with self.assertRaises(UserError):
-            cancelled.action_mark_paid()
+            self._mark_paid(cancelled)
         self.assertEqual(self._balance(), before)
         self.assertFalse((draft | cancelled).ledger_id)
 
@@ -110,7 +121,7 @@ class TestTopup(BillingCommon):
     def test_paid_request_cannot_be_cancelled_or_deleted(self):
         topup = self._topup()
         topup.action_request()
-        topup.action_mark_paid()
+        self._mark_paid(topup)
         with self.assertRaises(UserError):
             topup.action_cancel()
         with self.assertRaises(UserError):
@@ -131,3 +142,78 @@ class TestTopup(BillingCommon):
             self.env["sms.notify.ledger"].with_user(self.manager).create(
                 {"balance_id": self.sms_balance.id, "kind": "topup", "amount": 1000, "name": "Gift"}
             )
+
+    def test_the_requester_cannot_confirm_the_payment_of_their_own_request(self):
+        before = self._balance()
+        topup = self._topup(1500)
+        topup.action_request()
+        with self.assertRaisesRegex(
+            UserError, rf"You requested {topup.name} yourself, so another SMS Notify administrator"
+        ):
+            topup.action_mark_paid()
+        self.assertEqual(topup.state, "requested")
+        self.assertEqual(self._balance(), before)
+        self._mark_paid(topup)
+        self.assertEqual(topup.state, "paid")
+        self.assertEqual(self._balance(), before + 1500)
+
+
+@tagged("post_install", "-at_install")
+class TestTopupToProvider(MailCase, BillingCommon):
+    """Requesting a top-up e-mails the provider from the request's chatter; the provider's
+    answer comes back through Odoo's mail gateway onto the request."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sms_balance.write({"provider_id": False, "minimum_topup": DEFAULT_MINIMUM_TOPUP})
+        cls.manager = new_test_user(
+            cls.env,
+            login="topup-mail-manager",
+            email="marina@optika.example",
+            groups="base.group_user,sms_notify.group_sms_notify_manager",
+        )
+
+    def test_request_is_mailed_to_the_provider_and_the_answer_is_filed(self):
+        topup = self.env["sms.notify.topup"].with_user(self.manager).create({"amount": 2500})
+        with self.mock_mail_gateway():
+            topup.action_request()
+        sent = [
+            mail for mail in self._mails if "orders@sms-provider.example" in str(mail["email_to"])
+        ]
+        self.assertEqual(len(sent), 1, self._mails)
+        email = sent[0]
+        self.assertIn(topup.name, email["subject"])
+        self.assertIn("2,500.00", email["body"])
+        posted = topup.message_ids.filtered(
+            lambda message: message.message_id == email["message_id"]
+        )
+        self.assertEqual(len(posted), 1)
+
+        reply = "\r\n".join(
+            [
+                "From: SMS Provider <orders@sms-provider.example>",
+                "To: marina@optika.example",
+                f"Subject: Re: {email['subject']}",
+                "Message-ID: <invoice-77@sms-provider.example>",
+                f"In-Reply-To: {email['message_id']}",
+                "MIME-Version: 1.0",
+                "Content-Type: text/plain; charset=utf-8",
+                "",
+                "Invoice 77 for 2,500.00 is on its way.",
+                "",
+            ]
+        )
+        self.env["mail.thread"].sudo().message_process(False, reply)
+        answer = topup.message_ids.filtered(
+            lambda message: message.message_id == "<invoice-77@sms-provider.example>"
+        )
+        self.assertEqual(len(answer), 1, "the provider's answer is filed on the request")
+        self.assertIn("Invoice 77", answer.body)
+
+    def test_request_without_the_provider_address_says_where_to_set_it(self):
+        self.env.company.sms_notify_provider_email = False
+        topup = self.env["sms.notify.topup"].with_user(self.manager).create({"amount": 2500})
+        with self.assertRaisesRegex(UserError, "Settings › SMS Notify › SMS Provider's E-mail"):
+            topup.action_request()
+        self.assertEqual(topup.state, "draft")

@@ -1,0 +1,2 @@
+from . import payment_transaction
+from . import sms_notify_topup
