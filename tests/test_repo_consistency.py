@@ -330,6 +330,22 @@ def test_every_translation_names_its_module(po_path):
     assert not unnamed, f"msgids without '#. module: {addon}' before them, lines {unnamed}"
 
 
+@pytest.mark.parametrize(
+    "po_path", sorted(REPO.glob("*/i18n/*.po")), ids=lambda path: str(path.relative_to(REPO))
+)
+def test_every_python_message_is_marked_as_one(po_path):
+    """Odoo loads the translation of a message of Python code only when its entry says
+    ``#. odoo-python``; without it the message stays in English, silently."""
+    unmarked = []
+    for entry in po_path.read_text(encoding="utf-8").split("\n\n"):
+        comments = [line for line in entry.splitlines() if line.startswith("#")]
+        if any(line.startswith("#: code:") and ".py:" in line for line in comments) and (
+            "#. odoo-python" not in comments
+        ):
+            unmarked.append(next(line for line in entry.splitlines() if line.startswith("msgid")))
+    assert not unmarked, f"Python messages without '#. odoo-python': {unmarked}"
+
+
 def suite_dependencies(addon):
     """``addon`` and every addon of the suite it depends on, directly or not."""
     found, todo = set(), [addon]
