@@ -1,3 +1,8 @@
+import threading
+
+from odoo import SUPERUSER_ID, api
+from odoo.tests import TransactionCase
+
 from odoo.addons.sms_notify.tests.common import SmscGatewayCommon, SmsNotifyCommon
 
 
@@ -49,3 +54,58 @@ class BillingCommon(BillingMixin, SmsNotifyCommon):
 
 class SmscBillingCommon(BillingMixin, SmscGatewayCommon):
     pass
+
+
+class WorkersRaceCase(TransactionCase):
+    """Two queue workers charge their batches at the same moment, each on its own database
+    connection, as the queue's claim does: the tests work on committed data through their own
+    cursors and remove it at the end."""
+
+    def _committed(self):
+        return self.registry.cursor()
+
+    def _charge_side_by_side(self, batches, balance_id):
+        """Charge ``batches`` (two lists of ``sms.sms`` ids) to the balance ``balance_id``, the
+        first worker holding its lock while the second asks for it; return ``{"first": ids
+        charged, "second": ids charged}``."""
+        first_charged = threading.Event()
+        outcomes = {}
+
+        def worker(name, sms_ids, hold):
+            try:
+                charge(name, sms_ids, hold)
+            except Exception as error:  # noqa: BLE001 - reported by the test's own thread
+                outcomes[name] = error
+                first_charged.set()
+
+        def charge(name, sms_ids, hold):
+            with self._committed() as cr, self._committed() as side_cr:
+                # the registry is given: looking it up by name waits for the loading of the
+                # modules, which runs these tests
+                cr.transaction = side_cr.transaction = api.Transaction(self.registry)
+                # as the queue's claim opens its side transaction (see _sms_notify_claim)
+                side_cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                messages = env["sms.sms"].browse(sms_ids)
+                sms_balance = env["sms.notify.balance"].browse(balance_id)
+                routes = messages._sms_notify_reserve(
+                    sms_balance.company_id, {"gateway": messages}, side_cr
+                )
+                outcomes[name] = routes.get("gateway", messages.browse()).ids
+                if hold:
+                    first_charged.set()
+                    # the other worker asks for the lock meanwhile
+                    threading.Event().wait(0.5)
+                side_cr.commit()
+
+        first = threading.Thread(target=worker, args=("first", batches[0], True))
+        first.start()
+        self.assertTrue(first_charged.wait(30))
+        second = threading.Thread(target=worker, args=("second", batches[1], False))
+        second.start()
+        first.join(30)
+        second.join(30)
+        for outcome in outcomes.values():
+            if isinstance(outcome, Exception):
+                raise outcome
+        return outcomes

@@ -1,11 +1,10 @@
-import threading
 from datetime import date
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
-from .common import BillingCommon, SmscBillingCommon
+from .common import BillingCommon, SmscBillingCommon, WorkersRaceCase
 
 GSM_1 = "Your glasses are ready. Optika, +7 495 123-45-67."
 GSM_2 = "Your order 1000001491 is ready. " * 6  # 192 septets: 2 segments of 153
@@ -318,7 +317,7 @@ class TestLedger(BillingCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestNoOverdraftBetweenWorkers(TransactionCase):
+class TestNoOverdraftBetweenWorkers(WorkersRaceCase):
     """Two queue workers charge their batches at the same moment, each on its own database
     connection: the second waits for the first and charges only what is left.
 
@@ -326,9 +325,6 @@ class TestNoOverdraftBetweenWorkers(TransactionCase):
 
     PRICE = 10
     BALANCE = 35  # three messages of the six
-
-    def _committed(self):
-        return self.registry.cursor()
 
     def test_two_workers_never_take_the_balance_below_zero(self):
         with self._committed() as cr:
@@ -353,47 +349,8 @@ class TestNoOverdraftBetweenWorkers(TransactionCase):
                 for _worker in range(2)
             ]
             balance_id, tariff_id = sms_balance.id, tariff.id
-        first_charged = threading.Event()
-        outcomes = {}
-
-        def worker(name, sms_ids, hold):
-            try:
-                charge(name, sms_ids, hold)
-            except Exception as error:  # noqa: BLE001 - reported by the test's own thread
-                outcomes[name] = error
-                first_charged.set()
-
-        def charge(name, sms_ids, hold):
-            with self._committed() as cr, self._committed() as side_cr:
-                # the registry is given: looking it up by name waits for the loading of the
-                # modules, which runs these tests
-                cr.transaction = side_cr.transaction = api.Transaction(self.registry)
-                # as the queue's claim opens its side transaction (see _sms_notify_claim)
-                side_cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                messages = env["sms.sms"].browse(sms_ids)
-                sms_balance = env["sms.notify.balance"].browse(balance_id)
-                routes = messages._sms_notify_reserve(
-                    sms_balance.company_id, {"gateway": messages}, side_cr
-                )
-                outcomes[name] = routes.get("gateway", messages.browse()).ids
-                if hold:
-                    first_charged.set()
-                    # the other worker asks for the lock meanwhile
-                    threading.Event().wait(0.5)
-                side_cr.commit()
-
         try:
-            first = threading.Thread(target=worker, args=("first", batches[0], True))
-            first.start()
-            self.assertTrue(first_charged.wait(30))
-            second = threading.Thread(target=worker, args=("second", batches[1], False))
-            second.start()
-            first.join(30)
-            second.join(30)
-            for outcome in outcomes.values():
-                if isinstance(outcome, Exception):
-                    raise outcome
+            outcomes = self._charge_side_by_side(batches, balance_id)
             self.assertEqual(outcomes["first"], batches[0])
             self.assertEqual(outcomes["second"], [], "the balance left (5) covers no message")
             with self._committed() as cr:

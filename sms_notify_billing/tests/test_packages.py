@@ -2,16 +2,15 @@
 every message sent whatever its parts, given back when the message is not sent, never
 overdrawn, and each company's own."""
 
-import threading
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
-from .common import BillingCommon, SmscBillingCommon
+from .common import BillingCommon, SmscBillingCommon, WorkersRaceCase
 from .test_billing_paths import TwoCompaniesBilledCommon
 
 GSM_1 = "Your glasses are ready. Optika, +7 495 123-45-67."
@@ -380,7 +379,7 @@ class TestPackageCompanies(PackageMixin, TwoCompaniesBilledCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestPackageNoOverdraftBetweenWorkers(TransactionCase):
+class TestPackageNoOverdraftBetweenWorkers(WorkersRaceCase):
     """Two queue workers take messages of one package at the same moment, each on its own
     database connection: the second waits for the first's lock and takes only what is left.
 
@@ -388,9 +387,6 @@ class TestPackageNoOverdraftBetweenWorkers(TransactionCase):
     ``test_money.TestNoOverdraftBetweenWorkers``)."""
 
     LEFT = 4  # four messages of the six
-
-    def _committed(self):
-        return self.registry.cursor()
 
     def test_two_workers_never_take_more_than_the_package_holds(self):
         with self._committed() as cr:
@@ -418,45 +414,8 @@ class TestPackageNoOverdraftBetweenWorkers(TransactionCase):
                 for _worker in range(2)
             ]
             balance_id, tariff_id = sms_balance.id, tariff.id
-        first_charged = threading.Event()
-        outcomes = {}
-
-        def worker(name, sms_ids, hold):
-            try:
-                charge(name, sms_ids, hold)
-            except Exception as error:  # noqa: BLE001 - reported by the test's own thread
-                outcomes[name] = error
-                first_charged.set()
-
-        def charge(name, sms_ids, hold):
-            with self._committed() as cr, self._committed() as side_cr:
-                cr.transaction = side_cr.transaction = api.Transaction(self.registry)
-                # as the queue's claim opens its side transaction (see _sms_notify_claim)
-                side_cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                messages = env["sms.sms"].browse(sms_ids)
-                sms_balance = env["sms.notify.balance"].browse(balance_id)
-                routes = messages._sms_notify_reserve(
-                    sms_balance.company_id, {"gateway": messages}, side_cr
-                )
-                outcomes[name] = routes.get("gateway", messages.browse()).ids
-                if hold:
-                    first_charged.set()
-                    # the other worker asks for the lock meanwhile
-                    threading.Event().wait(0.5)
-                side_cr.commit()
-
         try:
-            first = threading.Thread(target=worker, args=("first", batches[0], True))
-            first.start()
-            self.assertTrue(first_charged.wait(30))
-            second = threading.Thread(target=worker, args=("second", batches[1], False))
-            second.start()
-            first.join(30)
-            second.join(30)
-            for outcome in outcomes.values():
-                if isinstance(outcome, Exception):
-                    raise outcome
+            outcomes = self._charge_side_by_side(batches, balance_id)
             self.assertEqual(outcomes["first"], batches[0])
             self.assertEqual(outcomes["second"], batches[1][:1], "one message was left")
             with self._committed() as cr:
