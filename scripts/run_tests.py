@@ -316,10 +316,10 @@ def print_problems(step):
             print(problem)
 
 
-def timed(title, function, *args):
+def timed(title, function, *args, **kwargs):
     devenv.step_banner(title)
     timer = Timer()
-    step = function(*args)
+    step = function(*args, **kwargs)
     step.seconds = timer.elapsed
     print(
         f"    {step.name}: {'ok' if step.ok else 'FAILED'} — {step.detail}  [{timer}]", flush=True
