@@ -258,126 +258,93 @@ class SmsNotifyBalance(models.Model):
         gateway sent on its own (the SMS of a vendor's cascade).
 
         Return ``(refused messages, what the balance held)``: an amount of money, or the
-        messages left under a message package (``_consume_package``)."""
+        messages left under a message package, where each message takes one."""
         self.ensure_one()
-        if self._counts_messages():
-            return self._consume_package(messages, force=force)
-        tariff = self.tariff_id
-        prices = tariff._pricing()
+        package = self._counts_messages()
         kinds = messages.mapped("message_kind")
-        registered = messages.mapped("operator_registered")
         segments = messages.mapped("segments")
         channels = messages.mapped("channel")
-        message_prices = [
-            prices.message_price(count or 0, kind, is_registered, channel)
-            for count, kind, is_registered, channel in zip(
-                segments, kinds, registered, channels, strict=True
-            )
-        ]
-        balance = self._locked_balance()
-        covered = [True] * len(messages) if force else pricing.covered(balance, message_prices)
-        debits = {}  # (channel, sms kind) → [messages, segments, amount]
+        if package:
+            # a message of the package each, whatever its parts or channel (the SMS after a
+            # Viber attempt is a message of its own)
+            costs = [1] * len(messages)
+            held = self._locked_package_messages()
+            covered = pricing.package_covered(held, len(messages))
+        else:
+            prices = self.tariff_id._pricing()
+            costs = [
+                prices.message_price(count or 0, kind, is_registered, channel)
+                for count, kind, is_registered, channel in zip(
+                    segments, kinds, messages.mapped("operator_registered"), channels, strict=True
+                )
+            ]
+            held = self._locked_balance()
+            covered = pricing.covered(held, costs)
+        if force:
+            covered = [True] * len(messages)
+        debits = {}  # (channel, sms kind) → [messages, segments, cost]
         charged_values, charged_ids, refused_ids = [], [], []
-        for sms_id, kind, channel, count, price, fits in zip(
-            messages._ids, kinds, channels, segments, message_prices, covered, strict=True
+        for sms_id, kind, channel, count, cost, fits in zip(
+            messages._ids, kinds, channels, segments, costs, covered, strict=True
         ):
             if not fits:
                 refused_ids.append(sms_id)
                 continue
             charged_ids.append(sms_id)
-            charged_values.append({"price": float(price)})
+            charged_values.append({"package_message": True} if package else {"price": float(cost)})
             debit = debits.setdefault((channel, pricing.message_kind(kind)), [0, 0, 0])
             debit[0] += 1
             debit[1] += count or 0
-            debit[2] += price
-        kind_labels = dict(
-            self.env["sms.sms"]._fields["message_kind"]._description_selection(self.env)
-        )
+            debit[2] += cost
         self.env["sms.notify.ledger"].sudo().create(
             [
                 {
                     "balance_id": self.id,
                     "kind": "debit",
-                    "amount": -float(amount),
-                    "tariff_id": tariff.id,
-                    "message_kind": kind,
-                    "message_count": count,
-                    "segment_count": parts,
-                    "name": self.env._(
-                        "%(kind)s Viber messages sent: %(count)s",
-                        count=count,
-                        kind=kind_labels.get(kind, kind),
-                    )
-                    if channel == "viber"
-                    else self.env._(
-                        "%(kind)s SMS sent: %(count)s, SMS parts: %(parts)s",
-                        count=count,
-                        kind=kind_labels.get(kind, kind),
-                        parts=parts,
+                    **(
+                        {"amount": 0, "package_messages": -cost}
+                        if package
+                        else {"amount": -float(cost)}
                     ),
-                }
-                for (channel, kind), (count, parts, amount) in debits.items()
-                if amount
-            ]
-        )
-        charged = messages.browse(charged_ids)
-        charged._sms_notify_write_later(charged_values)
-        return messages.browse(refused_ids), balance
-
-    def _consume_package(self, messages, force=False):
-        """``_charge`` under a message package: each message takes one message of the package,
-        whatever its parts or channel (the SMS after a Viber attempt is a message of its own),
-        as long as the package holds one."""
-        left = self._locked_package_messages()
-        covered = [True] * len(messages) if force else pricing.package_covered(left, len(messages))
-        kinds = messages.mapped("message_kind")
-        channels = messages.mapped("channel")
-        segments = messages.mapped("segments")
-        debits = {}  # (channel, sms kind) → [messages, segments]
-        charged_ids, refused_ids = [], []
-        for sms_id, kind, channel, count, fits in zip(
-            messages._ids, kinds, channels, segments, covered, strict=True
-        ):
-            if not fits:
-                refused_ids.append(sms_id)
-                continue
-            charged_ids.append(sms_id)
-            debit = debits.setdefault((channel, pricing.message_kind(kind)), [0, 0])
-            debit[0] += 1
-            debit[1] += count or 0
-        kind_labels = dict(
-            self.env["sms.sms"]._fields["message_kind"]._description_selection(self.env)
-        )
-        self.env["sms.notify.ledger"].sudo().create(
-            [
-                {
-                    "balance_id": self.id,
-                    "kind": "debit",
-                    "amount": 0,
-                    "package_messages": -count,
                     "tariff_id": self.tariff_id.id,
                     "message_kind": kind,
                     "message_count": count,
                     "segment_count": parts,
-                    "name": self.env._(
-                        "%(kind)s Viber messages sent from the package: %(count)s",
-                        count=count,
-                        kind=kind_labels.get(kind, kind),
-                    )
-                    if channel == "viber"
-                    else self.env._(
-                        "%(kind)s SMS sent from the package: %(count)s, SMS parts: %(parts)s",
-                        count=count,
-                        kind=kind_labels.get(kind, kind),
-                        parts=parts,
-                    ),
+                    "name": self._debit_name(channel, kind, count, parts, package),
                 }
-                for (channel, kind), (count, parts) in debits.items()
+                for (channel, kind), (count, parts, cost) in debits.items()
+                if cost
             ]
         )
-        charged = messages.browse(charged_ids)
-        charged._sms_notify_write_later([{"package_message": True}] * len(charged))
-        return messages.browse(refused_ids), left
+        messages.browse(charged_ids)._sms_notify_write_later(charged_values)
+        return messages.browse(refused_ids), held
+
+    def _debit_name(self, channel, kind, count, parts, package):
+        """How a ledger line names the messages of one channel and kind it charges."""
+        kind = dict(
+            self.env["sms.sms"]._fields["message_kind"]._description_selection(self.env)
+        ).get(kind, kind)
+        if channel == "viber":
+            if package:
+                return self.env._(
+                    "%(kind)s Viber messages sent from the package: %(count)s",
+                    count=count,
+                    kind=kind,
+                )
+            return self.env._("%(kind)s Viber messages sent: %(count)s", count=count, kind=kind)
+        if package:
+            return self.env._(
+                "%(kind)s SMS sent from the package: %(count)s, SMS parts: %(parts)s",
+                count=count,
+                kind=kind,
+                parts=parts,
+            )
+        return self.env._(
+            "%(kind)s SMS sent: %(count)s, SMS parts: %(parts)s",
+            count=count,
+            kind=kind,
+            parts=parts,
+        )
 
     def _refund_package(self, count, reason):
         """Give ``count`` messages back to the package."""

@@ -61,6 +61,11 @@ class TestPackageTopup(PackageMixin, BillingCommon):
             login="package-manager",
             groups="base.group_user,sms_notify.group_sms_notify_manager",
         )
+        cls.other_manager = new_test_user(
+            cls.env,
+            login="package-other-manager",
+            groups="base.group_user,sms_notify.group_sms_notify_manager",
+        )
         cls.package_500 = cls.env.ref("sms_notify_billing.sms_notify_package_500")
         cls.package_1000 = cls.env.ref("sms_notify_billing.sms_notify_package_1000")
 
@@ -79,8 +84,10 @@ class TestPackageTopup(PackageMixin, BillingCommon):
             topup, [{"amount": self.package_1000.price, "package_messages": 1000}]
         )
         topup.action_request()
-        topup.action_mark_paid()
-        topup.action_mark_paid()  # a second confirmation credits nothing more
+        # whoever requested it does not confirm the payment: another administrator does
+        paid_by_other = topup.with_user(self.other_manager)
+        paid_by_other.action_mark_paid()
+        paid_by_other.action_mark_paid()  # a second confirmation credits nothing more
         self.assertRecordValues(
             self._new_movements(),
             [
@@ -123,7 +130,7 @@ class TestPackageTopup(PackageMixin, BillingCommon):
         with self.assertRaisesRegex(UserError, "left draft"):
             topup.package_messages = 20000
         self.package_500.messages = 600  # a new offer leaves the request as it was asked
-        topup.action_mark_paid()
+        topup.with_user(self.other_manager).action_mark_paid()
         self.assertEqual(self._left(), 500)
 
     def test_adjustment_of_the_package_is_entered_in_messages(self):
