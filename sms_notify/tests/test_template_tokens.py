@@ -1,4 +1,4 @@
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import SmsNotifyCommon
@@ -236,3 +236,27 @@ class TestTemplateTokens(SmsNotifyCommon):
         self.assertEqual(
             template.with_context(lang="ru_RU").body, "Магазин {{ object.sms_notify_shop_name }}"
         )
+
+    def test_only_sales_managers_set_a_departments_shop_details(self):
+        """A salesperson sends in the department's name but does not rename it: the commercial
+        name, phone and address follow the department's own access rights."""
+        team = self.env["crm.team"].create({"name": "Arbat"})
+        seller = self.env["res.users"].create(
+            {
+                "name": "Seller",
+                "login": "seller_team_details",
+                "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])],
+            }
+        )
+        manager = self.env["res.users"].create(
+            {
+                "name": "Sales manager",
+                "login": "manager_team_details",
+                "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_manager").id])],
+            }
+        )
+        self.assertFalse(team.with_user(seller).sms_notify_commercial_name)
+        with self.assertRaises(AccessError):
+            team.with_user(seller).sms_notify_commercial_name = "Mine"
+        team.with_user(manager).write({"sms_notify_commercial_name": "Optika Arbat"})
+        self.assertEqual(team.sms_notify_commercial_name, "Optika Arbat")
