@@ -6,6 +6,31 @@ from odoo.tests import TransactionCase
 from odoo.addons.sms_notify.tests.common import SmscGatewayCommon, SmsNotifyCommon
 
 
+def reply_from_provider(record, email, sender, message_id, text):
+    """File the provider's answer to ``email`` (sent from ``record``'s chatter) through
+    Odoo's mail gateway, as a raw e-mail from ``sender``; return the message it made on
+    ``record``."""
+    reply = "\r\n".join(
+        [
+            f"Return-Path: <{sender}>",
+            f"From: SMS Provider <{sender}>",
+            "To: marina@optika.example",
+            f"Subject: Re: {email['subject']}",
+            "Date: Thu, 03 Dec 2026 15:00:00 +0000",
+            f"Message-ID: {message_id}",
+            f"In-Reply-To: {email['message_id']}",
+            f"References: {email['message_id']}",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=utf-8",
+            "",
+            text,
+            "",
+        ]
+    )
+    record.env["mail.thread"].sudo().message_process(False, reply)
+    return record.message_ids.filtered(lambda message: message.message_id == message_id)
+
+
 class BillingMixin:
     """The company's SMS balance, with nothing charged unless a test chooses a tariff, and
     starting at zero (demo databases come with a tariff and a top-up)."""

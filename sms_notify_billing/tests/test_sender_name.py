@@ -11,6 +11,7 @@ from odoo.tools import mute_logger
 from odoo.addons.mail.tests.common import MailCase
 
 from ..models.sms_notify_sender_name import REGISTRATION_DAYS
+from .common import reply_from_provider
 
 
 @tagged("post_install", "-at_install")
@@ -373,26 +374,12 @@ class TestSenderNameToProvider(MailCase, TransactionCase):
         self.assertEqual(len(posted), 1, "the e-mail is a message of the name's chatter")
         self.assertEqual(posted.attachment_ids, sender.attachment_ids)
 
-        reply = "\r\n".join(
-            [
-                "Return-Path: <registrations@provider.example>",
-                "From: SMS Provider <registrations@provider.example>",
-                "To: marina@optika.example",
-                f"Subject: Re: {email['subject']}",
-                "Date: Thu, 03 Dec 2026 15:00:00 +0000",
-                "Message-ID: <answer-4711@provider.example>",
-                f"In-Reply-To: {email['message_id']}",
-                f"References: {email['message_id']}",
-                "MIME-Version: 1.0",
-                "Content-Type: text/plain; charset=utf-8",
-                "",
-                "MTS registered OPTIKA under reference MTS-4711.",
-                "",
-            ]
-        )
-        self.env["mail.thread"].sudo().message_process(False, reply)
-        answer = sender.message_ids.filtered(
-            lambda message: message.message_id == "<answer-4711@provider.example>"
+        answer = reply_from_provider(
+            sender,
+            email,
+            "registrations@provider.example",
+            "<answer-4711@provider.example>",
+            "MTS registered OPTIKA under reference MTS-4711.",
         )
         self.assertEqual(len(answer), 1, "the provider's answer is filed on the name")
         self.assertIn("MTS-4711", answer.body)

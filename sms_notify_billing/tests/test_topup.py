@@ -4,7 +4,7 @@ from odoo.tests import Form, new_test_user, tagged
 from odoo.addons.mail.tests.common import MailCase
 
 from ..models.sms_notify_balance import DEFAULT_MINIMUM_TOPUP
-from .common import BillingCommon
+from .common import BillingCommon, reply_from_provider
 
 
 @tagged("post_install", "-at_install")
@@ -190,23 +190,12 @@ class TestTopupToProvider(MailCase, BillingCommon):
         )
         self.assertEqual(len(posted), 1)
 
-        reply = "\r\n".join(
-            [
-                "From: SMS Provider <orders@sms-provider.example>",
-                "To: marina@optika.example",
-                f"Subject: Re: {email['subject']}",
-                "Message-ID: <invoice-77@sms-provider.example>",
-                f"In-Reply-To: {email['message_id']}",
-                "MIME-Version: 1.0",
-                "Content-Type: text/plain; charset=utf-8",
-                "",
-                "Invoice 77 for 2,500.00 is on its way.",
-                "",
-            ]
-        )
-        self.env["mail.thread"].sudo().message_process(False, reply)
-        answer = topup.message_ids.filtered(
-            lambda message: message.message_id == "<invoice-77@sms-provider.example>"
+        answer = reply_from_provider(
+            topup,
+            email,
+            "orders@sms-provider.example",
+            "<invoice-77@sms-provider.example>",
+            "Invoice 77 for 2,500.00 is on its way.",
         )
         self.assertEqual(len(answer), 1, "the provider's answer is filed on the request")
         self.assertIn("Invoice 77", answer.body)
