@@ -1,5 +1,5 @@
-"""scripts/odoo_bootstrap.py, which brings Odoo 18.0 to a machine without it, and its offer
-to do so.
+"""scripts/odoo_bootstrap.py, which brings Odoo 18.0 to a machine without it, and the offer
+scripts/devenv.py makes when no Odoo is found.
 
 The archive bootstrapped from is built from the Odoo source this machine imports: its
 ``odoo-bin`` and ``odoo/`` package, without the addons (a gigabyte that neither importing Odoo
@@ -19,6 +19,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 
+import devenv  # noqa: E402
 import odoo_bootstrap  # noqa: E402
 from odoo_bootstrap import BootstrapError, Layout  # noqa: E402
 
@@ -328,6 +329,78 @@ def test_the_offer_never_downloads_silently(tmp_path):
     assert not odoo_bootstrap.accepted(source, layout, {}, interactive=False, ask=ask)
     assert odoo_bootstrap.accepted(source, layout, {"ODOO_BOOTSTRAP": "yes"}, False, ask)
     assert not odoo_bootstrap.accepted(source, layout, {"ODOO_BOOTSTRAP": "no"}, True, ask)
+
+
+def test_without_odoo_and_without_a_terminal_make_says_how_to_accept(tmp_path, monkeypatch):
+    python = python_without_odoo(tmp_path)
+    monkeypatch.setenv("PYTHON", str(python))
+    monkeypatch.setenv("ODOO_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ODOO_ARCHIVE", "https://example.invalid/odoo.tar.gz")
+    for name in ("ODOO_SRC", "ODOO_BOOTSTRAP"):
+        monkeypatch.delenv(name, raising=False)
+
+    with pytest.raises(devenv.SetupError) as raised:
+        devenv.find_odoo("demo", interactive=False)
+
+    assert str(raised.value) == (
+        f"Odoo 18.0 not found: install it so that `{python} -c 'import odoo'` works, or run "
+        "`make demo ODOO_SRC=/path/to/odoo-18.0` where that folder holds odoo-bin and "
+        "odoo/release.py.\n"
+        "To download Odoo 18.0 from https://example.invalid/odoo.tar.gz and install it with "
+        f"its requirements into {tmp_path / 'home' / '.venv'}, run `make demo "
+        "ODOO_BOOTSTRAP=yes` (or `make odoo` first); ODOO_ARCHIVE=... takes another address, "
+        "archive or folder."
+    )
+    assert not (tmp_path / "home").exists()
+
+
+def python_without_odoo(folder):
+    """An interpreter that cannot import odoo: this one without its site-packages."""
+    python = folder / "python-without-odoo"
+    python.write_text(f'#!/bin/sh\nexec {sys.executable} -S "$@"\n')
+    python.chmod(0o755)
+    return python
+
+
+def test_the_project_local_environment_is_found_after_the_interpreter(
+    folder_environment, tmp_path, monkeypatch
+):
+    tree, layout = folder_environment
+    monkeypatch.setenv("PYTHON", str(python_without_odoo(tmp_path)))
+    monkeypatch.setenv("ODOO_HOME", str(layout.home))
+    monkeypatch.delenv("ODOO_SRC", raising=False)
+
+    odoo = devenv.find_odoo("test", interactive=False)
+
+    assert odoo.python == str(layout.python)
+    assert odoo.package == str(tree / "odoo")
+
+
+def test_an_accepted_offer_brings_odoo_then_uses_it(folder_environment, tmp_path, monkeypatch):
+    tree, made = folder_environment
+    brought = []
+
+    def bootstrap(source, layout, python, sha256):
+        brought.append((source, layout, python, sha256))
+        layout.home.mkdir()
+        layout.venv.symlink_to(made.venv)  # what the fixture's bootstrap made
+
+    python = python_without_odoo(tmp_path)
+    monkeypatch.setattr(odoo_bootstrap, "bootstrap", bootstrap)
+    monkeypatch.setenv("PYTHON", str(python))
+    monkeypatch.setenv("ODOO_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ODOO_ARCHIVE", "file:///srv/odoo.tar.gz")
+    monkeypatch.setenv("ODOO_ARCHIVE_SHA256", "ab" * 32)
+    monkeypatch.setenv("ODOO_BOOTSTRAP", "yes")
+    monkeypatch.delenv("ODOO_SRC", raising=False)
+
+    odoo = devenv.find_odoo("test", interactive=False)
+
+    assert brought == [
+        ("file:///srv/odoo.tar.gz", Layout(tmp_path / "home"), str(python), "ab" * 32)
+    ]
+    assert odoo.python == str(tmp_path / "home" / ".venv" / "bin" / "python")
+    assert odoo.package == str(tree / "odoo")
 
 
 def test_gitignore_keeps_the_bootstrapped_odoo_out():
