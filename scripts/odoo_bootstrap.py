@@ -93,18 +93,22 @@ def is_url(source):
 
 
 def question(source, layout):
-    verb = "Download it from" if is_url(source) else "Install it from"
-    return (
-        f"Odoo {ODOO_SERIES} was not found. {verb} {source} and install it into "
-        f"{layout.venv}? [Y/n] "
-    )
+    if is_url(source):
+        action = f"Download it from {source} and install it"
+    else:
+        action = f"Install it from {source}"
+    return f"Odoo {ODOO_SERIES} was not found. {action} into {layout.venv}? [Y/n] "
 
 
 def how_to_accept(source, layout, target):
+    if is_url(source):
+        action = f"download Odoo {ODOO_SERIES} from {source} and install it"
+    else:
+        action = f"install Odoo {ODOO_SERIES} from {source}"
     return (
-        f"To download Odoo {ODOO_SERIES} from {source} and install it with its requirements "
-        f"into {layout.venv}, run `make {target} ODOO_BOOTSTRAP=yes` (or `make odoo` first); "
-        "ODOO_ARCHIVE=... takes another address, archive or folder."
+        f"To {action} with its requirements into {layout.venv}, run `make {target} "
+        "ODOO_BOOTSTRAP=yes` (or `make odoo` first); ODOO_ARCHIVE=... takes another address, "
+        "archive or folder."
     )
 
 

@@ -318,6 +318,10 @@ def test_the_offer_asks_in_a_terminal_and_yes_is_the_default(tmp_path):
         f"Odoo 18.0 was not found. Download it from {source} and install it into "
         f"{tmp_path / '.venv'}? [Y/n] "
     )
+    odoo_bootstrap.accepted("/srv/odoo-18.0", layout, {}, interactive=True, ask=answer(""))
+    assert asked[-1] == (
+        f"Odoo 18.0 was not found. Install it from /srv/odoo-18.0 into {tmp_path / '.venv'}? [Y/n] "
+    )
 
 
 def test_the_offer_never_downloads_silently(tmp_path):
