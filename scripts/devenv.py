@@ -17,7 +17,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import odoo_bootstrap
+# Its sibling is found whichever way this module was loaded (by name or from its file).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import odoo_bootstrap  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 LOG_DIR = REPO / ".logs"
