@@ -1,8 +1,9 @@
 """`make demo`: a running Odoo with every addon of the suite and demo data.
 
-Installs the pinned requirements when one is missing, makes sure PostgreSQL answers (starting
-the project-local cluster if needed), creates or updates the database, sets the admin password
-and serves Odoo in the foreground (Ctrl-C stops it).
+Finds Odoo 18.0 (offering to bring it into a project-local virtual environment when there is
+none), installs the pinned requirements when one is missing, makes sure PostgreSQL answers
+(starting the project-local cluster if needed), creates or updates the database, sets the admin
+password and serves Odoo in the foreground (Ctrl-C stops it).
 """
 
 import os
@@ -78,17 +79,18 @@ def run_logged(cmd, log_path, env, stdin=None):
 
 
 def main():
-    python = devenv.python_cmd()
     db = os.environ.get("DB") or "sms_notify_demo"
     port = os.environ.get("PORT") or "8069"
     addons = devenv.addons()
     LOG_DIR.mkdir(exist_ok=True)
     try:
-        devenv.step_banner("requirements")
-        ensure_requirements(python)
-        devenv.step_banner("Odoo and PostgreSQL")
+        devenv.step_banner("Odoo")
         odoo = devenv.find_odoo("demo")
-        print(f"    Odoo {odoo.version} at {odoo.package}")
+        print(f"    Odoo {odoo.version} at {odoo.package}, python {odoo.python}")
+        # the interpreter that runs Odoo: the project-local one when Odoo was brought there
+        devenv.step_banner("requirements")
+        ensure_requirements(odoo.python)
+        devenv.step_banner("PostgreSQL")
         pg = devenv.ensure_postgres()
         print(f"    PostgreSQL at {pg.describe()}")
     except SetupError as error:

@@ -17,6 +17,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# Its sibling is found whichever way this module was loaded (by name or from its file).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import odoo_bootstrap  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 LOG_DIR = REPO / ".logs"
 PGDATA = REPO / ".pgdata"
@@ -109,13 +114,58 @@ class Odoo:
         return [self.python, "-m", "odoo", *args]
 
 
-def find_odoo(target="test"):
-    """Locate Odoo 18.0 for the python in use, or raise SetupError saying what to provide."""
+class OdooMissing(SetupError):
+    """The interpreter does not import ``odoo`` at all (as opposed to importing it badly)."""
+
+
+def find_odoo(target="test", interactive=None):
+    """Locate Odoo 18.0, or raise SetupError saying what to provide.
+
+    The source tree ODOO_SRC when given (on $PYTHON's path), else ``odoo`` as $PYTHON imports
+    it, else the project-local virtual environment the bootstrap makes; else the bootstrap is
+    offered (asked when ``interactive``, by default when stdin is a terminal; ODOO_BOOTSTRAP
+    answers instead).
+    """
     python = python_cmd()
     if not shutil.which(python) and not os.path.isfile(python):
         raise SetupError(f"Python interpreter `{python}` not found (set PYTHON=...).")
-    env = dict(os.environ)
     src = env_value("ODOO_SRC")
+    if src:
+        return _probe_odoo(python, target, src)
+    try:
+        return _probe_odoo(python, target)
+    except OdooMissing:
+        pass
+    layout = odoo_bootstrap.Layout.from_environ()
+    if layout.python.is_file():
+        try:
+            return _probe_odoo(str(layout.python), target)
+        except OdooMissing:
+            pass
+    return _bring_odoo(python, target, layout, interactive)
+
+
+def _bring_odoo(python, target, layout, interactive):
+    """The bootstrap, when accepted; the environment it made is then probed like any other."""
+    source = odoo_bootstrap.source_from_environ()
+    try:
+        if not odoo_bootstrap.accepted(source, layout, interactive=interactive):
+            raise OdooMissing(
+                ODOO_MISSING.format(python=python, target=target)
+                + "\n"
+                + odoo_bootstrap.how_to_accept(source, layout, target)
+            )
+        odoo_bootstrap.bootstrap(
+            source, layout, python=python, sha256=env_value("ODOO_ARCHIVE_SHA256")
+        )
+    except odoo_bootstrap.BootstrapError as error:
+        raise SetupError(str(error)) from error
+    return _probe_odoo(str(layout.python), target)
+
+
+def _probe_odoo(python, target, src=None):
+    """Odoo as ``python`` imports it (with the source tree ``src`` on its path when given)."""
+    env = dict(os.environ)
     if src:
         src_path = Path(src).expanduser().resolve()
         missing = [
@@ -134,7 +184,7 @@ def find_odoo(target="test"):
         stderr = probe.stderr.strip().splitlines()
         last = stderr[-1] if stderr else "(no output)"
         if "No module named 'odoo'" in probe.stderr:
-            raise SetupError(ODOO_MISSING.format(python=python, target=target))
+            raise OdooMissing(ODOO_MISSING.format(python=python, target=target))
         where = f"in ODOO_SRC={src}" if src else f"for {python}"
         raise SetupError(
             f"Odoo found {where} but it does not import: {last}\n"

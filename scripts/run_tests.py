@@ -350,7 +350,10 @@ def main(argv=None):
         devenv.step_banner("find Odoo and PostgreSQL")
         try:
             odoo = devenv.find_odoo(target)
-            print(f"    Odoo {odoo.version} at {odoo.package}")
+            print(f"    Odoo {odoo.version} at {odoo.package}, python {odoo.python}")
+            # the interpreter that runs Odoo runs the checks too: when Odoo was brought into
+            # the project-local environment, the test tools were installed there with it
+            python = odoo.python
             pg = devenv.ensure_postgres()
             print(f"    PostgreSQL at {pg.describe()}")
         except SetupError as error:
