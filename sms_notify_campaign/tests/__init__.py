@@ -7,3 +7,4 @@ from . import test_campaign_recipients
 from . import test_campaign_summary
 from . import test_campaign_rpc
 from . import test_campaign_viber
+from . import test_ui
