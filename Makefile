@@ -27,7 +27,7 @@ export PYTHON ODOO_SRC DB_HOST DB_PORT DB_USER DB PORT LOCAL_PG_PORT
 export ODOO_BOOTSTRAP ODOO_ARCHIVE ODOO_ARCHIVE_SHA256 ODOO_HOME
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-core odoo lint pure pot db-start db-stop clean
+.PHONY: help demo test test-core odoo lint pure pot screenshots db-start db-stop clean
 
 help:
 	@echo "make demo       install requirements, create database $(DB) with all addons and demo"
@@ -42,6 +42,8 @@ help:
 	@echo "make pure       pure pytest suite of every addon's tools/ with coverage"
 	@echo "make pot        write each addon's translation template <addon>/i18n/<addon>.pot"
 	@echo "                with Odoo's exporter, in a new database (or POT_DB=... to reuse one)"
+	@echo "make screenshots  run the browser tours in Russian and save the screens they name as"
+	@echo "                the readmes' pictures, <addon>/static/description/*.png"
 	@echo "make db-start   make sure a PostgreSQL server is available (see DB_* variables)"
 	@echo "make db-stop    stop the project-local PostgreSQL cluster in .pgdata/"
 	@echo "make clean      remove logs and caches"
@@ -71,6 +73,9 @@ pure:
 
 pot:
 	@$(PYTHON) scripts/export_pot.py $(if $(POT_DB),--db $(POT_DB))
+
+screenshots:
+	@$(PYTHON) scripts/screenshots.py
 
 db-start:
 	@$(PYTHON) scripts/devenv.py db-start
