@@ -7,8 +7,10 @@ Tours run as usual in ``make test``; ``make screenshots`` runs them with
 """
 
 import base64
+import json
 import logging
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from unittest.mock import patch
 
@@ -47,6 +49,24 @@ class RussianTourCase(HttpCase):
     def start_tour(self, url_path, tour_name, step_delay=None, **kwargs):
         """Odoo's tour runner; the screens the tour names are noted in ``self.screens`` and,
         with ``SMS_NOTIFY_SCREENSHOTS`` set, saved as pictures."""
+        with self._screens_named():
+            return super().start_tour(url_path, tour_name, step_delay=step_delay, **kwargs)
+
+    def take_picture(self, url_path, name, ready, login="admin"):
+        """Open ``url_path`` as ``login`` and, once an element matches the CSS selector
+        ``ready`` and nothing is loading, name the screen ``name`` (``<addon>/<picture>``):
+        the one-step tour of a screen that is only looked at."""
+        signal = json.dumps(SCREENSHOT_SIGNAL + name)
+        code = f"console.log({signal}); setTimeout(() => console.log('test successful'), 700);"
+        wait = (
+            f"document.querySelector({json.dumps(ready)})"
+            " && !document.querySelector('.o_loading_indicator, .o_blockUI')"
+        )
+        with self._screens_named():
+            self.browser_js(url_path, code, ready=wait, login=login)
+
+    @contextmanager
+    def _screens_named(self):
         handle_console = ChromeBrowser._handle_console
         screens = self.screens
         save = bool(os.environ.get("SMS_NOTIFY_SCREENSHOTS"))
@@ -63,7 +83,7 @@ class RussianTourCase(HttpCase):
             return handle_console(browser, type, args=args, **kw)
 
         with patch.object(ChromeBrowser, "_handle_console", console):
-            return super().start_tour(url_path, tour_name, step_delay=step_delay, **kwargs)
+            yield
 
 
 def _write_png(future, path):
