@@ -32,6 +32,39 @@ NOT_CHARGED_FAILURES = (
 class SmsSmsReports(models.Model):
     _inherit = "sms.sms"  # pylint: disable=consider-merging-classes-inherited
 
+    sms_notify_sandbox = fields.Boolean(
+        string="Sandbox (not sent)",
+        compute="_compute_sms_notify_sandbox",
+        search="_search_sms_notify_sandbox",
+        help="Handed to the sandbox gateway, which sends nothing: its Delivered or Error only "
+        "plays the operator's report.",
+    )
+
+    def _sms_notify_sandbox_domain(self):
+        """The messages a gateway that only plays the operator accepted: the same rule as the
+        customer history's *Sandbox (not sent)* status (see sms_notify_message.py)."""
+        return [
+            ("gateway_id.gateway_type", "in", self.env["sms.notify.gateway"]._simulated_types()),
+            ("sent_datetime", "!=", False),
+            ("state", "in", ("pending", "sent", "error")),
+        ]
+
+    @api.depends("gateway_id.gateway_type", "sent_datetime", "state")
+    def _compute_sms_notify_sandbox(self):
+        simulated = self.env["sms.notify.gateway"]._simulated_types()
+        for sms in self:
+            sms.sms_notify_sandbox = bool(
+                sms.gateway_id.gateway_type in simulated
+                and sms.sent_datetime
+                and sms.state in ("pending", "sent", "error")
+            )
+
+    def _search_sms_notify_sandbox(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        domain = self._sms_notify_sandbox_domain()
+        return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
+
     def _sms_notify_store_results(self, gateway, results):
         """Store each gateway answer on its SMS and push the state to notifications/traces.
 

@@ -30,6 +30,30 @@ class TestSmsNotifyUi(HttpCase):
             login="admin",
         )
 
+    def test_statistics_chart_and_message_form(self):
+        gateway = self.env["sms.notify.gateway"].create(
+            {"name": "Tour sandbox", "gateway_type": "sandbox"}
+        )
+        order = self.env["res.partner"].create({"name": "Tour Order T-1", "is_company": True})
+        customer = self.env["res.partner"].create({"name": "Tour Customer"})
+        message = order.message_post(body="Order ready", message_type="sms")
+        self.env["sms.sms"].create(
+            {
+                "number": "+48601234568",
+                "body": "Order ready",
+                "partner_id": customer.id,
+                "mail_message_id": message.id,
+                "gateway_id": gateway.id,
+                "sent_datetime": "2026-01-01 10:00:00",
+                "state": "sent",
+            }
+        )
+        self.start_tour(
+            "/odoo/action-sms_notify.sms_notify_message_action_statistics",
+            "sms_notify_message_statistics_tour",
+            login="admin",
+        )
+
     def test_token_palette_inserts_tokens_at_the_caret(self):
         """A click on a token writes it where the caret is, or was when the text was left (at
         the end when the text never had the focus), and the saved template holds Odoo's

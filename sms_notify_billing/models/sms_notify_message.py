@@ -7,11 +7,21 @@ class SmsNotifyMessage(models.Model):
     price = fields.Float(
         digits=(16, 2),
         readonly=True,
-        help="What the SMS balance was charged for the message.",
+        help="What the SMS balance was charged for the message; a message paid from a message "
+        "package took one message of it instead.",
+    )
+    package_message = fields.Boolean(
+        string="Paid from the Package",
+        readonly=True,
+        help="It took one message of the company's message package, whatever its SMS parts.",
     )
 
     def _extra_columns(self):
         columns = super()._extra_columns()
         if self.env.context.get("sms_notify_billing_uninstall"):
             return columns
-        return [*columns, ("price", "sms.price", "0")]
+        return [
+            *columns,
+            ("price", "sms.price", "0"),
+            ("package_message", "COALESCE(sms.package_message, FALSE)", "FALSE"),
+        ]

@@ -7,3 +7,4 @@ from . import test_viber_money
 from . import test_send_outcome
 from . import test_packages
 from . import test_pictures
+from . import test_history_price

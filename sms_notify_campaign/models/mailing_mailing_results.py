@@ -30,6 +30,11 @@ class MailingMailingResults(models.Model):
     sms_notify_cancelled_count = fields.Integer(
         string="SMS Cancelled", compute="_compute_sms_notify_results"
     )
+    sms_notify_sandbox_count = fields.Integer(
+        string="SMS in the Sandbox",
+        compute="_compute_sms_notify_results",
+        help="SMS the sandbox gateway kept: they never reached a phone.",
+    )
     sms_notify_sent_segments = fields.Integer(
         string="SMS Parts",
         compute="_compute_sms_notify_results",
@@ -91,9 +96,9 @@ class MailingMailingResults(models.Model):
                 {"statuses": dict.fromkeys(dict(STATUSES), 0), "segments": 0},
             )
             row["statuses"][status] += count
-            # cancelled messages never reached an operator: no part of them is billed; a
-            # Viber message has no SMS parts
-            if status != "cancelled" and channel != "viber":
+            # cancelled messages never reached an operator, nor did the sandbox's: no part of
+            # them is billed; a Viber message has no SMS parts
+            if status not in ("cancelled", "sandbox") and channel != "viber":
                 row["segments"] += segments
             for name, cost in zip(cost_fields, costs, strict=True):
                 row[name] = row.get(name, 0.0) + cost

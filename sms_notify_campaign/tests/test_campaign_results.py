@@ -92,13 +92,16 @@ class TestCampaignResults(HttpCase, SmscGatewayCommon):
             self.mailing,
             [
                 {
-                    "sms_notify_delivered_count": 2,
-                    "sms_notify_not_delivered_count": 3,
+                    "sms_notify_delivered_count": 1,
+                    "sms_notify_not_delivered_count": 2,
                     "sms_notify_pending_count": 1,
                     "sms_notify_processing_count": 0,
                     "sms_notify_cancelled_count": 3,
-                    # six SMS handed over, two parts each; cancelled ones cost nothing
-                    "sms_notify_sent_segments": 12,
+                    # the sandbox's two never left Odoo, whatever it played the operator saying
+                    "sms_notify_sandbox_count": 2,
+                    # four SMS handed over to an operator, two parts each; cancelled ones and
+                    # the sandbox's cost nothing
+                    "sms_notify_sent_segments": 8,
                 }
             ],
         )
@@ -120,8 +123,8 @@ class TestCampaignResults(HttpCase, SmscGatewayCommon):
                 ("", "cancelled", "sms_blacklist", 1, 2, 0.0),
                 ("", "cancelled", "sms_duplicate", 1, 2, 0.0),
                 ("", "cancelled", "sms_number_missing", 1, 2, 0.0),
-                ("sandbox", "delivered", "", 1, 2, 0.0),
-                ("sandbox", "not_delivered", "sms_not_delivered", 1, 2, 0.0),
+                ("sandbox", "sandbox", "", 1, 2, 0.0),
+                ("sandbox", "sandbox", "sms_not_delivered", 1, 2, 0.0),
                 ("smsc", "delivered", "", 1, 2, 2.8),
                 ("smsc", "not_delivered", "sms_expired", 1, 2, 2.8),
                 ("smsc", "not_delivered", "sms_not_delivered", 1, 2, 2.8),
@@ -132,7 +135,8 @@ class TestCampaignResults(HttpCase, SmscGatewayCommon):
         html = str(self.mailing.sms_notify_results)
         self.assertIn(self.gateway.name, html)
         self.assertIn(self.sandbox.name, html)
-        # per gateway: delivered, not delivered, pending, processing, cancelled, parts, cost
+        # per gateway: processing, pending, delivered, not delivered, sandbox, cancelled, parts,
+        # cost
         smsc_row = html.split(self.gateway.name, 1)[1].split("</tr>", 1)[0]
         self.assertIn("<td class='text-end'>8</td><td class='text-end'>11.2000</td>", smsc_row)
         for reason in ("Expired", "Not Delivered", "Blacklisted", "Duplicate"):
@@ -173,10 +177,11 @@ class TestCampaignResults(HttpCase, SmscGatewayCommon):
     def test_each_result_opens_the_matching_messages(self):
         self._send_and_report()
         for status, count in [
-            ("delivered", 2),
-            ("not_delivered", 3),
+            ("delivered", 1),
+            ("not_delivered", 2),
             ("pending", 1),
             ("cancelled", 3),
+            ("sandbox", 2),
         ]:
             action = self.mailing.with_context(
                 sms_notify_status=status
@@ -230,6 +235,28 @@ class TestCampaignResults(HttpCase, SmscGatewayCommon):
         )
         self.assertIn("expired", expired.failure_reason)
 
+    def test_mailing_list_contacts_keep_their_name_and_record_in_the_history(self):
+        """A contact of a mailing list is nobody's partner: the history names the recipient
+        from the contact, and the message opens on it."""
+        self._send_and_report()
+        history = self.env["sms.notify.message"].search([("mailing_id", "=", self.mailing.id)])
+        expired = history.filtered(lambda message: message.address == "+48600500003")
+        self.assertRecordValues(
+            expired,
+            [
+                {
+                    "partner_id": False,
+                    "recipient_name": "expired",
+                    "document": self.contacts["expired"],
+                }
+            ],
+        )
+        # and the list finds them by name, as it finds customers
+        found = self.env["sms.notify.message"].search(
+            [("mailing_id", "=", self.mailing.id), ("recipient_name", "ilike", "sandbox_")]
+        )
+        self.assertEqual(sorted(found.mapped("address")), ["+79125000000", "+79125000001"])
+
     def test_marketing_user_of_the_company_sees_the_results(self):
         self._send_and_report()
         [values] = self.xmlrpc_object.execute_kw(
@@ -241,7 +268,7 @@ class TestCampaignResults(HttpCase, SmscGatewayCommon):
             [self.mailing.ids, ["sms_notify_delivered_count", "sms_notify_cancelled_count"]],
         )
         self.assertEqual(
-            (values["sms_notify_delivered_count"], values["sms_notify_cancelled_count"]), (2, 3)
+            (values["sms_notify_delivered_count"], values["sms_notify_cancelled_count"]), (1, 3)
         )
         count = self.xmlrpc_object.execute_kw(
             self.env.cr.dbname,
@@ -272,19 +299,19 @@ class TestCampaignResults(HttpCase, SmscGatewayCommon):
             {"specification": {"sms_notify_results": {}, "sms_notify_sent_segments": {}}},
         )
         self.assertIn(self.gateway.name, form["sms_notify_results"])
-        self.assertEqual(form["sms_notify_sent_segments"], 12)
+        self.assertEqual(form["sms_notify_sent_segments"], 8)
         listed = self.xmlrpc_object.execute_kw(
             self.env.cr.dbname,
             self.marketer.id,
             PASSWORD,
             "sms.notify.message",
             "web_search_read",
-            [[("mailing_id", "=", self.mailing.id), ("status", "=", "delivered")]],
+            [[("mailing_id", "=", self.mailing.id), ("status", "in", ("delivered", "sandbox"))]],
             {"specification": {"gateway_id": {"fields": {"display_name": {}}}, "status": {}}},
         )
         self.assertEqual(
             sorted(record["gateway_id"]["display_name"] for record in listed["records"]),
-            sorted([self.gateway.name, self.sandbox.name]),
+            sorted([self.gateway.name, self.sandbox.name, self.sandbox.name]),
         )
 
     def test_marketing_user_sees_no_department_notifications(self):
