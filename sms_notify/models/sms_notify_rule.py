@@ -68,8 +68,9 @@ class SmsNotifyRule(models.Model):
         default="state",
         help="A condition is reached: the document comes to meet the condition (an order "
         "confirmed, ready, delivered; a repair done). Fields change: a saved change of the "
-        "chosen fields (an appointment moved). Before or after a date: the chosen number of "
-        "minutes before or after a date of the document (a reminder, a thank-you). Every year: "
+        "chosen fields (an appointment moved). Before or after a date: the chosen delay (minutes, "
+        "hours or days) before or after a date of the document (a reminder, a thank-you). Every "
+        "year: "
         "on the anniversary of a date (a birthday).",
     )
     condition_domain = fields.Char(
