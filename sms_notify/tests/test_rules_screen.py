@@ -7,7 +7,7 @@ from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import RulesCommon
 
@@ -313,3 +313,35 @@ class TestRulePreview(RulesCommon):
         self.assertNotIn(later, documents)
         # a rule not timed from a date has no such documents
         self.assertFalse(self._rule()._upcoming_documents())
+
+
+@tagged("post_install", "-at_install")
+class TestRuleFormTour(RulesCommon, HttpCase):
+    """The rule's form in the browser, as a notification manager uses it."""
+
+    def test_switch_delay_unit_sentence_and_next_messages(self):
+        rule = self._rule(active=False, quiet_hours="off")
+        customer = self.env["res.partner"].create({"name": "Tour Customer"})
+        self.env["sms.notify.scheduled"].create(
+            {
+                "rule_id": rule.id,
+                "res_model": "res.partner",
+                "res_id": customer.id,
+                "due_datetime": "2030-01-01 10:00:00",
+            }
+        )
+        new_test_user(
+            self.env,
+            login="rules-tour",
+            groups="sms_notify.group_sms_notify_notification_manager",
+        )
+        self.start_tour(
+            f"/odoo/action-sms_notify.sms_notify_rule_action/{rule.id}",
+            "sms_notify_rule_form_tour",
+            login="rules-tour",
+        )
+        self.assertTrue(rule.active)
+        self.assertTrue(rule.automation_id.active)
+        self.assertEqual(
+            (rule.delay_amount, rule.delay_unit, rule.delay_minutes), (2, "hours", 120)
+        )
