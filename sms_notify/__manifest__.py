@@ -1,6 +1,6 @@
 {
     "name": "SMS Notify",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Marketing/SMS",
     "summary": "Notify customers by SMS through your own gateways, with full history",
     "author": "sms_notify contributors",

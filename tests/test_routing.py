@@ -5,6 +5,7 @@ from odoo.addons.sms_notify.tools.routing import (
     first_sending,
     in_order,
     parse_prefixes,
+    preferring,
     route,
 )
 
@@ -86,3 +87,42 @@ def test_a_taken_gateway_is_not_asked_again():
     routing = route([Gateway(1)], _messages(RU, PL), take=lambda gid: asked.append(gid) or True)
     assert routing.routes == {1: [1, 2]}
     assert asked == [1]
+
+
+# a rule sending through one gateway (the salon's phone)
+
+
+def test_a_preferred_gateway_is_tried_before_the_companys_first():
+    gateways = [Gateway(1), Gateway(2)]
+    decision = route(gateways, _messages(RU, PL), preferred={2: 2})
+    assert decision.routes == {1: [1], 2: [2]}
+
+
+def test_a_preferred_gateway_that_is_down_fails_over_to_the_others():
+    gateways = [Gateway(1), Gateway(2, down=True)]
+    assert route(gateways, _messages(RU), preferred={1: 2}).routes == {1: [1]}
+    assert preferring(in_order(gateways), 2) == [Gateway(1), Gateway(2, down=True)]
+
+
+def test_a_preferred_gateway_at_its_daily_limit_fails_over_to_the_others():
+    gateways = [Gateway(1), Gateway(2, capacity=1)]
+    decision = route(gateways, _messages(RU, RU), preferred={1: 2, 2: 2})
+    assert decision.routes == {2: [1], 1: [2]}
+
+
+def test_a_full_preferred_gateway_is_waited_for_when_no_other_sends_to_the_number():
+    gateways = [Gateway(1, ("+48",)), Gateway(2, capacity=0), Gateway(3, capacity=0)]
+    decision = route(gateways, _messages(RU), preferred={1: 3})
+    assert decision.waiting == {3: [1]}
+    assert decision.routes == {}
+
+
+def test_a_preferred_gateway_refused_by_take_leaves_the_message_to_the_next():
+    decision = route(
+        [Gateway(1), Gateway(2)], _messages(RU), take=lambda gid: gid != 2, preferred={1: 2}
+    )
+    assert decision.routes == {1: [1]}
+
+
+def test_a_preference_for_a_gateway_not_among_the_companys_is_ignored():
+    assert route([Gateway(1)], _messages(RU), preferred={1: 99}).routes == {1: [1]}

@@ -1,5 +1,5 @@
 from collections import defaultdict
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import pytz
 
@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
-from ..tools import cascade, kinds, schedule
+from ..tools import cascade, describe, kinds, schedule
 from .sms_sms_cascade import DEFAULT_WAIT_MINUTES, DELIVERY_MODES
 
 #: how each kind of rule is watched by its automation rule
@@ -28,11 +28,18 @@ AUTOMATION_SOURCES = {
     "change_field_ids",
     "date_field_id",
     "delay_minutes",
+    "delay_amount",
+    "delay_unit",
     "model_id",
     "name",
 }
 #: the fields of the automation rule a notification rule shares; the others are the automation's
 SHARED_AUTOMATION_FIELDS = {"name", "model_id", "active"}
+#: the units a delay is chosen in (see ``tools.schedule.DELAY_UNITS``)
+DELAY_UNITS = [("minutes", "Minutes"), ("hours", "Hours"), ("days", "Days")]
+#: how many waiting messages the rule's form lists, and how far ahead it looks for documents
+UPCOMING_LIMIT = 20
+UPCOMING_DAYS = 7
 
 
 class SmsNotifyRule(models.Model):
@@ -49,6 +56,7 @@ class SmsNotifyRule(models.Model):
     _description = "Automatic Notification Rule"
     _inherits = {"base.automation": "automation_id"}
     _order = "model_id, id"
+    _check_company_auto = True
 
     automation_id = fields.Many2one(
         "base.automation", required=True, ondelete="cascade", index=True, auto_join=True
@@ -60,8 +68,9 @@ class SmsNotifyRule(models.Model):
         default="state",
         help="A condition is reached: the document comes to meet the condition (an order "
         "confirmed, ready, delivered; a repair done). Fields change: a saved change of the "
-        "chosen fields (an appointment moved). Before or after a date: the chosen number of "
-        "minutes before or after a date of the document (a reminder, a thank-you). Every year: "
+        "chosen fields (an appointment moved). Before or after a date: the chosen delay (minutes, "
+        "hours or days) before or after a date of the document (a reminder, a thank-you). Every "
+        "year: "
         "on the anniversary of a date (a birthday).",
     )
     condition_domain = fields.Char(
@@ -86,10 +95,19 @@ class SmsNotifyRule(models.Model):
         ondelete="cascade",
         help="The date the message is timed from.",
     )
+    delay_amount = fields.Integer(
+        string="Delay",
+        help="How long after the trigger (or before or after the date) the message goes, in "
+        "the unit beside it. 0: at once.",
+    )
+    delay_unit = fields.Selection(DELAY_UNITS, required=True, default="minutes")
     delay_minutes = fields.Integer(
         string="Delay (minutes)",
-        help="How long after the trigger (or before or after the date) the message goes. "
-        "0: at once.",
+        compute="_compute_delay_minutes",
+        inverse="_inverse_delay_minutes",
+        store=True,
+        help="The delay in minutes, as the rule is timed: set from the delay and its unit "
+        "(setting it directly chooses the largest unit that says it exactly).",
     )
     validity_minutes = fields.Integer(
         string="Validity (minutes)",
@@ -161,8 +179,160 @@ class SmsNotifyRule(models.Model):
         help="Viber then SMS: how long Viber may take to report delivery before the SMS goes "
         "(1 minute to 24 hours).",
     )
+    gateway_id = fields.Many2one(
+        "sms.notify.gateway",
+        string="Send Through",
+        check_company=True,
+        domain="[('company_id', '=?', company_id)]",
+        ondelete="set null",
+        help="The gateway this rule's SMS go through first (the salon's phone, say); the rule "
+        "is then for that gateway's company only. When the gateway is off, has reached its "
+        "daily limit or does not send to a number, the message goes through the company's "
+        "other gateways instead of waiting. Empty: the company's gateways in their order.",
+    )
+    description = fields.Text(
+        string="In Words",
+        compute="_compute_description",
+        help="When the rule sends, to whom and at what hours, as the settings below say.",
+    )
+    upcoming_scheduled_ids = fields.Many2many(
+        "sms.notify.scheduled",
+        string="Next Messages",
+        compute="_compute_upcoming_scheduled",
+        help="The next messages this rule will send, soonest first.",
+    )
     scheduled_ids = fields.One2many("sms.notify.scheduled", "rule_id", string="Messages")
     scheduled_count = fields.Integer(compute="_compute_scheduled_count")
+
+    @api.depends("delay_amount", "delay_unit")
+    def _compute_delay_minutes(self):
+        for rule in self:
+            rule.delay_minutes = schedule.to_minutes(rule.delay_amount, rule.delay_unit)
+
+    def _inverse_delay_minutes(self):
+        for rule in self:
+            amount, unit = schedule.from_minutes(rule.delay_minutes)
+            if (rule.delay_amount, rule.delay_unit) != (amount, unit):
+                rule.write({"delay_amount": amount, "delay_unit": unit})
+
+    @api.onchange("gateway_id")
+    def _onchange_gateway_id(self):
+        # a rule sending through a gateway is for the gateway's company
+        if self.gateway_id and not self.company_id:
+            self.company_id = self.gateway_id.company_id
+
+    @api.depends(
+        "notify_trigger",
+        "condition_domain",
+        "model_id",
+        "delay_amount",
+        "delay_unit",
+        "date_field_id",
+        "change_field_ids",
+        "team_ids",
+        "quiet_hours",
+        "company_id",
+        "gateway_id",
+        "sms_template_id.message_kind",
+        "mail_template_id.message_kind",
+    )
+    def _compute_description(self):
+        for rule in self:
+            rule.description = rule._in_words() if rule.model_id else False
+
+    def _in_words(self):
+        """The rule in words (see ``tools.describe``), in the user's language."""
+        self.ensure_one()
+        quiet = self._quiet_hours(self.company_id or self.env.company)
+        return describe.describe(
+            describe.Rule(
+                trigger=self.notify_trigger,
+                document=self.model_id.name,
+                terms=self._condition_terms(),
+                delay_amount=self.delay_amount,
+                delay_unit=self.delay_unit,
+                date_label=self.date_field_id.field_description or "",
+                changed_labels=tuple(self.change_field_ids.mapped("field_description")),
+                departments=tuple(self.team_ids.mapped("name")),
+                sending_hours=(quiet.end, quiet.start) if quiet and quiet.active else None,
+                gateway=self.gateway_id.name or "",
+            ),
+            self.env._,
+        )
+
+    def _condition_terms(self):
+        """The condition as ``tools.describe.Term``s, or ``None`` when it is more than
+        comparisons of the document's own fields joined by *and* (it is then "the filter")."""
+        self.ensure_one()
+        model = self.env.get(self.model_id.model)
+        if model is None:
+            return None
+        try:
+            domain = expression.normalize_domain(self._condition())
+        except Exception:  # noqa: BLE001 - a condition that cannot be read is "the filter"
+            return None
+        if domain == expression.TRUE_DOMAIN:
+            return ()
+        terms = []
+        for item in domain:
+            if item == "&":
+                continue
+            if (
+                not isinstance(item, (list, tuple))
+                or len(item) != 3
+                or not isinstance(item[0], str)
+                or item[0] not in model._fields
+            ):
+                return None
+            name, operator, value = item
+            field = model._fields[name]
+            value = self._term_value(field, value)
+            if value is None:
+                return None
+            terms.append(
+                describe.Term(
+                    field._description_string(self.env),
+                    operator,
+                    value,
+                    {
+                        "selection": "selection",
+                        "integer": "number",
+                        "float": "number",
+                        "monetary": "number",
+                        "date": "date",
+                        "datetime": "date",
+                    }.get(field.type, ""),
+                )
+            )
+        return tuple(terms)
+
+    def _term_value(self, field, value):
+        """``value`` of a condition on ``field`` as the user reads it, or ``None`` when it
+        cannot be said (a record the user may not read)."""
+        if isinstance(value, (list, tuple)):
+            values = [self._term_value(field, item) for item in value]
+            return None if any(item is None for item in values) else values
+        if value is False or value is True:
+            return value
+        if field.type == "selection":
+            return dict(field._description_selection(self.env)).get(value, value)
+        if field.type in ("many2one", "many2many", "one2many") and isinstance(value, int):
+            record = self.env[field.comodel_name].browse(value).exists()
+            if not record or not record.has_access("read"):
+                return None
+            return record.display_name
+        if isinstance(value, (str, int, float)):
+            return value
+        return None
+
+    @api.depends("scheduled_ids.state", "scheduled_ids.due_datetime")
+    def _compute_upcoming_scheduled(self):
+        for rule in self:
+            rule.upcoming_scheduled_ids = self.env["sms.notify.scheduled"].search(
+                [("rule_id", "=", rule.id or 0), ("state", "=", "scheduled")],
+                order="due_datetime, id",
+                limit=UPCOMING_LIMIT,
+            )
 
     @api.depends("sms_template_id.message_kind", "mail_template_id.message_kind")
     def _compute_message_kind(self):
@@ -237,6 +407,18 @@ class SmsNotifyRule(models.Model):
                         error=error,
                     )
                 ) from error
+
+    @api.constrains("gateway_id", "company_id")
+    def _check_gateway_company(self):
+        for rule in self:
+            if rule.gateway_id and not rule.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(rule)s sends through a gateway of one company: set that company as "
+                        "the rule's company.",
+                        rule=rule.name,
+                    )
+                )
 
     @api.constrains("delay_minutes", "validity_minutes")
     def _check_minutes(self):
@@ -609,6 +791,48 @@ class SmsNotifyRule(models.Model):
             "name": self.env._("Scheduled by %(rule)s", rule=self.name),
             "domain": [("rule_id", "=", self.id)],
             "context": {"search_default_filter_scheduled": 1},
+        }
+
+    def _upcoming_documents(self, days=UPCOMING_DAYS, limit=80):
+        """The documents a rule timed from a date will message in the next ``days``: those
+        whose date falls in the window, meeting the condition, of the rule's company and
+        departments. Empty for the other rules."""
+        self.ensure_one()
+        window = schedule.window_of_dates(
+            self.notify_trigger, self.delay_minutes, fields.Datetime.now(), days
+        )
+        field = self._yearly_field() if self.notify_trigger == "yearly" else self.date_field_id
+        if not window or not field:
+            return self.env[self.model_id.model]
+        start, end = window
+        if field.ttype == "date":
+            # a day counts from its start on the customer's clock: a day's margin each side
+            start, end = (start - timedelta(days=1)).date(), (end + timedelta(days=1)).date()
+        records = self.env[self.model_id.model].search(
+            expression.AND(
+                [self._condition(), [(field.name, ">=", start), (field.name, "<", end)]]
+            ),
+            order=f"{field.name}, id",
+            limit=limit,
+        )
+        records = self._of_departments(records)
+        if self.company_id:
+            companies = records._mail_get_companies(default=self.env.company)
+            records = records.filtered(lambda record: companies[record.id] == self.company_id)
+        return records
+
+    def action_open_upcoming_documents(self):
+        self.ensure_one()
+        documents = self._upcoming_documents()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.model_id.model,
+            "view_mode": "list,form",
+            "name": self.env._(
+                "%(rule)s: the next %(days)s days", rule=self.name, days=UPCOMING_DAYS
+            ),
+            "domain": [("id", "in", documents.ids)],
+            "context": {"create": False},
         }
 
     def action_open_automation(self):

@@ -43,6 +43,12 @@ class SmsNotifyScheduled(models.Model):
         required=True,
         default="scheduled",
     )
+    text_preview = fields.Text(
+        string="Text",
+        compute="_compute_text_preview",
+        help="The message as it would read now: it is written when due, so it says what is "
+        "true then.",
+    )
     cancel_reason = fields.Char(string="Why Not Sent", readonly=True)
     sent_datetime = fields.Datetime(string="Sent On", readonly=True)
 
@@ -64,6 +70,22 @@ class SmsNotifyScheduled(models.Model):
                 if message.res_model in self.env and message.res_id
                 else False
             )
+
+    def _compute_text_preview(self):
+        """The rule's SMS (else its e-mail's subject) rendered on each document, a rule at a
+        time."""
+        self.text_preview = False
+        for rule, messages in self.grouped("rule_id").items():
+            if rule.model_id.model not in self.env:
+                continue
+            template = rule.sms_template_id or rule.mail_template_id
+            field_name = "body" if rule.sms_template_id else "subject"
+            documents = self.env[rule.model_id.model].browse(messages.mapped("res_id")).exists()
+            if not template or not documents:
+                continue
+            rendered = template._render_field(field_name, documents.ids, compute_lang=True)
+            for message in messages:
+                message.text_preview = rendered.get(message.res_id, False)
 
     def _cancel(self, reason, state="cancelled"):
         self.filtered(lambda message: message.state == "scheduled").write(
@@ -150,6 +172,7 @@ class SmsNotifyScheduled(models.Model):
             active_ids=records.ids,
             sms_notify_valid_until=valid_until,
             sms_notify_company_id=company.id if company else False,
+            sms_notify_gateway_id=rule.gateway_id.id,
         ).create(
             {
                 "composition_mode": "mass",

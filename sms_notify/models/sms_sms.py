@@ -17,6 +17,18 @@ class SmsSms(models.Model):
         help="The gateway that sent the message. Empty for messages sent through Odoo IAP "
         "without a configured gateway.",
     )
+    preferred_gateway_id = fields.Many2one(
+        "sms.notify.gateway",
+        string="Send Through",
+        readonly=True,
+        ondelete="set null",
+        # automatic rules hand their messages over with the gateway the rule names
+        default=lambda self: self.env.context.get("sms_notify_gateway_id"),
+        help="The gateway tried first for this message (the one its rule names). When it is "
+        "down, has reached its daily limit or does not send to the number, the message goes "
+        "through the company's other gateways as any other would. Only a gateway of the "
+        "message's company is ever used.",
+    )
     gateway_reference = fields.Char(
         readonly=True,
         index="btree_not_null",

@@ -302,6 +302,7 @@ class SmsSmsCascade(models.Model):
             "message_kind": self.message_kind,
             "sms_notify_team_id": self.sms_notify_team_id.id,
             "template_id": self.template_id.id,
+            "preferred_gateway_id": self.preferred_gateway_id.id,
             "valid_until": self.valid_until,
             "send_after": self._sms_notify_fallback_not_before(),
             "state": "outgoing",

@@ -447,6 +447,10 @@ class SmsSmsQueue(models.Model):
             # a device is taken for this worker when the first message goes to it; one
             # another worker took meanwhile leaves the next gateway the message
             take=lambda gateway_id: by_id[gateway_id]._take_capacity(),
+            # a rule's gateway first; routing ignores one that is not among the company's
+            preferred={
+                sms.id: sms.preferred_gateway_id.id for sms in self if sms.preferred_gateway_id
+            },
         )
         for gateway_id, sms_ids in decision.waiting.items():
             self.browse(sms_ids)._sms_notify_wait_for_capacity(by_id[gateway_id])

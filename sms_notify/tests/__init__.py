@@ -25,3 +25,4 @@ from . import test_viber_cascade
 from . import test_viber_vendor
 from . import test_send_outcome
 from . import test_history_form
+from . import test_rules_screen

@@ -8,6 +8,11 @@ messages; one with no capacity left is passed over, and so is a device another w
 (``take`` refuses it): the message goes to the next gateway that sends to its number.  When
 no other gateway does, the message waits for the first of those passed over rather than
 failing as if no gateway sent to its number.
+
+A message may prefer one of the company's gateways (a rule sending from the salon's phone):
+that gateway is tried first while it is up and has capacity; when it is down, full or does not
+send to the number, the message fails over to the company's other gateways as any other
+would, and waits for it only when none of them sends to the number.
 """
 
 from collections.abc import Callable, Hashable, Iterable
@@ -56,31 +61,41 @@ def first_sending(gateways, number):
     return next((gateway for gateway in gateways if gateway.sends_to(number)), None)
 
 
+def preferring(gateways, preferred_id):
+    """``gateways`` (as they are tried) with the one of id ``preferred_id`` first, unless it is
+    down or not among them: a preference never puts a failed gateway before working ones."""
+    first = [gateway for gateway in gateways if gateway.id == preferred_id and not gateway.down]
+    return first + [gateway for gateway in gateways if gateway not in first]
+
+
 def route(
     gateways: Iterable[Gateway],
     messages: Iterable[tuple[Hashable, str]],
     take: Callable[[Hashable], bool] | None = None,
+    preferred: dict | None = None,
 ) -> Routing:
     """Route ``messages`` (``(message id, E.164 number)`` pairs, in sending order) to
     ``gateways`` (a company's, in priority order; see the module's description).
 
     ``take(gateway id)`` reserves a gateway for this batch when the first message goes to it;
-    it is asked once per gateway, and a gateway it refuses is passed over."""
+    it is asked once per gateway, and a gateway it refuses is passed over. ``preferred`` maps
+    a message id to the id of the gateway it prefers (see :func:`preferring`)."""
+    preferred = preferred or {}
     ordered = in_order(gateways)
     capacity = {gateway.id: gateway.capacity for gateway in ordered}
     available = [gateway for gateway in ordered if capacity[gateway.id] != 0]
     taken = set()
     result = Routing()
     for message_id, number in messages:
-        gateway = first_sending(available, number)
+        gateway = first_sending(preferring(available, preferred.get(message_id)), number)
         while gateway and gateway.id not in taken and take and not take(gateway.id):
             available.remove(gateway)
-            gateway = first_sending(available, number)
+            gateway = first_sending(preferring(available, preferred.get(message_id)), number)
         if gateway:
             taken.add(gateway.id)
         if not gateway and len(available) != len(ordered):
             passed_over = [gateway for gateway in ordered if gateway not in available]
-            full = first_sending(passed_over, number)
+            full = first_sending(preferring(passed_over, preferred.get(message_id)), number)
             if full:
                 result.waiting.setdefault(full.id, []).append(message_id)
                 continue

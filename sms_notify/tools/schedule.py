@@ -115,3 +115,43 @@ def after_quiet_hours_by_zone(due, quiet, zones):
     """``{tz: after_quiet_hours(due, quiet, tz)}`` for each of ``zones``: a mailing's messages
     are timed once per time zone of its recipients, not once per recipient."""
     return {tz: after_quiet_hours(due, quiet, tz) for tz in set(zones)}
+
+
+#: the units a rule's delay is chosen in, and how many minutes each is
+DELAY_UNITS = {"minutes": 1, "hours": 60, "days": 24 * 60}
+
+
+def to_minutes(amount, unit):
+    """``amount`` of ``unit`` (one of :data:`DELAY_UNITS`) in minutes."""
+    try:
+        return (amount or 0) * DELAY_UNITS[unit or "minutes"]
+    except KeyError:
+        raise ValueError(f"a delay is counted in {', '.join(DELAY_UNITS)}, not {unit!r}") from None
+
+
+def from_minutes(minutes):
+    """``(amount, unit)`` saying ``minutes`` in the largest unit that counts them exactly:
+    1440 is one day, 90 is 90 minutes, 0 is 0 minutes."""
+    minutes = minutes or 0
+    for unit, size in sorted(DELAY_UNITS.items(), key=lambda item: -item[1]):
+        if minutes and minutes % size == 0:
+            return minutes // size, unit
+    return minutes, "minutes"
+
+
+def window_of_dates(trigger, delay_minutes, now, days):
+    """The dates (naive UTC, ``(start, end)``) a rule timed from a date sends for in the next
+    ``days``: a reminder ``delay_minutes`` before a date goes for the dates from ``now`` plus
+    the delay; a message after a date for the dates the delay ago; a yearly message for the
+    next occurrences in those days.  ``None`` for rules not timed from a date."""
+    span = timedelta(days=days)
+    delay = timedelta(minutes=delay_minutes or 0)
+    match trigger:
+        case "before_date":
+            return now + delay, now + delay + span
+        case "after_date":
+            return now - delay, now - delay + span
+        case "yearly":
+            return now - delay, now - delay + span
+        case _:
+            return None

@@ -109,3 +109,20 @@ class TestSaleRules(RulesCommon):
         scheduled = self._scheduled(rule)
         self.assertEqual(scheduled.mapped("res_id"), mine.ids)
         self.assertEqual(scheduled.team_id, self.shop)
+
+    def test_the_ready_made_rules_say_when_they_send(self):
+        thanks = self.env.ref("sms_notify_sale.sms_notify_rule_order_thanks")
+        self.assertEqual((thanks.delay_amount, thanks.delay_unit), (3, "days"))
+        self.assertEqual(thanks.delay_minutes, 3 * 24 * 60)
+        self.assertTrue(
+            thanks.description.startswith(
+                "3 days after Order Date of a Sales Order, if it meets the condition: "
+                "Status is “Sales Order”"
+            ),
+            thanks.description,
+        )
+        accepted = self.env.ref("sms_notify_sale.sms_notify_rule_order_accepted")
+        self.assertTrue(
+            accepted.description.startswith("When a Sales Order reaches Status “Sales Order”"),
+            accepted.description,
+        )
