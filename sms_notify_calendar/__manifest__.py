@@ -17,6 +17,11 @@
         "data/sms_notify_rule_data.xml",
         "views/calendar_event_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "sms_notify_calendar/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/calendar_event_demo.xml",
     ],
