@@ -52,6 +52,12 @@ class TestAndroidSetup(SmsNotifyCommon):
         self.assertEqual(query["value"], "https://erp.example.com/web/login")
         self.assertNotIn(self.gateway.sudo().webhook_secret, self.gateway.android_setup_qr_url)
         self.assertEqual(self.gateway.android_odoo_address, "https://erp.example.com")
+
+    def test_odoo_draws_the_code(self):
+        query = {
+            key: values[0]
+            for key, values in parse_qs(urlsplit(self.gateway.android_setup_qr_url).query).items()
+        }
         # what Odoo's /report/barcode route answers for it: a PNG image, drawn by reportlab's
         # bitmap renderer (a separate package with reportlab 4: rl_renderPM or rlPyCairo)
         try:
