@@ -70,8 +70,11 @@ class SmsNotifyGateway(models.Model):
     sequence = fields.Integer(
         default=10, help="The first active gateway of the company sends its messages."
     )
+    # the Gateways menu creates them inactive (its action's context): a key of this model's
+    # own, as ``default_active`` would also deactivate records of other models created from
+    # the form (a company created from its company field)
     active = fields.Boolean(
-        default=True,
+        default=lambda self: not self.env.context.get("sms_notify_new_gateway_inactive"),
         help="Only active gateways send. A gateway created on this form starts inactive: "
         "Test Connection activates it once the gateway answers, or activate it yourself.",
     )

@@ -74,6 +74,15 @@ class TestNewGatewayForm(GatewayFormCommon):
         gateway.action_unarchive()
         self.assertTrue(gateway.active)
 
+    def test_records_of_other_models_created_from_the_form_stay_active(self):
+        """Only gateways start inactive, not a company created from the company field."""
+        partner = (
+            self.env["res.partner"]
+            .with_context(**self._action_context())
+            .create({"name": "Created from the gateway form"})
+        )
+        self.assertTrue(partner.active)
+
     def test_gateways_created_elsewhere_keep_starting_active(self):
         """Imports, data files and code keep the model's default."""
         gateway = self.env["sms.notify.gateway"].create(
