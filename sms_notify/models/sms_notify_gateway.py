@@ -1,3 +1,4 @@
+import logging
 import secrets
 import zlib
 from datetime import datetime, time, timedelta
@@ -15,6 +16,8 @@ from odoo.addons.sms.tools.sms_api import SmsApi
 from ..tools import (  # noqa: F401
     iap,
     numbers,
+    plain_errors,
+    reachability,
     routing,
     sandbox,
     serwersms,
@@ -25,6 +28,8 @@ from ..tools import (  # noqa: F401
 )
 from ..tools.gateway import WEBHOOK_IAP, GatewayError, get_client_class
 from ..tools.inbound import is_stop_request
+
+_logger = logging.getLogger(__name__)
 
 #: how long a gateway is skipped after a transient failure
 DOWN_SECONDS = 120
@@ -58,14 +63,21 @@ class SmsNotifyGateway(models.Model):
         ],
         string="Type",
         required=True,
-        default="sandbox",
-        help="How messages leave Odoo. The sandbox records them in its outbox and simulates "
+        help="How messages leave Odoo: the vendor or device that sends them. The form then "
+        "asks what this type needs. The sandbox records messages in its outbox and simulates "
         "delivery reports; Odoo IAP uses Odoo's own paid SMS service.",
     )
     sequence = fields.Integer(
         default=10, help="The first active gateway of the company sends its messages."
     )
-    active = fields.Boolean(default=True)
+    # the Gateways menu creates them inactive (its action's context): a key of this model's
+    # own, as ``default_active`` would also deactivate records of other models created from
+    # the form (a company created from its company field)
+    active = fields.Boolean(
+        default=lambda self: not self.env.context.get("sms_notify_new_gateway_inactive"),
+        help="Only active gateways send. A gateway created on this form starts inactive: "
+        "Test Connection activates it once the gateway answers, or activate it yourself.",
+    )
     company_id = fields.Many2one(
         "res.company",
         required=True,
@@ -80,23 +92,31 @@ class SmsNotifyGateway(models.Model):
     )
     base_url = fields.Char(
         string="API Address",
-        help="Leave empty for the vendor's main site. For SMSC, https://smsc.kz or "
-        "https://smsc.ua reach the Kazakh or Ukrainian site. Changing the address or the type "
+        help="Where Odoo calls the gateway. For a vendor, leave it empty for its main site "
+        "(for SMSC, https://smsc.kz or https://smsc.ua reach the Kazakh or Ukrainian site). "
+        "Changing the address or the type "
         "clears the stored login, password, keys and PIN unless a Settings administrator "
         "changes it, so that they never go to an address they were not given for.",
     )
-    login = fields.Char(groups="base.group_system", help="SMSC or SerwerSMS login.")
+    login = fields.Char(
+        groups="base.group_system",
+        help="The login of the account (or of the device's app) that sends the messages.",
+    )
     password = fields.Char(
         string="Password / Auth Token",
         groups="base.group_system",
-        help="SMSC or SerwerSMS password, or the Twilio auth token.",
+        help="The password, auth token or API secret that goes with the login or key; the "
+        "text on top of the form says which one this type needs.",
     )
     api_key = fields.Char(
         string="API Key / Token",
         groups="base.group_system",
-        help="SMSC API key, or the SMSAPI / SerwerSMS bearer token.",
+        help="The API key or token of the account; the text on top of the form says where "
+        "to find it.",
     )
-    account_sid = fields.Char(string="Account SID", help="Twilio account SID.")
+    account_sid = fields.Char(
+        string="Account SID", help="The account SID shown in the vendor's console."
+    )
     signature_secret = fields.Char(
         groups="base.group_system",
         help="Vonage signature secret (API settings of the Vonage dashboard): Vonage signs "
@@ -144,7 +164,13 @@ class SmsNotifyGateway(models.Model):
         string="Delivery Report Address",
         compute="_compute_webhook_url",
         groups="base.group_system",
-        help="Give this address to the vendor where it asks for a status callback URL.",
+        help="Built from Odoo's public address (the web.base.url system parameter). Give it "
+        "to the vendor where it asks for a status callback URL.",
+    )
+    webhook_warning = fields.Text(
+        string="Delivery Report Warning",
+        compute="_compute_webhook_warning",
+        help="Why the vendor or the device cannot call the delivery report address.",
     )
     last_error = fields.Text(readonly=True, copy=False)
     last_error_date = fields.Datetime(readonly=True, copy=False)
@@ -165,6 +191,10 @@ class SmsNotifyGateway(models.Model):
         help="What the form says about this gateway type.",
     )
     can_test_connection = fields.Boolean(compute="_compute_type_declarations")
+    base_url_placeholder = fields.Char(
+        compute="_compute_type_declarations",
+        help="What the address field suggests for this gateway type.",
+    )
     sms_ids = fields.One2many("sms.sms", "gateway_id", string="Messages")
     sms_count = fields.Integer(compute="_compute_sms_count", string="Messages Sent")
     # A device of the business (an Android phone, a GSM modem: each in its own addon) has a
@@ -329,6 +359,12 @@ class SmsNotifyGateway(models.Model):
                 client_class, client_class.form_help
             )
             gateway.can_test_connection = bool(client_class and client_class.can_test_connection())
+            placeholder = client_class and client_class.form_placeholders.get("base_url")
+            gateway.base_url_placeholder = (
+                gateway._translate_type_text(client_class, placeholder)
+                if placeholder
+                else self.env._("the vendor's main site")
+            )
             gateway.channels = ", ".join(
                 label
                 for channel, label in (("sms", "SMS"), ("viber", "Viber"))
@@ -378,6 +414,33 @@ class SmsNotifyGateway(models.Model):
     def _compute_webhook_url(self):
         for gateway in self:
             gateway.webhook_url = gateway.id and gateway._get_webhook_url()
+
+    @api.depends("gateway_type")
+    @api.depends_context("lang")
+    def _compute_webhook_warning(self):
+        for gateway in self:
+            gateway.webhook_warning = gateway.id and gateway._webhook_warning()
+
+    def _webhook_warning(self):
+        """Why the caller of this gateway's report address cannot reach it (see
+        ``tools.reachability``), in the user's language, or ``False``."""
+        self.ensure_one()
+        client_class = self._type_class()
+        if not client_class or "webhook_url" not in client_class.form_field_names():
+            return False
+        warning = reachability.report_address_warning(
+            self._get_webhook_url(),
+            caller=client_class.webhook_caller,
+            needs_https=client_class.webhook_needs_https,
+        )
+        if not warning:
+            return False
+        message, values = warning
+        return self._translate_core_text(message) % values
+
+    def _translate_core_text(self, text):
+        """``text`` of the core's ``tools`` (marked with ``_lt``) in the user's language."""
+        return get_translation("sms_notify", self.env.lang or "en_US", text, ())
 
     @api.depends("sms_ids")
     def _compute_sms_count(self):
@@ -623,27 +686,45 @@ class SmsNotifyGateway(models.Model):
         if state and self.is_device:
             self.sudo().device_state = state
 
+    def _plain_error(self, error, what):
+        """``error`` (a ``GatewayError``) for the user: ``what`` failed, what happened and
+        what to do, in plain words (``tools.plain_errors``); the library's own text as a last
+        line and in the log."""
+        self.ensure_one()
+        explanation = plain_errors.explain(error)
+        _logger.info("%s: %s failed: %s", self.display_name, what, explanation.detail or error)
+        lines = [
+            self.env._("%(gateway)s: %(what)s failed.", gateway=self.display_name, what=what),
+            self._translate_core_text(explanation.headline)
+            if explanation.kind
+            else explanation.headline,
+        ]
+        if explanation.advice:
+            lines.append(self._translate_core_text(explanation.advice))
+        if explanation.detail:
+            lines.append(self.env._("Details: %(detail)s", detail=explanation.detail))
+        return "\n".join(lines)
+
     def action_test_connection(self):
-        """Ask the gateway who we are; show its answer and the balance it reports."""
+        """Ask the gateway who we are; show its answer and the balance it reports.
+
+        A gateway that never sent a message (one just created: the form creates gateways
+        inactive) is activated by a test that succeeds; one that fails leaves it as it was,
+        so a gateway in use stays active and a new one stays inactive."""
         self.ensure_one()
         client = self._get_client()
         try:
             answer = client.test_connection()
             balance = client.last_balance or client.fetch_balance()
         except NotImplementedError:
-            raise UserError(
-                self.env._("%(type)s gateways have no connection test.", type=self.gateway_type)
-            ) from None
+            raise UserError(self.env._("This gateway type has no connection test.")) from None
         except GatewayError as error:
             self._record_error(error)
-            raise UserError(
-                self.env._(
-                    "The gateway refused the connection: %(error)s\nCheck the address and the "
-                    "credentials, then try again.",
-                    error=error,
-                )
-            ) from error
+            raise UserError(self._plain_error(error, self.env._("the connection test"))) from error
         values = {"last_error": False, "last_error_date": False}
+        activated = not self.active and not self.sms_count
+        if activated:
+            values["active"] = True
         if self.is_device:
             values["device_state"] = "available"
         if balance:
@@ -656,7 +737,12 @@ class SmsNotifyGateway(models.Model):
             "tag": "display_notification",
             "params": {
                 "title": self.env._("Connection works"),
-                "message": answer,
+                "message": answer
+                + (
+                    "\n" + self.env._("The gateway is now active: it sends messages.")
+                    if activated
+                    else ""
+                ),
                 "type": "success",
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },

@@ -26,3 +26,4 @@ from . import test_viber_vendor
 from . import test_send_outcome
 from . import test_history_form
 from . import test_rules_screen
+from . import test_gateway_form

@@ -378,6 +378,12 @@ WEBHOOK_SIGNATURE = "signature"
 WEBHOOK_IAP = "iap"
 WEBHOOK_AUTHS = (WEBHOOK_NONE, WEBHOOK_SECRET, WEBHOOK_SIGNATURE, WEBHOOK_IAP)
 
+#: who calls a type's report address (``GatewayClient.webhook_caller``, judged by
+#: ``tools.reachability``): the vendor's servers on the internet, or a device of the business
+#: on its own network
+CALLER_INTERNET = "internet"
+CALLER_LOCAL_NETWORK = "local_network"
+
 _UUID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -483,6 +489,13 @@ class GatewayClient:
     #: how its webhook calls are authenticated (one of ``WEBHOOK_AUTHS``; see
     #: :func:`authenticate_webhook`)
     webhook_auth = WEBHOOK_NONE
+    #: who calls the report address: ``CALLER_INTERNET`` (the vendor's servers) or
+    #: ``CALLER_LOCAL_NETWORK`` (a device on the business's network)
+    webhook_caller = CALLER_INTERNET
+    #: the caller refuses plain ``http://`` report addresses
+    webhook_needs_https = False
+    #: placeholders of the form's fields for this type (English, marked with :func:`_lt`)
+    form_placeholders = {}
 
     @classmethod
     def form_field_names(cls):

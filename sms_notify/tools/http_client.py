@@ -23,6 +23,7 @@ import time
 import requests
 
 from .gateway import GatewayError
+from .plain_errors import reason
 
 #: how much of an unexpected answer goes into error messages
 SNIPPET_LENGTH = 200
@@ -101,55 +102,65 @@ class HttpClient:
                     response = session.request(
                         method, url, headers=headers, timeout=self.timeout, **kwargs
                     )
+        # the messages name what happened in plain words (``tools.plain_errors``); the
+        # library's own text stays in the chained cause, for the log and the form's details
         except requests.exceptions.ConnectTimeout as error:
             raise GatewayError(
-                f"{self.vendor} did not accept a connection within {self.timeout:g} s",
+                f"No connection to {self.vendor} within {self.timeout:g} s.",
                 transient=True,
             ) from error
         except requests.exceptions.Timeout as error:
             raise GatewayError(
-                f"{self.vendor} did not answer within {self.timeout:g} s",
+                f"No answer from {self.vendor} within {self.timeout:g} s.",
                 transient=True,
                 maybe_sent=True,
             ) from error
         except requests.exceptions.ConnectionError as error:
             raise GatewayError(
-                f"{self.vendor} cannot be reached: {error}", transient=True
+                f"Cannot connect to {self.vendor}: {reason(error)}.", transient=True
             ) from error
         except (
             requests.exceptions.InvalidURL,
             requests.exceptions.MissingSchema,
             requests.exceptions.InvalidSchema,
         ) as error:
-            raise GatewayError(f"The {self.vendor} address is not valid: {error}") from error
+            raise GatewayError(f"The address of {self.vendor} is not valid: {url}") from error
         except requests.exceptions.RequestException as error:
             # e.g. the answer broke off while being read: the request itself went out
             raise GatewayError(
-                f"{self.vendor} call failed: {error}", transient=True, maybe_sent=True
+                f"The call to {self.vendor} broke off: {reason(error)}.",
+                transient=True,
+                maybe_sent=True,
             ) from error
         self._raise_for_status(response, auth_errors_are_fatal)
         return response
 
     def _raise_for_status(self, response, auth_errors_are_fatal):
         status = response.status_code
+        error = None
         if status == 429:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            raise GatewayError(
-                f"{self.vendor} limits the request rate (HTTP 429): {snippet(response.text)}",
+            error = GatewayError(
+                f"Too many requests to {self.vendor} (HTTP 429): {snippet(response.text)}",
                 transient=True,
                 retry_after=retry_after,
             )
-        if status >= 500:
-            raise GatewayError(
-                f"{self.vendor} failed with HTTP {status}: {snippet(response.text)}",
+        elif status >= 500:
+            error = GatewayError(
+                f"A failure at {self.vendor} (HTTP {status}): {snippet(response.text)}",
                 transient=True,
                 maybe_sent=True,
             )
-        if auth_errors_are_fatal and status in (401, 403):
-            raise GatewayError(
-                f"{self.vendor} refused the credentials (HTTP {status}): {snippet(response.text)}",
+        elif auth_errors_are_fatal and status in (401, 403):
+            error = GatewayError(
+                f"The credentials were refused by {self.vendor} (HTTP {status}): "
+                f"{snippet(response.text)}",
                 failure_type="sms_acc",
             )
+        if error:
+            # what ``tools.plain_errors`` tells the user
+            error.http_status = status
+            raise error
 
     def json(self, response):
         """The JSON body of ``response``, or a :class:`GatewayError` when it is not JSON."""
@@ -157,7 +168,7 @@ class HttpClient:
             return response.json()
         except ValueError as error:
             raise GatewayError(
-                f"{self.vendor} answered something that is not its API's JSON "
+                f"The answer of {self.vendor} is not its API's JSON "
                 f"(HTTP {response.status_code}): {snippet(response.text)}",
                 maybe_sent=True,
             ) from error

@@ -1,3 +1,7 @@
+from urllib.parse import urlencode
+
+from werkzeug.urls import url_join
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -12,7 +16,7 @@ class SmsNotifyGateway(models.Model):
 
     gateway_type = fields.Selection(
         selection_add=[("android", "Android phone (SMS Gateway for Android)")],
-        ondelete={"android": "set default"},
+        ondelete={"android": "set sandbox"},
     )
     android_signing_key = fields.Char(
         string="Webhook Signing Key",
@@ -25,6 +29,39 @@ class SmsNotifyGateway(models.Model):
         string="SIM Slot",
         help="SIM card the phone sends from (1, 2, ...); 0: the phone's default.",
     )
+
+    android_odoo_address = fields.Char(
+        string="Odoo's Address for the Phone",
+        compute="_compute_android_setup",
+        help="The address the phone calls with its delivery reports and the SMS it receives "
+        "(the web.base.url system parameter).",
+    )
+    android_setup_qr_url = fields.Char(
+        string="Scan with the Phone",
+        compute="_compute_android_setup",
+        help="A QR code of Odoo's login page: scanned with the phone's camera, it opens in the "
+        "phone's browser, which shows whether the phone reaches Odoo over https.",
+    )
+
+    @api.depends("gateway_type")
+    def _compute_android_setup(self):
+        for gateway in self:
+            if "android_phone" not in (gateway.type_fields or []):
+                gateway.android_odoo_address = gateway.android_setup_qr_url = False
+                continue
+            address = gateway.get_base_url()
+            gateway.android_odoo_address = address
+            # Odoo's renderer of barcodes (ir.actions.report.barcode); the login page, not the
+            # report address: the phone must reach Odoo's address over https, and opening it
+            # shows that without giving the gateway's secret to whoever sees the screen
+            gateway.android_setup_qr_url = "/report/barcode/?" + urlencode(
+                {
+                    "barcode_type": "QR",
+                    "value": url_join(address, "/web/login"),
+                    "width": 180,
+                    "height": 180,
+                }
+            )
 
     @api.constrains("android_sim_number")
     def _check_android_sim_number(self):
@@ -40,10 +77,10 @@ class SmsNotifyGateway(models.Model):
     @api.model
     def _form_sections(self):
         sections = super()._form_sections()
-        sections["credentials"] = sections["credentials"] | {
-            "android_signing_key",
-            "android_sim_number",
-        }
+        phone_fields = {"android_signing_key", "android_sim_number"}
+        sections["credentials"] = sections["credentials"] | phone_fields
+        # the phone's setup steps and the Register Webhooks button
+        sections["android_phone"] = phone_fields
         return sections
 
     def action_register_webhooks(self):
@@ -57,14 +94,10 @@ class SmsNotifyGateway(models.Model):
             client.register_webhooks(url)
         except GatewayError as error:
             self._record_error(error)
-            raise UserError(
-                self.env._(
-                    "The phone did not register the webhooks: %(error)s\nThe app calls only "
-                    "https:// addresses: check that Odoo is reached over https (%(url)s).",
-                    error=error,
-                    url=url.split("/sms_notify/")[0],
-                )
-            ) from error
+            message = self._plain_error(error, self.env._("registering the webhooks"))
+            if self.webhook_warning:
+                message += "\n" + self.webhook_warning
+            raise UserError(message) from error
         self._record_success()
         return {
             "type": "ir.actions.client",

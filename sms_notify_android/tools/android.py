@@ -177,7 +177,7 @@ class AndroidHttp(HttpClient):
             # SMS service again after a restart or an update); it refuses before taking the
             # message, so nothing was sent
             error = core.GatewayError(
-                f"{self.vendor} is not ready to send (HTTP 503): {snippet(response.text)}",
+                f"Not ready to send: {self.vendor} answers HTTP 503: {snippet(response.text)}",
                 transient=True,
             )
             error.device_state = DEVICE_REBINDING
@@ -195,6 +195,11 @@ class AndroidClient(core.GatewayClient):
     supports_idempotency_key = True
     is_device = True
     webhook_auth = core.WEBHOOK_SIGNATURE
+    #: the phone calls Odoo from the shop's network, and only https:// addresses (the app's
+    #: webhook code; see the module docstring)
+    webhook_caller = core.CALLER_LOCAL_NETWORK
+    webhook_needs_https = True
+    form_placeholders = {"base_url": core._lt("e.g. http://192.168.1.20:8080 (shown in the app)")}
     form_fields = {
         "base_url": True,
         "login": False,
@@ -226,7 +231,7 @@ class AndroidClient(core.GatewayClient):
             self.config.get("base_url") or "",
             self.timeout,
             auth=auth,
-            vendor="The Android phone",
+            vendor="the Android phone",
         )
 
     # sending

@@ -19,7 +19,7 @@ class SmsNotifyGateway(models.Model):
 
     gateway_type = fields.Selection(
         selection_add=[("gsm_modem", "GSM modem")],
-        ondelete={"gsm_modem": "set default"},
+        ondelete={"gsm_modem": "set sandbox"},
     )
     modem_port = fields.Char(
         string="Port",
@@ -182,9 +182,7 @@ class SmsNotifyGateway(models.Model):
             health = self._get_client().health()
         except GatewayError as error:
             self._record_error(error)
-            raise UserError(
-                self.env._("The modem did not answer: %(error)s", error=error)
-            ) from error
+            raise UserError(self._plain_error(error, self.env._("the modem check"))) from error
         self.sudo().write(
             {
                 "device_state": "available" if health.registered else "rebinding",

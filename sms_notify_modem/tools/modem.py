@@ -26,6 +26,7 @@ Sources and tests: ``sms_notify_modem/readme/DEVELOP.md``, section "Modem gatewa
 import time
 
 # the core's registry and GatewayError: the very ones its sending engine uses
+from ...sms_notify.tools import plain_errors
 from ...sms_notify.tools.gateway import (
     GatewayClient,
     GatewayError,
@@ -106,8 +107,11 @@ class GsmModemClient(GatewayClient):
                 0.2,
             )
         except (OSError, ValueError) as error:  # pyserial's SerialException is an OSError
+            # in plain words; pyserial's own text stays in the chained cause (the details)
+            what = plain_errors.classify(error)
+            why = "" if what == plain_errors.PORT else f": {plain_errors.reason(error)}"
             raise device_error(
-                f"cannot open the modem's port {self.config.get('port')}: {error}",
+                f"the modem's port {self.config.get('port')} cannot be opened{why}",
                 "unreachable",
                 transient=True,
             ) from error
