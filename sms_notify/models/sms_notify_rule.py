@@ -182,8 +182,10 @@ class SmsNotifyRule(models.Model):
     gateway_id = fields.Many2one(
         "sms.notify.gateway",
         string="Send Through",
-        check_company=True,
-        domain="[('company_id', '=?', company_id)]",
+        # not check_company: for a rule of every company it would offer no gateway at all
+        # (gateways always have a company); picking one sets the rule's company, and
+        # _check_gateway_company holds the two together
+        domain="[('company_id', 'in', [company_id] if company_id else allowed_company_ids)]",
         ondelete="set null",
         help="The gateway this rule's SMS go through first (the salon's phone, say); the rule "
         "is then for that gateway's company only. When the gateway is off, has reached its "
@@ -244,15 +246,19 @@ class SmsNotifyRule(models.Model):
         """The rule in words (see ``tools.describe``), in the user's language."""
         self.ensure_one()
         quiet = self._quiet_hours(self.company_id or self.env.company)
+        # the labels of the rule's own model and fields: notification managers may not read
+        # Odoo's field definitions (ir.model.fields is for administrators), only these names
+        model, date_field = self.model_id.sudo(), self.date_field_id.sudo()
+        changed_fields = self.change_field_ids.sudo()
         return describe.describe(
             describe.Rule(
                 trigger=self.notify_trigger,
-                document=self.model_id.name,
+                document=model.name,
                 terms=self._condition_terms(),
                 delay_amount=self.delay_amount,
                 delay_unit=self.delay_unit,
-                date_label=self.date_field_id.field_description or "",
-                changed_labels=tuple(self.change_field_ids.mapped("field_description")),
+                date_label=date_field.field_description or "",
+                changed_labels=tuple(changed_fields.mapped("field_description")),
                 departments=tuple(self.team_ids.mapped("name")),
                 sending_hours=(quiet.end, quiet.start) if quiet and quiet.active else None,
                 gateway=self.gateway_id.name or "",
@@ -411,6 +417,20 @@ class SmsNotifyRule(models.Model):
     @api.constrains("gateway_id", "company_id")
     def _check_gateway_company(self):
         for rule in self:
+            if (
+                rule.gateway_id
+                and rule.company_id
+                and rule.gateway_id.company_id != rule.company_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(rule)s is a rule of %(company)s: it cannot send through %(gateway)s, "
+                        "a gateway of another company.",
+                        rule=rule.name,
+                        company=rule.company_id.name,
+                        gateway=rule.gateway_id.name,
+                    )
+                )
             if rule.gateway_id and not rule.company_id:
                 raise ValidationError(
                     self.env._(
@@ -471,7 +491,7 @@ class SmsNotifyRule(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        vals_list = [dict(vals) for vals in vals_list]
+        vals_list = [self._with_gateway_company(vals) for vals in vals_list]
         for vals in vals_list:
             self._check_editable_fields(vals)
             if vals.get("active", True):
@@ -505,6 +525,8 @@ class SmsNotifyRule(models.Model):
         return rules
 
     def write(self, vals):
+        if not self.company_id:
+            vals = self._with_gateway_company(vals)
         self._check_editable_fields(vals)
         self.check_access("write")
         shared = {name: value for name, value in vals.items() if name in SHARED_AUTOMATION_FIELDS}
@@ -518,6 +540,15 @@ class SmsNotifyRule(models.Model):
         if AUTOMATION_SOURCES & set(vals):
             self.sudo()._sync_automation()
         return result
+
+    def _with_gateway_company(self, vals):
+        """A rule sending through a gateway is for the gateway's company: a gateway picked on
+        a rule of every company sets it (the form shows the company to multi-company users
+        only, so the form's own onchange cannot be relied on)."""
+        if vals.get("gateway_id") and not vals.get("company_id"):
+            gateway = self.env["sms.notify.gateway"].browse(vals["gateway_id"])
+            return {**vals, "company_id": gateway.company_id.id}
+        return dict(vals)
 
     def copy_data(self, default=None):
         self._check_editable_fields(default or {})

@@ -225,8 +225,16 @@ class TestRuleGateway(RulesCommon):
             self.assertEqual(form.company_id, self.env.company)
 
     def test_a_gateway_needs_the_rules_company(self):
+        """A gateway picked on a rule of every company makes it a rule of the gateway's
+        company, also where the form does not show the company (one-company users); taking
+        the company off again is refused."""
+        rule = self._rule(gateway_id=self.phone.id)
+        self.assertEqual(rule.company_id, self.phone.company_id)
+        every_company = self._rule()
+        every_company.gateway_id = self.phone
+        self.assertEqual(every_company.company_id, self.phone.company_id)
         with self.assertRaisesRegex(ValidationError, "set that company"):
-            self._rule(gateway_id=self.phone.id)
+            rule.company_id = False
 
     def test_another_companys_gateway_is_refused(self):
         rule = (

@@ -53,6 +53,8 @@ class TestRussianSalonTour(RussianTourCase):
         self.assertEqual(reminder.gateway_id, phone)
         self.assertEqual(self.screens, ["sms_notify_calendar/reminder_rule"])
 
+        # documents are dated by the test's transaction, which began before the switch
+        reminder.enabled_since = datetime.now() - timedelta(hours=1)
         customer = self.env["res.partner"].create(
             {"name": "Ольга Васильева", "mobile": "+7 912 345-67-89", "lang": self.LANG}
         )
