@@ -35,7 +35,8 @@ ALPHABET = (
     + [EMOJI, "\U0001f44d", "\U0001f1f5\U0001f1f1", "\u2764\ufe0f"]
     # what users paste without seeing it: typographic quotes and dashes, non-breaking and thin
     # spaces, a zero-width space, a soft hyphen, "ё" beside the GSM-7 "e"
-    + list("«»“”„’–—…ёЁ") + ["\u00a0", "\u2009", "\u200b", "\u00ad", "\t"]
+    + list("«»“”„’–—…ёЁ")
+    + ["\u00a0", "\u2009", "\u200b", "\u00ad", "\t"]
 )
 
 
