@@ -115,6 +115,11 @@ class TestNotifyDialog(SmsNotifyCommon):
             .create({"composition_mode": "mass", "body": "Frames -20% this week."})
         )
         self.assertEqual(mass.sms_notify_gateway_name, "SMSAPI.pl, Shop sandbox")
+        self.assertFalse(
+            mass.sms_notify_gateway_sandbox, "Polish numbers reach a phone: no sandbox banner"
+        )
+        self.smsapi.action_archive()
+        mass.invalidate_recordset()
         self.assertTrue(mass.sms_notify_gateway_sandbox)
 
     # ------------------------------------------------------------------

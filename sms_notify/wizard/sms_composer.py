@@ -161,8 +161,11 @@ class SmsComposer(models.TransientModel):
                     self.env._("no gateway sends to %(numbers)s", numbers=", ".join(unrouted))
                 )
             composer.sms_notify_gateway_name = ", ".join(names) or False
-            composer.sms_notify_gateway_sandbox = any(
-                gateway.gateway_type in gateways._simulated_types() for gateway in gateways
+            # the banner says nothing reaches a phone: only when no other gateway may send
+            composer.sms_notify_gateway_sandbox = (
+                bool(gateways)
+                and not unrouted
+                and all(gateway.gateway_type in gateways._simulated_types() for gateway in gateways)
             )
             composer.sms_notify_gateway_iap = iap or any(
                 gateway.gateway_type in gateways._iap_types() for gateway in gateways
