@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from odoo.addons.sms_notify.tools.gsm import analyze
+from odoo.addons.sms_notify.tools.gsm import analyze, unicode_reason
 
 GSM_JS = Path(__file__).resolve().parent.parent / "sms_notify" / "static" / "src" / "gsm.js"
 NODE = shutil.which("node")
@@ -18,9 +18,11 @@ NODE_RUNNER = """
 import { readFileSync } from "node:fs";
 const source = readFileSync(process.argv[1], "utf8");
 const url = "data:text/javascript;base64," + Buffer.from(source).toString("base64");
-const { analyze } = await import(url);
+const { analyze, unicodeReason } = await import(url);
 const texts = JSON.parse(readFileSync(0, "utf8"));
-process.stdout.write(JSON.stringify(texts.map((text) => analyze(text))));
+process.stdout.write(
+    JSON.stringify(texts.map((text) => ({ ...analyze(text), unicodeReason: unicodeReason(text) })))
+);
 """
 
 EMOJI = "\U0001f600"
@@ -31,6 +33,10 @@ ALPHABET = (
     + list("Ваш заказ готов")
     + list("ąęłżśćń")
     + [EMOJI, "\U0001f44d", "\U0001f1f5\U0001f1f1", "\u2764\ufe0f"]
+    # what users paste without seeing it: typographic quotes and dashes, non-breaking and thin
+    # spaces, a zero-width space, a soft hyphen, "ё" beside the GSM-7 "e"
+    + list("«»“”„’–—…ёЁ")
+    + ["\u00a0", "\u2009", "\u200b", "\u00ad", "\t"]
 )
 
 
@@ -45,6 +51,7 @@ def _boundary_texts():
         texts.append("ж" * size + EMOJI + "b" * 5)
         texts.append("a" * size + EMOJI + "a" * 5)
     texts += ["€" * 80, "€" * 81, EMOJI * 35, EMOJI * 36, "\r\n" * 100]
+    texts += ["Ёлки «зелёные»", "Price\u00a025 €", "abcdefghijklmnopqrstuvwxyzабвгдеёжзий"]
     return texts
 
 
@@ -65,6 +72,7 @@ def _python_view(text):
         "units": result.units,
         "parts": list(result.parts),
         "charsLeft": result.chars_left,
+        "unicodeReason": unicode_reason(text),
     }
 
 
@@ -83,3 +91,12 @@ def test_js_counter_matches_python_segmenting():
     assert len(js_results) == len(texts)
     for text, js_result in zip(texts, js_results, strict=True):
         assert js_result == _python_view(text), f"JS and Python disagree on {text!r}"
+
+
+def test_unicode_reason_names_the_characters_in_order_and_shows_the_invisible_ones():
+    assert unicode_reason("Your order is ready") == ""
+    # each once, in order, the plain space (GSM-7) not among them, ten then an ellipsis
+    assert unicode_reason("Ёлки «зелёные» €") == "Ё, л, к, и, «, з, е, ё, н, ы, …"
+    assert unicode_reason("Glasses ready «today»\u00a0") == "«, », U+00A0"
+    # a pasted non-breaking space alone makes a Latin text Unicode
+    assert unicode_reason("Price 25\u00a0€") == "U+00A0"

@@ -27,3 +27,4 @@ from . import test_send_outcome
 from . import test_history_form
 from . import test_rules_screen
 from . import test_gateway_form
+from . import test_notify_dialog

@@ -12,6 +12,24 @@ class TestSmsNotifyUi(HttpCase):
             f"/odoo/res.partner/{customer.id}", "sms_notify_counter_tour", login="admin"
         )
 
+    def test_notify_dialog_shows_customer_gateway_limit_and_outcome(self):
+        """Notify from a contact opens on the customer, names the gateway and warns that the
+        sandbox never reaches a phone; the counter says why a text is Unicode, turns red over
+        the part limit while typing and explains the pricing; Send ends with a notice."""
+        self.env["sms.notify.gateway"].search([]).action_archive()
+        self.env["sms.notify.gateway"].create({"name": "Tour sandbox", "gateway_type": "sandbox"})
+        self.env["ir.config_parameter"].set_param("sms_notify.max_segments", 2)
+        customer = self.env["res.partner"].create(
+            {"name": "Olga Tourova", "mobile": "+7 912 345-67-80", "email": False}
+        )
+        self.start_tour(
+            f"/odoo/res.partner/{customer.id}", "sms_notify_notify_dialog_tour", login="admin"
+        )
+        self.assertEqual(
+            self.env["sms.sms"].search([("partner_id", "=", customer.id)]).body,
+            "Your glasses are ready.",
+        )
+
     def test_sandbox_outbox_shows_not_delivered_banner(self):
         gateway = self.env["sms.notify.gateway"].create(
             {"name": "Tour sandbox", "gateway_type": "sandbox"}

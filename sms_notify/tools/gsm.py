@@ -14,6 +14,7 @@ The same algorithm lives in ``static/src/gsm.js`` for the counter shown while ty
 are kept identical by ``tests/test_gsm_js_parity.py``.
 """
 
+import unicodedata
 from dataclasses import dataclass
 
 GSM7 = "gsm7"
@@ -130,6 +131,27 @@ def non_gsm7_chars(text):
     appear: the ones that make the whole message Unicode (UCS-2), to show the writer what to
     change (``False``/``None`` have none)."""
     return tuple(dict.fromkeys(char for char in text or "" if char not in _GSM7_CHARS))
+
+
+#: how many of the characters forcing Unicode a counter names (a Cyrillic text has dozens)
+UNICODE_REASON_SHOWN = 10
+
+
+def char_label(char):
+    """``char`` as a writer can spot it in a list: itself, or ``U+00A0`` for a space, a
+    control or an invisible format character (a non-breaking space pasted from a document
+    looks like a plain one)."""
+    if unicodedata.category(char)[0] in "CZ":
+        return f"U+{ord(char):04X}"
+    return char
+
+
+def unicode_reason(text, shown=UNICODE_REASON_SHOWN):
+    """The characters that make ``text`` Unicode, labelled (``char_label``) and joined by
+    commas, the first ``shown`` of them then ``…``; empty for a GSM-7 text."""
+    forcing = non_gsm7_chars(text)
+    labels = ", ".join(char_label(char) for char in forcing[:shown])
+    return labels + (", …" if len(forcing) > shown else "")
 
 
 def _bracket_escape(char):

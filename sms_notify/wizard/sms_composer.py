@@ -1,7 +1,25 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import consent, gsm, kinds, numbers, tokens
+from ..tools import cascade, consent, gsm, kinds, numbers, tokens
+
+#: the channels a message of each delivery mode may leave by, the first attempt first
+CHANNELS_OF_MODE = {
+    cascade.SMS_ONLY: (cascade.SMS,),
+    cascade.VIBER_ONLY: (cascade.VIBER,),
+    cascade.VIBER_THEN_SMS: (cascade.VIBER, cascade.SMS),
+}
+#: what the gateway shown in the composer follows
+GATEWAY_DEPENDS = (
+    "composition_mode",
+    "res_model",
+    "res_id",
+    "res_ids",
+    "number_field_name",
+    "sanitized_numbers",
+    "recipient_single_number_itf",
+    "delivery_mode",
+)
 
 #: what the cost shown in the composer follows (billing's preview too)
 COST_DEPENDS = (
@@ -33,6 +51,28 @@ class SmsComposer(models.TransientModel):
 
     sms_notify_consent_warning = fields.Text(
         string="Consent", compute="_compute_sms_notify_consent_warning"
+    )
+    sms_notify_gateway_name = fields.Char(
+        string="Sent Through",
+        compute="_compute_sms_notify_gateway",
+        help="The gateway the queue hands this message to: the company's first gateway that "
+        "sends to the customer's number.",
+    )
+    sms_notify_gateway_sandbox = fields.Boolean(
+        string="Sandbox Gateway",
+        compute="_compute_sms_notify_gateway",
+        help="The message goes to the sandbox: it is recorded, never sent to a phone.",
+    )
+    sms_notify_gateway_iap = fields.Boolean(
+        string="Odoo IAP Gateway",
+        compute="_compute_sms_notify_gateway",
+        help="The message goes through Odoo IAP, at Odoo's prices.",
+    )
+    sms_notify_segment_limit = fields.Integer(
+        string="SMS Part Limit",
+        compute="_compute_sms_notify_segment_limit",
+        help="The most SMS parts one message may take (the template's limit, else the one in "
+        "Settings); 0: no limit.",
     )
     sms_notify_outcome = fields.Json(
         string="Outcome",
@@ -96,6 +136,99 @@ class SmsComposer(models.TransientModel):
                 composer.message_kind = (
                     composer.template_id.message_kind or composer.message_kind or kinds.SERVICE
                 )
+
+    @api.depends("template_id")
+    def _compute_sms_notify_segment_limit(self):
+        for composer in self:
+            composer.sms_notify_segment_limit = composer._sms_notify_segment_limit()
+
+    def _sms_notify_segment_limit(self):
+        """The most SMS parts a message may take: the template's own limit when it is lower
+        than the company-wide one (or there is none), else the company-wide one; 0: none."""
+        limit = self.env["sms.sms"]._sms_notify_max_segments()
+        own_limit = self.template_id.sms_notify_max_segments
+        if own_limit and (not limit or own_limit < limit):
+            limit = own_limit
+        return limit
+
+    @api.depends(*GATEWAY_DEPENDS)
+    def _compute_sms_notify_gateway(self):
+        for composer in self:
+            gateways, unrouted, iap = composer._sms_notify_preview_gateways()
+            names = gateways.mapped("name") + (["Odoo IAP"] if iap else [])
+            if unrouted:
+                names.append(
+                    self.env._("no gateway sends to %(numbers)s", numbers=", ".join(unrouted))
+                )
+            composer.sms_notify_gateway_name = ", ".join(names) or False
+            # the banner says nothing reaches a phone: only when no other gateway may send
+            composer.sms_notify_gateway_sandbox = (
+                bool(gateways)
+                and not unrouted
+                and all(gateway.gateway_type in gateways._simulated_types() for gateway in gateways)
+            )
+            composer.sms_notify_gateway_iap = iap or any(
+                gateway.gateway_type in gateways._iap_types() for gateway in gateways
+            )
+
+    def _sms_notify_preview_gateways(self):
+        """``(gateways, unrouted numbers, through Odoo IAP)``: the gateways of the company
+        (``_sms_notify_cost_company``) the queue will hand these messages to, as it routes
+        them (``sms.notify.gateway._route``). Each recipient's number is routed for a chatter
+        message or typed numbers; a mass send may go through any of the company's gateways
+        of its channels. A company without gateways sends through Odoo IAP, as Odoo does.
+
+        Only names and types of the gateways are read, as the superuser: the gateways are the
+        document's company's, which need not be among the companies the sender works in."""
+        gateway_model = self.env["sms.notify.gateway"].sudo()
+        candidates = gateway_model._get_candidates(self._sms_notify_cost_company())
+        if not candidates:
+            return gateway_model, [], True
+        channels = CHANNELS_OF_MODE.get(self.delivery_mode or cascade.SMS_ONLY, (cascade.SMS,))
+        by_channel = [
+            candidates.filtered(lambda gateway, channel=channel: gateway._sends_channel(channel))
+            for channel in channels
+        ]
+        e164_numbers = self._sms_notify_preview_numbers()
+        if e164_numbers is None:
+            return gateway_model.union(*by_channel), [], False
+        routed, unrouted = gateway_model, []
+        for number in e164_numbers:
+            for gateways in by_channel:
+                gateway = gateways._route(number)
+                routed |= gateway
+                if not gateway and number not in unrouted:
+                    unrouted.append(number)
+        return routed, unrouted, False
+
+    def _sms_notify_preview_numbers(self):
+        """The recipients' numbers in E.164, or ``None`` when they are too many to route one
+        by one while typing (a mass send)."""
+        company_country = self._sms_notify_cost_company().country_id.code
+        if self.composition_mode == "numbers" or (
+            self.composition_mode == "comment" and self.sanitized_numbers
+        ):
+            raw_numbers = self.sanitized_numbers.split(",") if self.sanitized_numbers else []
+        elif self.composition_mode == "comment" and self.recipient_single_number_itf:
+            # the number the sender may correct in the dialog, written back on the document
+            raw_numbers = [self.recipient_single_number_itf]
+        elif self.composition_mode == "comment" and self.res_model:
+            records = self._get_records()
+            if not records or len(records) > 1:
+                return None
+            recipients = records._sms_get_recipients_info(
+                force_field=self.number_field_name,
+                partner_fallback=not self.comment_single_recipient,
+            )
+            raw_numbers = [info["sanitized"] for info in recipients.values() if info["sanitized"]]
+        else:
+            return None
+        e164_numbers = []
+        for raw in raw_numbers:
+            normalized = numbers.normalize(raw, company_country_code=company_country)
+            if normalized.ok and normalized.e164 not in e164_numbers:
+                e164_numbers.append(normalized.e164)
+        return e164_numbers
 
     def _sms_notify_mailing(self):
         """The mailing of SMS Marketing this composer sends, if any (SMS Marketing may not be
@@ -354,10 +487,7 @@ class SmsComposer(models.TransientModel):
 
         Each recipient's text is checked as it will be sent (placeholders rendered), so a
         long customer name cannot slip a message over the limit."""
-        limit = self.env["sms.sms"]._sms_notify_max_segments()
-        own_limit = self.template_id.sms_notify_max_segments
-        if own_limit and (not limit or own_limit < limit):
-            limit = own_limit
+        limit = self._sms_notify_segment_limit()
         if not limit:
             return
         bodies = [self.body or ""]
@@ -367,19 +497,25 @@ class SmsComposer(models.TransientModel):
             records = self._get_records()
             if records:
                 bodies = list(self._prepare_body_values(records).values())
-        longest = max((gsm.analyze(body) for body in bodies), key=lambda a: a.segments)
+        longest_body = max(bodies, key=lambda body: gsm.analyze(body).segments)
+        longest = gsm.analyze(longest_body)
         if longest.segments > limit:
-            raise UserError(
-                self.env._(
-                    "This text needs %(segments)s SMS (%(units)s characters in %(encoding)s), "
-                    "more than the limit of %(limit)s. Shorten it, or raise the limit in "
-                    "Settings › SMS Notify.",
-                    segments=longest.segments,
-                    units=longest.units,
-                    encoding="GSM-7" if longest.is_gsm7 else "Unicode",
-                    limit=limit,
-                )
+            message = self.env._(
+                "This text needs %(segments)s SMS (%(units)s characters in %(encoding)s), "
+                "more than the limit of %(limit)s. Shorten it, or raise the limit in "
+                "Settings › SMS Notify.",
+                segments=longest.segments,
+                units=longest.units,
+                encoding="GSM-7" if longest.is_gsm7 else self.env._("Unicode"),
+                limit=limit,
             )
+            if not longest.is_gsm7:
+                message += "\n" + self.env._(
+                    "Unicode because of: %(characters)s. Without them an SMS holds 160 "
+                    "characters instead of 70.",
+                    characters=gsm.unicode_reason(longest_body),
+                )
+            raise UserError(message)
 
     # ------------------------------------------------------------------
     # Mass mode: the same outcome as Odoo's, in time linear in the recipients

@@ -25,7 +25,14 @@ class SmsNotifyWizard(models.TransientModel):
     res_id = fields.Integer(required=True, readonly=True)
     record_name = fields.Char(compute="_compute_record_name", string="Document")
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", compute="_compute_partner_id", store=True, readonly=False
+        "res.partner",
+        string="Customer",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        # the dialog opens with the document's customer, however it is created
+        precompute=True,
+        help="The document's customer, who gets the message.",
     )
     channel = fields.Selection(
         [("sms", "SMS"), ("email", "E-mail"), ("both", "SMS and e-mail")],
@@ -90,6 +97,22 @@ class SmsNotifyWizard(models.TransientModel):
     sms_phone = fields.Char(related="partner_id.phone", string="Phone")
     cost_summary = fields.Char(string="Cost", compute="_compute_sms_checks")
     consent_warning = fields.Text(string="Consent", compute="_compute_sms_checks")
+    # named as on Odoo's SMS composer, where the SMS counter reads them too
+    sms_notify_gateway_name = fields.Char(
+        string="Sent Through",
+        compute="_compute_sms_checks",
+        help="The gateway the queue hands this SMS to: the company's first gateway that sends "
+        "to the customer's number.",
+    )
+    sms_notify_gateway_sandbox = fields.Boolean(
+        string="Sandbox Gateway", compute="_compute_sms_checks"
+    )
+    sms_notify_gateway_iap = fields.Boolean(
+        string="Odoo IAP Gateway", compute="_compute_sms_checks"
+    )
+    sms_notify_segment_limit = fields.Integer(
+        string="SMS Part Limit", compute="_compute_sms_checks"
+    )
     mail_template_id = fields.Many2one(
         "mail.template",
         string="E-mail Template",
@@ -224,6 +247,12 @@ class SmsNotifyWizard(models.TransientModel):
             composer = wizard._sms_composer(new=True) if wizard._sends_sms() else None
             wizard.cost_summary = composer and composer.sms_notify_cost_summary
             wizard.consent_warning = composer and composer.sms_notify_consent_warning
+            wizard.sms_notify_gateway_name = composer and composer.sms_notify_gateway_name
+            wizard.sms_notify_gateway_sandbox = bool(composer) and (
+                composer.sms_notify_gateway_sandbox
+            )
+            wizard.sms_notify_gateway_iap = bool(composer) and composer.sms_notify_gateway_iap
+            wizard.sms_notify_segment_limit = composer.sms_notify_segment_limit if composer else 0
 
     def _get_record(self):
         self.ensure_one()
@@ -277,6 +306,17 @@ class SmsNotifyWizard(models.TransientModel):
                 )
         if self._sends_sms() and not (self.sms_body or "").strip():
             raise UserError(self.env._("Write the SMS text, or pick an SMS template."))
+        if self._sends_sms():
+            composer = self._sms_composer(new=True)
+            if composer.comment_single_recipient and not composer.recipient_single_valid:
+                # said before anything leaves, the e-mail of "SMS and e-mail" included
+                raise UserError(
+                    self.env._(
+                        "%(customer)s has no mobile number an SMS can reach: add one on their "
+                        "contact, or send an e-mail only.",
+                        customer=self.partner_id.display_name or self.record_name,
+                    )
+                )
         if self._sends_email():
             if not self.email_to:
                 raise UserError(

@@ -60,6 +60,23 @@ class TestNotifyAppointment(SmscGatewayCommon):
         action = self.event.action_sms_notify()
         return Form(self.env["sms.notify.wizard"].with_context(**action["context"]))
 
+    def test_notify_opens_with_the_attending_customer_selected(self):
+        """As the browser opens it for an administrator of the appointment's salon: the
+        customer is the attendee who is not a user, not the optician."""
+        administrator = self.env["res.users"].create(
+            {
+                "name": "Salon Administrator",
+                "login": "salon_admin_calendar",
+                "groups_id": [(4, self.env.ref("sms_notify.group_sms_notify_send_ready").id)],
+            }
+        )
+        self.salon.member_ids = [(4, administrator.id)]
+        action = self.event.with_user(administrator).action_sms_notify()
+        notify = Form(
+            self.env["sms.notify.wizard"].with_user(administrator).with_context(**action["context"])
+        )
+        self.assertEqual(notify.partner_id, self.customer)
+
     def _templates(self, kind):
         return (
             self.env.ref(f"sms_notify_calendar.sms_template_appointment_{kind}"),

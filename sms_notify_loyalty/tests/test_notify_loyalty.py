@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.sms_notify.tests.common import SmscGatewayCommon
 
@@ -148,6 +148,24 @@ class TestNotifyLoyalty(SmscGatewayCommon):
 
     def _form_arch(self, user):
         return self.env["loyalty.card"].with_user(user).get_view(view_type="form")["arch"]
+
+    def test_notify_opens_with_the_card_owner_selected(self):
+        """As the browser opens it for a seller who may notify."""
+        seller = self.env["res.users"].create(
+            {
+                "name": "Seller",
+                "login": "seller_loyalty_owner",
+                "groups_id": [
+                    (4, self._card_readers().id),
+                    (4, self.env.ref("sms_notify.group_sms_notify_send_ready").id),
+                ],
+            }
+        )
+        action = self.card.with_user(seller).action_sms_notify()
+        notify = Form(
+            self.env["sms.notify.wizard"].with_user(seller).with_context(**action["context"])
+        )
+        self.assertEqual(notify.partner_id, self.customer)
 
     def test_notify_button_for_users_who_may_notify(self):
         readers = self._card_readers()

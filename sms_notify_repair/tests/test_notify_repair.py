@@ -52,6 +52,26 @@ class TestNotifyRepair(SmscGatewayCommon):
         action = self.repair.action_sms_notify()
         return Form(self.env["sms.notify.wizard"].with_context(**action["context"]))
 
+    def test_notify_opens_with_the_repairs_customer_selected(self):
+        """As the browser opens it for a workshop technician of the repair's department."""
+        technician = self.env["res.users"].create(
+            {
+                "name": "Pavel Technician",
+                "login": "pavel_repair",
+                "groups_id": [
+                    (4, self.env.ref("stock.group_stock_user").id),
+                    (4, self.env.ref("sms_notify.group_sms_notify_send_ready").id),
+                ],
+            }
+        )
+        self.workshop.member_ids = [(4, technician.id)]
+        self.repair.state = "done"
+        action = self.repair.with_user(technician).action_sms_notify()
+        notify = Form(
+            self.env["sms.notify.wizard"].with_user(technician).with_context(**action["context"])
+        )
+        self.assertEqual(notify.partner_id, self.customer)
+
     def test_done_repair_opens_notify_on_repair_done(self):
         self.customer.email = "anna@example.com"
         self.repair.state = "done"

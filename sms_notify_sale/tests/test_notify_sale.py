@@ -189,6 +189,20 @@ class TestNotifyDepartments(SmscGatewayCommon):
     def _as_salesperson(self):
         return self.order.with_user(self.salesperson)
 
+    def test_notify_opens_with_the_orders_customer_selected(self):
+        """As the browser opens it for the salesperson: the button's action, then the dialog's
+        defaults and onchanges."""
+        self.order.team_id = self.own_team
+        action = self._as_salesperson().action_sms_notify()
+        notify = Form(
+            self.env["sms.notify.wizard"]
+            .with_user(self.salesperson)
+            .with_context(**action["context"])
+        )
+        self.assertEqual(notify.partner_id, self.customer)
+        notify.sms_template_id = self.env.ref("sms_notify_sale.sms_template_order_ready")
+        self.assertEqual(notify.partner_id, self.customer)
+
     def test_other_department_is_hidden_and_refused(self):
         order = self._as_salesperson()
         self.assertTrue(order.sms_notify_ready)

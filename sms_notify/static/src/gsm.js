@@ -86,3 +86,42 @@ export function analyze(text) {
     parts.push(text.slice(start));
     return { encoding, segments: parts.length, units, parts, charsLeft: partLimit - used };
 }
+
+// How many of the characters forcing Unicode a counter names (a Cyrillic text has dozens).
+export const UNICODE_REASON_SHOWN = 10;
+
+/**
+ * The characters of `text` outside the GSM-7 alphabet, each once, in the order they first
+ * appear: the ones that make the whole message Unicode. Twin of `non_gsm7_chars` in gsm.py.
+ */
+export function nonGsm7Chars(text) {
+    const seen = new Set();
+    for (const char of text || "") {
+        if (!GSM7_BASIC_CHARS.has(char) && !GSM7_EXTENSION_CHARS.has(char)) {
+            seen.add(char);
+        }
+    }
+    return [...seen];
+}
+
+/**
+ * `char` as a writer can spot it in a list: itself, or "U+00A0" for a space, a control or an
+ * invisible format character (a non-breaking space pasted from a document looks like a plain
+ * one). Twin of `char_label` in gsm.py.
+ */
+export function charLabel(char) {
+    if (/^[\p{C}\p{Z}]$/u.test(char)) {
+        return "U+" + char.codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
+    }
+    return char;
+}
+
+/**
+ * The characters that make `text` Unicode, labelled and joined by commas, the first `shown` of
+ * them then "…"; empty for a GSM-7 text. Twin of `unicode_reason` in gsm.py.
+ */
+export function unicodeReason(text, shown = UNICODE_REASON_SHOWN) {
+    const forcing = nonGsm7Chars(text);
+    const labels = forcing.slice(0, shown).map(charLabel).join(", ");
+    return labels + (forcing.length > shown ? ", …" : "");
+}

@@ -1,4 +1,4 @@
-import { analyze } from "@sms_notify/gsm";
+import { analyze, unicodeReason } from "@sms_notify/gsm";
 import { SmsWidget } from "@sms/components/sms_widget/fields_sms_widget";
 import { _t } from "@web/core/l10n/translation";
 import { patch } from "@web/core/utils/patch";
@@ -78,6 +78,44 @@ patch(SmsWidget.prototype, {
                 encoding: this.encodingLabel,
                 left: this.smsCharsLeft,
             }
+        );
+    },
+    /**
+     * The characters that make the text Unicode (70 characters per SMS instead of 160), for the
+     * writer to replace; empty for a GSM-7 text.
+     */
+    get smsUnicodeReasonText() {
+        if (this.smsAnalysis.encoding === "gsm7") {
+            return "";
+        }
+        return _t("Unicode because of: %(characters)s", {
+            characters: unicodeReason(this._smsCountedText()),
+        });
+    },
+    /**
+     * The most SMS parts a message may take, when the form tells it (field
+     * `sms_notify_segment_limit` of Notify and of the SMS composer: the template's limit, else
+     * the one in Settings); 0 when there is none.
+     */
+    get smsSegmentLimit() {
+        return this.props.record.data.sms_notify_segment_limit || 0;
+    },
+    get smsOverLimit() {
+        return Boolean(this.smsSegmentLimit) && this.nbrSMS > this.smsSegmentLimit;
+    },
+    get smsOverLimitText() {
+        return _t("Over the limit of %(limit)s SMS: shorten the text.", {
+            limit: this.smsSegmentLimit,
+        });
+    },
+    /** Whether the message goes through Odoo IAP, whose own pricing page then applies. */
+    get smsSentThroughIap() {
+        return Boolean(this.props.record.data.sms_notify_gateway_iap);
+    },
+    get smsPricingHelp() {
+        // one literal: the translation export only reads whole strings
+        return _t(
+            "How SMS are counted: one SMS holds 160 characters, or 70 when the text needs Unicode (Cyrillic, typographic quotes, emoji). A longer text is split into parts of 153 characters (Unicode: 67). € and the brackets [ ] { } count as two characters. Each part is paid at the price of your tariff, or of the gateway when there is no tariff."
         );
     },
     _smsCountedText() {
