@@ -1,1 +1,2 @@
 from . import test_notify_repair
+from . import test_ready_filter
