@@ -6,3 +6,4 @@ from . import test_billing_paths
 from . import test_viber_money
 from . import test_send_outcome
 from . import test_packages
+from . import test_tariff_currency
