@@ -26,3 +26,5 @@ from . import test_viber_vendor
 from . import test_send_outcome
 from . import test_template_menus
 from . import test_contact_card
+from . import test_demo_languages
+from . import test_settings_overview
