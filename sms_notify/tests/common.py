@@ -214,12 +214,10 @@ class ReadyFilterCase(TransactionCase):
         ``user``, or None when the filter is not in the user's view."""
         model = self.env[records._name].with_user(user)
         arch = model.get_view(self.env.ref(view_xmlid).id, "search")["arch"]
-        [ready] = etree.fromstring(arch).xpath("//filter[@name='sms_notify_ready_to_notify']") or [
-            None
-        ]
-        if ready is None:
+        filters = etree.fromstring(arch).xpath("//filter[@name='sms_notify_ready_to_notify']")
+        if not filters:
             return None
-        domain = safe_eval(ready.get("domain"), {"uid": user.id})
+        domain = safe_eval(filters[0].get("domain"), {"uid": user.id})
         return model.search([*domain, ("id", "in", records.ids)])
 
     def _button_shown(self, user, records):
