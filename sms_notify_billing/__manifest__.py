@@ -1,6 +1,6 @@
 {
     "name": "SMS Notify - Billing",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Marketing/SMS",
     "summary": "Tariffs, a prepaid SMS balance with its ledger, top-ups and sender names",
     "author": "sms_notify contributors",

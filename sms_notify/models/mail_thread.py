@@ -122,10 +122,16 @@ class MailThread(models.AbstractModel):
 
     def _sms_notify_team(self):
         """The department (sales team) the record belongs to, if it has one."""
+        field = self._sms_notify_team_field()
+        return self[field] if field else self.env["crm.team"]
+
+    def _sms_notify_team_field(self):
+        """The name of the field holding the record's department (sales team), if any:
+        Odoo's ``team_id`` where the model has one; bridges that add their own name it."""
         field = self._fields.get("team_id")
         if field is not None and field.comodel_name == "crm.team":
-            return self.team_id
-        return self.env["crm.team"]
+            return "team_id"
+        return None
 
     def _sms_notify_may_notify(self):
         """Whether the current user may notify the customer of every record of ``self``:

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .sms_sms_checks import DEFAULT_MAX_SEGMENTS, MAX_SEGMENTS_PARAM
@@ -9,39 +9,52 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     sms_notify_retention_days = fields.Integer(
-        string="Keep sent SMS for (days)",
+        string="Keep Sent SMS For",
         config_parameter=RETENTION_PARAM,
         default=DEFAULT_RETENTION_DAYS,
-        help="Sent, failed and cancelled SMS older than this are deleted by the daily clean-up. "
-        "0 keeps them forever.",
+        help="How many days sent, failed and cancelled SMS stay in the history before the "
+        "daily clean-up deletes them. 0 keeps them forever.",
     )
     sms_notify_max_segments = fields.Integer(
-        string="Longest SMS (parts)",
+        string="Longest SMS",
         config_parameter=MAX_SEGMENTS_PARAM,
         default=DEFAULT_MAX_SEGMENTS,
-        help="A text needing more SMS than this is refused when composed and never reaches a "
-        "gateway. 0 removes the limit.",
+        help="How many SMS one text may take at most. A longer text is refused while it is "
+        "written and is never sent. 0 means no limit.",
     )
+    sms_notify_gateway_ids = fields.Many2many(
+        "sms.notify.gateway",
+        string="Active Gateways",
+        compute="_compute_sms_notify_gateway_ids",
+        help="The company's active gateways, in the order they are tried.",
+    )
+
+    @api.depends("company_id")
+    def _compute_sms_notify_gateway_ids(self):
+        gateways = self.env["sms.notify.gateway"]
+        for settings in self:
+            settings.sms_notify_gateway_ids = gateways._get_candidates(settings.company_id)
 
     group_sms_notify_send_card = fields.Boolean(
         string="Send messages from the customer card",
         implied_group="sms_notify.group_sms_notify_send_card",
         group="sales_team.group_sale_salesman",
-        help="Every salesperson may send a customer a message of their choice from the card.",
+        help="Every salesperson can write to a customer from the customer's contact card, with "
+        "its Notify button.",
     )
     group_sms_notify_send_ready = fields.Boolean(
         string="Send order-ready notifications",
         implied_group="sms_notify.group_sms_notify_send_ready",
         group="sales_team.group_sale_salesman",
-        help="Every salesperson may notify customers from their orders, repairs and "
-        "appointments, for their own department.",
+        help="Every salesperson can tell customers that their order, repair or appointment is "
+        "ready, with the Notify button, for the department (sales team) they belong to.",
     )
     group_sms_notify_other_departments = fields.Boolean(
         string="Notify for other departments",
         implied_group="sms_notify.group_sms_notify_other_departments",
         group="sales_team.group_sale_salesman",
-        help="Every salesperson may also notify about documents of other departments (sales "
-        "teams).",
+        help="Every salesperson can also notify customers about documents of departments (sales "
+        "teams) they do not belong to.",
     )
 
     def set_values(self):

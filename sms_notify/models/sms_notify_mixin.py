@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools import format_date
 
 
@@ -11,6 +12,7 @@ class SmsNotifyMixin(models.AbstractModel):
 
     sms_notify_allowed = fields.Boolean(
         compute="_compute_sms_notify_allowed",
+        search="_search_sms_notify_allowed",
         help="The current user may notify for this document's department.",
     )
     sms_notify_shop_name = fields.Char(
@@ -36,6 +38,33 @@ class SmsNotifyMixin(models.AbstractModel):
     def _compute_sms_notify_allowed(self):
         for record in self:
             record.sms_notify_allowed = record._sms_notify_may_notify()
+
+    def _search_sms_notify_allowed(self, operator, value):
+        """The documents ``_sms_notify_refusal`` lets the current user notify about, as a
+        domain: the same rights and the same department membership, so that a "ready to
+        notify" filter lists exactly the documents whose button shows."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(f"Unsupported search: {operator} {value!r}")
+        wanted = (operator == "=") == value
+        allowed = self._sms_notify_allowed_domain()
+        return allowed if wanted else ["!", *expression.normalize_domain(allowed)]
+
+    def _sms_notify_allowed_domain(self):
+        user = self.env.user
+        if self.env.su or user.has_group("sms_notify.group_sms_notify_other_departments"):
+            return expression.TRUE_DOMAIN
+        if not user.has_group("sms_notify.group_sms_notify_send_ready"):
+            return expression.FALSE_DOMAIN
+        team = self._sms_notify_team_field()
+        if not team:
+            return expression.TRUE_DOMAIN
+        return [
+            "|",
+            "|",
+            (team, "=", False),
+            (f"{team}.member_ids", "in", user.ids),
+            (f"{team}.user_id", "=", user.id),
+        ]
 
     def _sms_notify_day_text(self, moment, customer):
         """The day of ``moment`` (naive UTC) as ``customer`` reads it in a message: on their

@@ -28,3 +28,7 @@ from . import test_history_form
 from . import test_rules_screen
 from . import test_gateway_form
 from . import test_notify_dialog
+from . import test_template_menus
+from . import test_contact_card
+from . import test_demo_languages
+from . import test_settings_overview

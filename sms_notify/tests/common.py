@@ -5,7 +5,10 @@ from contextlib import contextmanager
 from datetime import timedelta
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo.tests import TransactionCase
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.sms.tools.sms_api import SmsApi
 
@@ -200,3 +203,29 @@ class RpcRefusals:
         )
         for text in texts:
             self.assertIn(text, fault.faultString)
+
+
+class ReadyFilterCase(TransactionCase):
+    """The "Ready to Notify" search filter of a document addon, applied as its user applies
+    it: the filter's domain from the search view the user gets."""
+
+    def _ready_filter_results(self, user, view_xmlid, records):
+        """Which of ``records`` the "Ready to Notify" filter of ``view_xmlid`` lists for
+        ``user``, or None when the filter is not in the user's view."""
+        model = self.env[records._name].with_user(user)
+        arch = model.get_view(self.env.ref(view_xmlid).id, "search")["arch"]
+        filters = etree.fromstring(arch).xpath("//filter[@name='sms_notify_ready_to_notify']")
+        if not filters:
+            return None
+        domain = safe_eval(filters[0].get("domain"), {"uid": user.id})
+        return model.search([*domain, ("id", "in", records.ids)])
+
+    def _button_shown(self, user, records):
+        """Which of ``records`` show the Notify button to ``user`` (the form's condition)."""
+        raise NotImplementedError
+
+    def assertFilterListsTheButtons(self, user, view_xmlid, records, expected):
+        listed = self._ready_filter_results(user, view_xmlid, records)
+        shown = self._button_shown(user, records.with_user(user))
+        self.assertEqual(shown, expected.with_user(user), "the test's own expectation")
+        self.assertEqual(listed, shown)

@@ -21,10 +21,21 @@ class SmsNotifyBalance(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, ondelete="cascade"
     )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_currency_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        tracking=True,
+        help="The currency the balance is kept in, the company's by default. Its tariff must "
+        "be priced in the same currency. Changing it converts nothing: choose it before the "
+        "first top-up.",
+    )
     tariff_id = fields.Many2one(
         "sms.notify.tariff",
-        domain="[('company_id', '=', company_id)]",
+        domain="[('company_id', '=', company_id), ('currency_id', '=', currency_id)]",
         tracking=True,
         help="Prices of the messages and the monthly fee. Empty: nothing is charged to this "
         "balance.",
@@ -126,6 +137,31 @@ class SmsNotifyBalance(models.Model):
                 sms_balance._tariff_sender()
                 or gateways._get_candidates(sms_balance.company_id)[:1].sender
             )
+
+    @api.depends("company_id")
+    def _compute_currency_id(self):
+        for sms_balance in self:
+            if not sms_balance.currency_id:
+                sms_balance.currency_id = sms_balance.company_id.currency_id
+
+    @api.constrains("tariff_id", "currency_id")
+    def _check_tariff_currency(self):
+        """Prices are charged as they are written: a tariff in roubles never charges a balance
+        kept in dollars at a rate of one."""
+        for sms_balance in self:
+            tariff = sms_balance.tariff_id
+            if tariff and tariff.currency_id != sms_balance.currency_id:
+                raise ValidationError(
+                    self.env._(
+                        "The tariff %(tariff)s is priced in %(tariff_currency)s, but the SMS "
+                        "balance of %(company)s is kept in %(currency)s. Choose a tariff priced "
+                        "in %(currency)s, or keep the balance in %(tariff_currency)s.",
+                        tariff=tariff.name,
+                        tariff_currency=tariff.currency_id.name,
+                        company=sms_balance.company_id.name,
+                        currency=sms_balance.currency_id.name,
+                    )
+                )
 
     @api.model
     def _get_for_company(self, company, create=True):

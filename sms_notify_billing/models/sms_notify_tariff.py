@@ -15,7 +15,18 @@ class SmsNotifyTariff(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_currency_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        # a copy for another company takes that company's currency
+        copy=False,
+        help="The currency of the tariff's prices and fees. A tariff applies only to an SMS "
+        "balance kept in the same currency: nothing is converted.",
+    )
     tariff_type = fields.Selection(
         [
             (pricing.SHARED_NAME, "Shared sender name"),
@@ -107,6 +118,21 @@ class SmsNotifyTariff(models.Model):
                         tariff=tariff.name,
                     )
                 )
+
+    @api.depends("company_id")
+    def _compute_currency_id(self):
+        """The currency of the company's SMS balance, else the company's."""
+        balances = self.env["sms.notify.balance"]
+        for tariff in self:
+            if not tariff.currency_id:
+                balance = balances._get_for_company(tariff.company_id, create=False)
+                tariff.currency_id = balance.currency_id or tariff.company_id.currency_id
+
+    @api.constrains("currency_id")
+    def _check_balances_currency(self):
+        self.env["sms.notify.balance"].sudo().search(
+            [("tariff_id", "in", self.ids)]
+        )._check_tariff_currency()
 
     def _pricing(self):
         """The tariff as the pure price calculation sees it."""

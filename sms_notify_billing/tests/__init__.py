@@ -8,3 +8,4 @@ from . import test_send_outcome
 from . import test_packages
 from . import test_pictures
 from . import test_history_price
+from . import test_tariff_currency

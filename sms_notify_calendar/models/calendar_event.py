@@ -67,8 +67,8 @@ class CalendarEvent(models.Model):
         self.ensure_one()
         return self.sms_notify_customer_id
 
-    def _sms_notify_team(self):
-        return self.sms_notify_team_id
+    def _sms_notify_team_field(self):
+        return "sms_notify_team_id"
 
     def _sms_notify_company(self):
         # appointments have no company of their own: the shop is the organizer's

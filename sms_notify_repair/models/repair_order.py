@@ -32,8 +32,8 @@ class RepairOrder(models.Model):
                 repair.schedule_date, repair.partner_id
             )
 
-    def _sms_notify_team(self):
-        return self.sms_notify_team_id
+    def _sms_notify_team_field(self):
+        return "sms_notify_team_id"
 
     def _sms_notify_tokens(self):
         _ = self.env._

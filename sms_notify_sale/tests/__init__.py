@@ -5,3 +5,4 @@ from . import test_rules_sale
 from . import test_role_matrix
 from . import test_sending_rights_sale
 from . import test_seed_tokens
+from . import test_ready_filter
