@@ -32,3 +32,4 @@ from . import test_template_menus
 from . import test_contact_card
 from . import test_demo_languages
 from . import test_settings_overview
+from . import test_pictures
