@@ -1,1 +1,2 @@
 from . import test_topup_invoice
+from . import test_pictures

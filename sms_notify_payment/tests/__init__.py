@@ -1,1 +1,2 @@
 from . import test_topup_payment
+from . import test_pictures
