@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { screenshot } from "@sms_notify/../tests/tours/screenshot";
+import { screenshot } from "@sms_notify/../tests/tours/steps";
 
 const FORM = ".o_form_view";
 const SWITCH = `${FORM} div[name='switch']`;

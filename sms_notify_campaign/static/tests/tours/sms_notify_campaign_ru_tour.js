@@ -1,25 +1,11 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
-import { screenshot } from "@sms_notify/../tests/tours/screenshot";
+import { pick, screenshot } from "@sms_notify/../tests/tours/steps";
 
 const FORM = ".o_form_view";
 const TEXT = `${FORM} .o_field_widget[name=sms_notify_text] textarea`;
 const DIALOG = ".modal:has(.modal-title:contains('Отправка SMS-рассылки'))";
 
-function pick(field, search, option) {
-    return [
-        {
-            content: `Look up ${search}`,
-            trigger: `${FORM} .o_field_widget[name=${field}] input`,
-            run: `edit ${search}`,
-        },
-        {
-            content: `Pick ${search}`,
-            trigger: `.o_field_widget[name=${field}] .o-autocomplete--dropdown-item a:contains(${option})`,
-            run: "click",
-        },
-    ];
-}
 
 // A marketer whose interface is in Russian sends a promotion to the customers who agreed to
 // receive one (prepared in tests/test_ui.py: three customers behind the favourite filter
@@ -44,8 +30,8 @@ registry.category("web_tour.tours").add("sms_notify_campaign_ru_tour", {
             trigger: `${FORM} .o_field_widget[name=sms_subject] input`,
             run: "edit Весенняя акция",
         },
-        ...pick("mailing_model_id", "Контакт", "/^Контакт$/"),
-        ...pick("mailing_filter_id", "Весенние", "Весенние клиенты"),
+        ...pick(FORM, "mailing_model_id", "Контакт", "/^Контакт$/"),
+        ...pick(FORM, "mailing_filter_id", "Весенние", "Весенние клиенты"),
         {
             content: "Start the text with the first name, from the palette",
             trigger: `${FORM} .o_sms_notify_token_palette button[data-token=FirstName]:enabled`,

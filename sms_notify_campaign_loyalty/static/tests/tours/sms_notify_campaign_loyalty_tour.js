@@ -1,5 +1,6 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { pick } from "@sms_notify/../tests/tours/steps";
 
 const FORM = ".o_form_view";
 const TEXT = `${FORM} .o_field_widget[name=sms_notify_text] textarea`;
@@ -7,20 +8,6 @@ const PALETTE = `${FORM} .o_sms_notify_token_palette`;
 const MORE = ".o_dropdown_more";
 const DIALOG = ".modal:has(.modal-title:contains('Send the SMS Mailing'))";
 
-function pick(field, search, option) {
-    return [
-        {
-            content: `Look up ${search}`,
-            trigger: `${FORM} .o_field_widget[name=${field}] input`,
-            run: `edit ${search}`,
-        },
-        {
-            content: `Pick ${search}`,
-            trigger: `.o_field_widget[name=${field}] .o-autocomplete--dropdown-item a:contains(${option})`,
-            run: "click",
-        },
-    ];
-}
 
 // Prepared in tests/test_ui.py: Anna, Boris and Clara Tourist, who agreed to promotions, behind the
 // favourite filter "Tour spring customers"; the coupon program "Spring coupon"; an earlier SMS
@@ -44,8 +31,8 @@ registry.category("web_tour.tours").add("sms_notify_campaign_loyalty_tour", {
             trigger: `${FORM} .o_field_widget[name=sms_subject] input`,
             run: "edit Spring coupons",
         },
-        ...pick("mailing_model_id", "Contact", "/^Contact$/"),
-        ...pick("mailing_filter_id", "Tour spring", "Tour spring customers"),
+        ...pick(FORM, "mailing_model_id", "Contact", "/^Contact$/"),
+        ...pick(FORM, "mailing_filter_id", "Tour spring", "Tour spring customers"),
         {
             content: "The filter selects the three customers",
             trigger: `${FORM} .o_field_widget[name=mailing_domain] .o_domain_show_selection_button:contains("3 record(s)")`,
@@ -65,7 +52,7 @@ registry.category("web_tour.tours").add("sms_notify_campaign_loyalty_tour", {
             // (no comma in a selector: it would separate two selectors)
             trigger: `${TEXT}:value(":FirstName:"):value("-10% on all frames with the code")`,
         },
-        ...pick("loyalty_program_id", "Spring coupon", "Spring coupon"),
+        ...pick(FORM, "loyalty_program_id", "Spring coupon", "Spring coupon"),
         {
             content: "The form tells where the code goes",
             trigger: `${FORM} code:contains(":PromoCode:")`,

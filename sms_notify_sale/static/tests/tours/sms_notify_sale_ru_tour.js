@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { screenshot } from "@sms_notify/../tests/tours/screenshot";
+import { screenshot } from "@sms_notify/../tests/tours/steps";
 
 // An optician in Russia tells a customer the glasses are ready: a salesperson whose interface
 // is in Russian opens the ready order, presses Notify and sends the ready-order SMS, in the
