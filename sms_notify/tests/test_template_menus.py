@@ -103,6 +103,30 @@ class TestTemplateMenus(HttpCase):
             {"name": "New", "model_id": partner_model, "subject": "{{ object.name }}"},
         )
 
+    def test_notification_manager_does_not_edit_other_templates(self):
+        """Only the customers' templates: not the password reset nor any other template of
+        Odoo's, which would let a manager read mails meant for others."""
+        reset = self.env["mail.template"].create(
+            {
+                "name": "Password reset",
+                "model_id": self.env.ref("base.model_res_users").id,
+                "subject": "Reset",
+            }
+        )
+        with mute_logger("odoo.http"), self.assertRaises(xmlrpc.client.Fault) as caught:
+            self._rpc(
+                self.notification_manager,
+                "mail.template",
+                "write",
+                [reset.id],
+                {"email_to": "manager@example.com"},
+            )
+        self.assertEqual(caught.exception.faultCode, 4, caught.exception.faultString)
+        self.assertFalse(reset.email_to)
+        self.assertNotIn(
+            self.env.ref("mail.group_mail_template_editor"), self.notification_manager.groups_id
+        )
+
     def test_salesperson_neither_sees_the_menu_nor_edits_templates(self):
         menus = self._menu_ids(self.salesperson)
         self.assertNotIn(self.env.ref("sms_notify.sms_notify_menu_configuration").id, menus)
