@@ -710,8 +710,10 @@ class SmsNotifyGateway(models.Model):
 
         A gateway that never sent a message (one just created: the form creates gateways
         inactive) is activated by a test that succeeds; one that fails leaves it as it was,
-        so a gateway in use stays active and a new one stays inactive."""
+        so a gateway in use stays active and a new one stays inactive. It may switch the
+        gateway on: only those who may change the gateway may test it."""
         self.ensure_one()
+        self.check_access("write")
         client = self._get_client()
         try:
             answer = client.test_connection()
@@ -722,7 +724,8 @@ class SmsNotifyGateway(models.Model):
             self._record_error(error)
             raise UserError(self._plain_error(error, self.env._("the connection test"))) from error
         values = {"last_error": False, "last_error_date": False}
-        activated = not self.active and not self.sms_count
+        # counted over every department: a user sees only their own departments' SMS
+        activated = not self.active and not self.sudo().sms_count
         if activated:
             values["active"] = True
         if self.is_device:

@@ -1,5 +1,5 @@
-from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from ..tools.gateway import get_client_class
@@ -198,6 +198,20 @@ class TestConnectionTestActivates(SmsNotifyCommon):
         form.login = "shop"
         form.password = password
         return form.save()
+
+    def test_only_who_may_change_a_gateway_may_test_it(self):
+        """A test that succeeds switches a new gateway on: a salesperson, who may read the
+        gateways, may not call it over RPC."""
+        gateway = self._new_gateway("secret")
+        salesperson = new_test_user(
+            self.env,
+            login="gateway-tester",
+            groups="base.group_user,sms_notify.group_sms_notify_send_card",
+        )
+        with self.assertRaises(AccessError):
+            gateway.with_user(salesperson).action_test_connection()
+        self.assertFalse(gateway.active)
+        self.assertFalse(self.fake.requests, "the gateway was not even asked")
 
     def test_failing_test_leaves_a_new_gateway_inactive(self):
         gateway = self._new_gateway("wrong")
