@@ -270,7 +270,7 @@ class SmsNotifyRule(models.Model):
         """The condition as ``tools.describe.Term``s, or ``None`` when it is more than
         comparisons of the document's own fields joined by *and* (it is then "the filter")."""
         self.ensure_one()
-        model = self.env.get(self.model_id.model)
+        model = self.env.get(self._document_model_name())
         if model is None:
             return None
         try:
@@ -565,16 +565,23 @@ class SmsNotifyRule(models.Model):
         automations.unlink()
         return result
 
+    def _document_model_name(self):
+        """The technical name of the rule's document model (``sale.order``): notification
+        managers may not read Odoo's model definitions, only this name."""
+        self.ensure_one()
+        return self.model_id.sudo().model
+
     def _yearly_field(self):
         self.ensure_one()
-        name = YEARLY_FIELDS.get((self.model_id.model, self.date_field_id.name))
-        return name and self.env["ir.model.fields"]._get(self.model_id.model, name)
+        model_name = self._document_model_name()
+        name = YEARLY_FIELDS.get((model_name, self.date_field_id.sudo().name))
+        return name and self.env["ir.model.fields"]._get(model_name, name)
 
     def _condition(self):
         return safe_eval(self.condition_domain or "[]", {"uid": self.env.uid})
 
     def _condition_fields(self):
-        model = self.env[self.model_id.model]
+        model = self.env[self._document_model_name()]
         names = {
             term[0].split(".")[0]
             for term in expression.normalize_domain(self._condition())
@@ -833,13 +840,16 @@ class SmsNotifyRule(models.Model):
             self.notify_trigger, self.delay_minutes, fields.Datetime.now(), days
         )
         field = self._yearly_field() if self.notify_trigger == "yearly" else self.date_field_id
+        # only the date field's name and type: notification managers may not read Odoo's field
+        # definitions; the documents themselves are searched with the user's rights
+        field = field and field.sudo()
         if not window or not field:
-            return self.env[self.model_id.model]
+            return self.env[self._document_model_name()]
         start, end = window
         if field.ttype == "date":
             # a day counts from its start on the customer's clock: a day's margin each side
             start, end = (start - timedelta(days=1)).date(), (end + timedelta(days=1)).date()
-        records = self.env[self.model_id.model].search(
+        records = self.env[self._document_model_name()].search(
             expression.AND(
                 [self._condition(), [(field.name, ">=", start), (field.name, "<", end)]]
             ),
@@ -857,7 +867,7 @@ class SmsNotifyRule(models.Model):
         documents = self._upcoming_documents()
         return {
             "type": "ir.actions.act_window",
-            "res_model": self.model_id.model,
+            "res_model": self._document_model_name(),
             "view_mode": "list,form",
             "name": self.env._(
                 "%(rule)s: the next %(days)s days", rule=self.name, days=UPCOMING_DAYS

@@ -315,7 +315,15 @@ class TestRulePreview(RulesCommon):
             delay_unit="days",
             condition_domain="[('sms_notify_birthday', '!=', False)]",
         )
-        action = rule.action_open_upcoming_documents()
+        # as a notification manager, who may not read Odoo's field definitions, in a fresh
+        # request (nothing cached)
+        manager = new_test_user(
+            self.env,
+            login="upcoming-manager",
+            groups="base.group_user,sms_notify.group_sms_notify_notification_manager",
+        )
+        self.env.invalidate_all()
+        action = rule.with_user(manager).action_open_upcoming_documents()
         documents = self.env["res.partner"].search(action["domain"])
         self.assertIn(soon, documents)
         self.assertNotIn(later, documents)
