@@ -10,6 +10,12 @@ class SmsNotifyMessage(models.Model):
         help="What the SMS balance was charged for the message; a message paid from a message "
         "package took one message of it instead.",
     )
+    price_currency_id = fields.Many2one(
+        "res.currency",
+        string="Price Currency",
+        readonly=True,
+        help="The currency of the company's SMS balance, the one the price was charged in.",
+    )
     package_message = fields.Boolean(
         string="Paid from the Package",
         readonly=True,
@@ -23,5 +29,12 @@ class SmsNotifyMessage(models.Model):
         return [
             *columns,
             ("price", "sms.price", "0"),
+            # the balance has a currency of its own (its tariff's), not always the company's
+            (
+                "price_currency_id",
+                "(SELECT balance.currency_id FROM sms_notify_balance balance"
+                " WHERE balance.company_id = sms.company_id LIMIT 1)",
+                "NULL::integer",
+            ),
             ("package_message", "COALESCE(sms.package_message, FALSE)", "FALSE"),
         ]

@@ -25,12 +25,12 @@ class TestHistoryMoneyPrice(HistoryPriceMixin, SmscBillingCommon):
         super().setUpClass()
         cls._bill(cls.env.ref("sms_notify_billing.sms_notify_tariff_shared"), topup=100)
 
-    def test_the_form_shows_the_price_charged_in_the_company_currency(self):
+    def test_the_form_shows_the_price_charged_in_the_balance_currency(self):
         sms, message = self._sent_message()
         self.assertGreater(sms.price, 0)
         form = Form(message, view=FORM)
         self.assertAlmostEqual(form.price, sms.price)
-        self.assertEqual(form.currency_id, self.sms_balance.currency_id)
+        self.assertEqual(form.price_currency_id, self.sms_balance.currency_id)
         self.assertFalse(form.package_message)
         self.assertFalse(form._get_modifier("price", "invisible"))
 

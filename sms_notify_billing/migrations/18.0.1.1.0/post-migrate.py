@@ -1,8 +1,8 @@
 """Tariffs now have a currency of their own, filled on upgrade with the company's. The shipped
-presets (noupdate) are priced in roubles: those still holding another currency are put in
-roubles, and the rouble activated, as a new installation does. A balance under one of them was
-charged at its rouble prices, so it is kept in roubles too; other balances keep the company's
-currency their movements were written in."""
+presets (noupdate) are priced in roubles: those no balance in another currency uses are put in
+roubles, and the rouble activated, as a new installation does. A preset a balance in another
+currency uses keeps that currency: its balance, ledger and top-ups were written in it (and may
+be invoiced or paid in it), so relabelling them as roubles would change what they mean."""
 
 from odoo import SUPERUSER_ID, api
 
@@ -22,14 +22,18 @@ def migrate(cr, version):
     ).filtered(lambda tariff: tariff.currency_id != rouble)
     if not rouble or not presets:
         return
+    in_use = (
+        env["sms.notify.balance"]
+        .with_context(active_test=False)
+        .search([("tariff_id", "in", presets.ids), ("currency_id", "!=", rouble.id)])
+        .tariff_id
+    )
+    presets -= in_use
+    if not presets:
+        return
     rouble.active = True
-    # in SQL: the currency constraints hold once both sides are moved
     cr.execute(
         "UPDATE sms_notify_tariff SET currency_id = %s WHERE id IN %s",
-        [rouble.id, tuple(presets.ids)],
-    )
-    cr.execute(
-        "UPDATE sms_notify_balance SET currency_id = %s WHERE tariff_id IN %s",
         [rouble.id, tuple(presets.ids)],
     )
     env.invalidate_all()
