@@ -12,7 +12,6 @@ class SmsNotifyMessage(models.Model):
     )
     price_currency_id = fields.Many2one(
         "res.currency",
-        string="Price Currency",
         readonly=True,
         help="The currency of the company's SMS balance, the one the price was charged in.",
     )
